@@ -1,0 +1,44 @@
+"""Provenance, stamped in one place for every spider."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from directory.raw import QuarantineRecord, RawRecord
+
+
+class ProvenanceMiddleware:
+    """Stamps source, kind, url, fetch time and content hash on every record a spider yields."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ProvenanceMiddleware":
+        return cls(crawler)
+
+    def _stamp(self, item: Any, response: Response) -> Any:
+        if isinstance(item, (RawRecord, QuarantineRecord)):
+            source = self.crawler.spider.source  # type: ignore[union-attr]
+            item.source = source.name
+            item.kind = source.kind
+            item.url = item.url or response.url
+            item.fetched_at = response.meta.setdefault(
+                "fetched_at", datetime.now(timezone.utc).isoformat(timespec="seconds")
+            )
+            item.content_sha256 = item.content_sha256 or hashlib.sha256(response.body).hexdigest()
+        return item
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for item in result:
+            yield self._stamp(item, response)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item in result:
+            yield self._stamp(item, response)

@@ -1,0 +1,65 @@
+"""Writes each source's records to `<out>/<source>.jsonl` and bad input to `<out>/quarantine.jsonl`.
+
+A source's file is written beside its final name and renamed only when the crawl finishes
+normally, so a crawl that dies half-way never leaves a truncated file for the indexer to trust.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from directory.raw import QUARANTINE_FILE, QuarantineRecord, RawRecord
+
+
+class RawJsonlPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.out_dir = Path(crawler.settings["THERAPISTS_OUT_DIR"])
+        self._records: IO[str] | None = None
+        self._quarantine: IO[str] | None = None
+        crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "RawJsonlPipeline":
+        return cls(crawler)
+
+    def _paths(self) -> tuple[Path, Path]:
+        final = self.out_dir / f"{self.crawler.spider.source.name}.jsonl"  # type: ignore[union-attr]
+        return final, final.with_name(final.name + ".partial")
+
+    def open_spider(self) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._records = open(self._paths()[1], "w", encoding="utf-8")
+        self._quarantine = open(self.out_dir / QUARANTINE_FILE, "a", encoding="utf-8")
+
+    def close_spider(self) -> None:
+        for handle in (self._records, self._quarantine):
+            if handle is not None:
+                handle.close()
+
+    def _spider_closed(self, spider: Spider, reason: str) -> None:
+        final, partial = self._paths()
+        if reason == "finished" and not getattr(spider, "unreachable", None):
+            os.replace(partial, final)
+        else:
+            # The previous complete file stays; the partial one is left for inspection.
+            self.crawler.stats.inc_value("therapists/incomplete_runs")
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        if isinstance(item, RawRecord):
+            assert self._records is not None
+            self._records.write(json.dumps(item.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+            stats.inc_value("therapists/items")
+        elif isinstance(item, QuarantineRecord):
+            assert self._quarantine is not None
+            self._quarantine.write(json.dumps(item.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+            stats.inc_value("therapists/quarantined")
+        return item

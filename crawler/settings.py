@@ -1,0 +1,44 @@
+"""Polite Scrapy defaults, and the per-source overrides sources.toml may set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crawler.config import SourceConfig
+
+POLITE_DEFAULTS: dict[str, Any] = {
+    "BOT_NAME": "therapist-directory",
+    "ROBOTSTXT_OBEY": True,
+    "DOWNLOAD_DELAY": 1.0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 1.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 3,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_MAXSIZE": 200 * 1024 * 1024,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOGSTATS_INTERVAL": 15.0,
+    "LOG_LEVEL": "INFO",
+    "SPIDER_MIDDLEWARES": {"crawler.middlewares.ProvenanceMiddleware": 900},
+    "ITEM_PIPELINES": {"crawler.pipelines.RawJsonlPipeline": 300},
+}
+
+
+def crawler_settings(source: SourceConfig, out_dir: Path, user_agent: str) -> dict[str, Any]:
+    """Settings for one source's crawler: the polite defaults with the source's overrides."""
+    settings = dict(POLITE_DEFAULTS)
+    settings["USER_AGENT"] = user_agent
+    settings["THERAPISTS_OUT_DIR"] = str(out_dir)
+    if source.download_delay is not None:
+        settings["DOWNLOAD_DELAY"] = source.download_delay
+        # AutoThrottle never goes below its start delay at first; keep it from overriding the source's choice.
+        settings["AUTOTHROTTLE_START_DELAY"] = source.download_delay
+    if source.concurrent_requests is not None:
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = source.concurrent_requests
+    return settings

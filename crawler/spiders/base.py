@@ -1,0 +1,46 @@
+"""What every source spider shares: its configuration, start requests that notice an unreachable
+source, and quarantine records."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import scrapy
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from directory.raw import QuarantineRecord
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the per-kind spiders; `source` is the validated sources.toml table."""
+
+    def __init__(self, source: Any, **kwargs: Any) -> None:
+        super().__init__(name=f"{source.kind}:{source.name}", **kwargs)
+        self.source = source
+        self.unreachable: str | None = None
+
+    def start_urls_and_callbacks(self) -> list[tuple[str, Callable[[Response], Any]]]:
+        raise NotImplementedError
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url, callback in self.start_urls_and_callbacks():
+            yield self.first_request(url, callback)
+
+    def first_request(self, url: str, callback: Callable[[Response], Any], **kwargs: Any) -> Request:
+        """A request whose failure means the source as a whole could not be reached."""
+        return Request(url, callback=callback, errback=self._start_failed, dont_filter=True, **kwargs)
+
+    def _start_failed(self, failure: Failure) -> None:
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason = f"HTTP {response.status} from {response.url}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()} ({failure.request.url})"  # type: ignore[attr-defined]
+        self.unreachable = reason
+        self.logger.error("source %s unreachable: %s", self.source.name, reason)
+        self.crawler.stats.inc_value("therapists/unreachable")
+
+    def quarantine(self, reason: str, raw: Any = None, row_number: int | None = None, url: str = "") -> QuarantineRecord:
+        return QuarantineRecord(reason=reason, raw=raw, row_number=row_number, url=url)

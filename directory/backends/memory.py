@@ -1,0 +1,83 @@
+"""An in-memory backend: brute force over `Listing` objects.
+
+For unit tests and as the reference implementation the backend contract tests compare against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from directory.backends.base import IndexStats, SearchPage, finish_search
+from directory.geo import distance_km
+from directory.models import Listing, LicenseStatus
+from directory.query import SearchQuery
+from directory.ranking import Candidate, Fit, condition_fits
+from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
+
+
+class MemoryBackend:
+    name = "memory"
+
+    def __init__(self, vocab: Vocabulary | None = None) -> None:
+        self.vocab = vocab or get_vocabulary()
+        self._listings: dict[str, Listing] = {}
+        self._fits: dict[str, dict[str, Fit]] = {}
+        self._meta: dict[str, str] = {}
+
+    def replace_all(self, listings: Iterable[Listing], metadata: dict[str, str] | None = None) -> IndexStats:
+        fresh = {listing.id: listing for listing in listings}
+        self._fits = {lid: condition_fits(listing, self.vocab) for lid, listing in fresh.items()}
+        self._listings = fresh
+        self._meta = dict(metadata or {})
+        return IndexStats(len(fresh), self.name, "memory")
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        candidates: list[Candidate] = []
+        name_key = normalize_text(query.name_text) if query.name_text else None
+        for listing in self._listings.values():
+            status = listing.status_summary(query.today)
+            if query.license_status == "active" and status != LicenseStatus.active:
+                continue
+            fit = None
+            if query.conditions:
+                fit = self._fits[listing.id].get(query.conditions[0].id)
+                if fit is None:
+                    continue
+            if query.modalities and not set(query.modality_ids) & set(listing.modalities):
+                continue
+            if name_key and name_key not in normalize_text(listing.name):
+                continue
+            distance = None
+            if query.near is not None:
+                loc = listing.location
+                if loc is None or loc.lat is None or loc.lon is None:
+                    continue
+                distance = distance_km(query.near.lat, query.near.lon, loc.lat, loc.lon)
+                if distance > query.radius_km:
+                    continue
+            candidates.append(
+                Candidate(
+                    id=listing.id,
+                    verified=listing.is_verified(query.today),
+                    status=status.value,
+                    years_experience=listing.years_experience,
+                    certification_ids=tuple(sorted({c.id for c in listing.certifications if c.id})),
+                    modality_ids=tuple(listing.modalities),
+                    source_kinds=len({s.kind for s in listing.sources}),
+                    fit=fit,
+                    distance_km=distance,
+                )
+            )
+        return finish_search(candidates, query, self.vocab, lambda ids: {i: self._listings[i] for i in ids})
+
+    def get(self, listing_id: str) -> Listing | None:
+        return self._listings.get(listing_id)
+
+    def all_ids(self) -> list[str]:
+        return sorted(self._listings)
+
+    def metadata(self) -> dict[str, str]:
+        return dict(self._meta)
+
+    def close(self) -> None:
+        pass

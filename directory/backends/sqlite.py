@@ -1,0 +1,287 @@
+"""The embedded SQLite backend: one file, an R*Tree for location, precomputed condition fits.
+
+A rebuild writes a new file beside the live one and swaps it in with `os.replace`, so a crashed
+index run leaves the previous index serving; readers notice the swap and reopen.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from directory.backends.base import IndexStats, SearchPage, finish_search
+from directory.errors import BackendError
+from directory.geo import bounding_box, distance_km
+from directory.models import Listing
+from directory.query import SearchQuery
+from directory.ranking import Candidate, Fit, condition_fits
+from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
+
+FAR_FUTURE = date.max.isoformat()
+
+# Each entry upgrades the schema by one version (PRAGMA user_version). Never edit a shipped
+# entry; append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE listings (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        npi TEXT,
+        active_until TEXT,          -- last day an active licence is in force; NULL: none active
+        verified_until TEXT,        -- the same for board-verified licences
+        lapsed_status TEXT NOT NULL, -- status to show once active_until has passed
+        years_experience REAL,
+        lat REAL,
+        lon REAL,
+        source_kinds INTEGER NOT NULL,
+        modality_ids TEXT NOT NULL,
+        certification_ids TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX listings_npi ON listings(npi);
+    CREATE VIRTUAL TABLE listing_geo USING rtree(rowid, min_lat, max_lat, min_lon, max_lon);
+    CREATE TABLE listing_conditions (
+        condition_id TEXT NOT NULL,
+        listing_rowid INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        basis TEXT NOT NULL,
+        via TEXT NOT NULL,
+        PRIMARY KEY (condition_id, listing_rowid)
+    ) WITHOUT ROWID;
+    CREATE TABLE listing_modalities (
+        modality_id TEXT NOT NULL,
+        listing_rowid INTEGER NOT NULL,
+        PRIMARY KEY (modality_id, listing_rowid)
+    ) WITHOUT ROWID;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION; returns the version it started from."""
+    start = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version in range(start, SCHEMA_VERSION):
+        conn.executescript(MIGRATIONS[version])
+        conn.execute(f"PRAGMA user_version = {version + 1}")
+    conn.commit()
+    return start
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    sql: str
+    params: tuple[Any, ...]
+
+
+def compile_query(query: SearchQuery) -> CompiledQuery:
+    """The SQL that retrieves candidates for `query` (filters only; ranking happens after).
+
+    With a location the R*Tree drives the plan: the bounding box is cheap and selective, and the
+    exact radius is applied to its few rows afterwards.
+    """
+    today = query.today.isoformat()
+    columns = [
+        "l.rowid", "l.id", "l.active_until", "l.verified_until", "l.lapsed_status", "l.years_experience",
+        "l.lat", "l.lon", "l.source_kinds", "l.modality_ids", "l.certification_ids",
+    ]
+    joins: list[str] = []
+    where: list[str] = []
+    params: list[Any] = []
+    if query.near is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(query.near.lat, query.near.lon, query.radius_km)
+        source = "listing_geo g CROSS JOIN listings l ON l.rowid = g.rowid"
+        where += ["g.max_lat >= ?", "g.min_lat <= ?", "g.max_lon >= ?", "g.min_lon <= ?"]
+        params += [min_lat, max_lat, min_lon, max_lon]
+    else:
+        source = "listings l"
+    if query.conditions:
+        columns += ["c.fit", "c.basis", "c.via"]
+        joins.append("JOIN listing_conditions c ON c.listing_rowid = l.rowid AND c.condition_id = ?")
+        params_join: list[Any] = [query.conditions[0].id]
+    else:
+        columns += ["NULL", "NULL", "NULL"]
+        params_join = []
+    if query.license_status == "active":
+        where.append("l.active_until >= ?")
+        params.append(today)
+    if query.modalities:
+        marks = ", ".join("?" for _ in query.modalities)
+        where.append(
+            f"EXISTS (SELECT 1 FROM listing_modalities m WHERE m.listing_rowid = l.rowid AND m.modality_id IN ({marks}))"
+        )
+        params += query.modality_ids
+    if query.name_text:
+        where.append("instr(l.name_key, ?) > 0")
+        params.append(normalize_text(query.name_text))
+    sql = f"SELECT {', '.join(columns)} FROM {source} {' '.join(joins)}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    # Placeholders bind in text order: the JOIN's condition id comes before every WHERE value.
+    return CompiledQuery(sql, tuple(params_join + params))
+
+
+class SQLiteBackend:
+    name = "sqlite"
+
+    def __init__(self, path: Path | str, vocab: Vocabulary | None = None) -> None:
+        self.path = Path(path)
+        self.vocab = vocab or get_vocabulary()
+        self._local = threading.local()
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def replace_all(self, listings: Iterable[Listing], metadata: dict[str, str] | None = None) -> IndexStats:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        building.unlink(missing_ok=True)
+        conn = sqlite3.connect(building)
+        try:
+            # The file is private until the swap, so durability is bought once, at the end.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            migrate(conn)
+            count = 0
+            for listing in listings:
+                self._insert(conn, listing)
+                count += 1
+            conn.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items())
+            )
+            conn.execute("ANALYZE")
+            conn.commit()
+        except BaseException:
+            conn.close()
+            building.unlink(missing_ok=True)
+            raise
+        conn.close()
+        with open(building, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(building, self.path)
+        return IndexStats(count, self.name, str(self.path))
+
+    def _insert(self, conn: sqlite3.Connection, listing: Listing) -> None:
+        loc = listing.location
+        lat = loc.lat if loc else None
+        lon = loc.lon if loc else None
+        active_until = listing.active_until()
+        verified_until = listing.verified_until()
+        cursor = conn.execute(
+            """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
+                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                listing.id,
+                listing.name,
+                normalize_text(listing.name),
+                listing.npi,
+                active_until.isoformat() if active_until else None,
+                verified_until.isoformat() if verified_until else None,
+                listing.lapsed_status().value,
+                listing.years_experience,
+                lat,
+                lon,
+                len({s.kind for s in listing.sources}),
+                " ".join(listing.modalities),
+                " ".join(sorted({c.id for c in listing.certifications if c.id})),
+                listing.model_dump_json(),
+            ),
+        )
+        rowid = cursor.lastrowid
+        if lat is not None and lon is not None:
+            conn.execute("INSERT INTO listing_geo VALUES (?, ?, ?, ?, ?)", (rowid, lat, lat, lon, lon))
+        conn.executemany(
+            "INSERT INTO listing_conditions VALUES (?, ?, ?, ?, ?)",
+            [(cid, rowid, fit.score, fit.basis, fit.via) for cid, fit in condition_fits(listing, self.vocab).items()],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO listing_modalities VALUES (?, ?)", [(mid, rowid) for mid in listing.modalities]
+        )
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's read-only connection, reopened when the file was swapped by a rebuild."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise BackendError(f"no index at {self.path}; run `therapists index` first") from None
+        identity = (stat.st_ino, stat.st_mtime_ns)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or self._local.identity != identity:
+            if conn is not None:
+                conn.close()
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                conn.close()
+                raise BackendError(
+                    f"index {self.path} has schema version {version}, this program needs {SCHEMA_VERSION}; "
+                    "re-run `therapists index`"
+                )
+            self._local.conn = conn
+            self._local.identity = identity
+        return conn
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        conn = self._conn()
+        compiled = compile_query(query)
+        today = query.today.isoformat()
+        candidates: list[Candidate] = []
+        for row in conn.execute(compiled.sql, compiled.params):
+            (_rowid, listing_id, active_until, verified_until, lapsed_status, years, lat, lon,
+             source_kinds, modality_ids, certification_ids, fit, basis, via) = row
+            distance = None
+            if query.near is not None:
+                distance = distance_km(query.near.lat, query.near.lon, lat, lon)
+                if distance > query.radius_km:
+                    continue
+            candidates.append(
+                Candidate(
+                    id=listing_id,
+                    verified=verified_until is not None and verified_until >= today,
+                    status="active" if active_until is not None and active_until >= today else lapsed_status,
+                    years_experience=years,
+                    certification_ids=tuple(certification_ids.split()),
+                    modality_ids=tuple(modality_ids.split()),
+                    source_kinds=source_kinds,
+                    fit=Fit(fit, basis, via) if fit is not None else None,
+                    distance_km=distance,
+                )
+            )
+        return finish_search(candidates, query, self.vocab, self._load)
+
+    def _load(self, ids: list[str]) -> dict[str, Listing]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self._conn().execute(f"SELECT id, doc FROM listings WHERE id IN ({marks})", ids)
+        return {lid: Listing.model_validate_json(doc) for lid, doc in rows}
+
+    def get(self, listing_id: str) -> Listing | None:
+        return self._load([listing_id]).get(listing_id)
+
+    def all_ids(self) -> list[str]:
+        return [row[0] for row in self._conn().execute("SELECT id FROM listings ORDER BY id")]
+
+    def metadata(self) -> dict[str, str]:
+        return dict(self._conn().execute("SELECT key, value FROM meta"))
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """For tests and benchmarks that inspect query plans."""
+        return self._conn()

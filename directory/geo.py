@@ -1,0 +1,142 @@
+"""Offline geography: ZIP and "City, ST" centroids from the `zipcodes` package, and distances.
+
+No network is ever used. The ZIP table is loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zipcodes
+
+from directory.errors import InvalidParameter
+
+EARTH_RADIUS_KM = 6371.0088
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
+    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lon: float
+    label: str
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+
+
+@dataclass(frozen=True)
+class _Tables:
+    by_zip: dict[str, Place]
+    by_city: dict[tuple[str, str], Place]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    by_zip: dict[str, Place] = {}
+    city_points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    city_names: dict[tuple[str, str], str] = {}
+    for row in zipcodes.list_all():
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (TypeError, ValueError):
+            continue
+        state = row["state"]
+        by_zip[row["zip_code"]] = Place(lat, lon, f"{row['zip_code']} ({row['city']}, {state})", row["city"], state, row["zip_code"])
+        # PO-box and unique ZIPs sit on post offices and companies; they would skew a city's centre.
+        if row.get("zip_code_type") == "STANDARD":
+            for city in [row["city"], *row.get("acceptable_cities", [])]:
+                key = (_city_key(city), state)
+                city_points.setdefault(key, []).append((lat, lon))
+                city_names.setdefault(key, city)
+    by_city = {
+        key: Place(
+            sum(p[0] for p in points) / len(points),
+            sum(p[1] for p in points) / len(points),
+            f"{city_names[key]}, {key[1]}",
+            city_names[key],
+            key[1],
+        )
+        for key, points in city_points.items()
+    }
+    return _Tables(by_zip, by_city)
+
+
+def _city_key(city: str) -> str:
+    city = city.lower().replace(".", "").replace("saint ", "st ")
+    return re.sub(r"\s+", " ", city).strip()
+
+
+def zip_place(postal_code: str | None) -> Place | None:
+    """The centroid of a US ZIP (5 or 9 digits, with or without the dash); None if unknown."""
+    if not postal_code:
+        return None
+    digits = re.sub(r"\D", "", postal_code)
+    if len(digits) not in (5, 9):
+        return None
+    return _tables().by_zip.get(digits[:5])
+
+
+def city_place(city: str | None, state: str | None) -> Place | None:
+    if not city or not state:
+        return None
+    return _tables().by_city.get((_city_key(city), state.strip().upper()))
+
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_ZIP = re.compile(r"^\s*\d{5}(?:-?\d{4})?\s*$")
+_CITY_STATE = re.compile(r"^\s*(.+?)\s*,\s*([A-Za-z]{2})\s*$")
+
+
+def resolve_near(text: str, parameter: str = "near") -> Place:
+    """Turn a ZIP, "City, ST" or "lat,lon" into a point, or raise InvalidParameter saying why."""
+    text = text.strip()
+    if not text:
+        raise InvalidParameter(parameter, "is empty; give a ZIP code, \"City, ST\" or \"lat,lon\"")
+    if match := _LATLON.match(text):
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not -90 <= lat <= 90:
+            raise InvalidParameter(parameter, f"latitude {lat} is outside -90..90")
+        if not -180 <= lon <= 180:
+            raise InvalidParameter(parameter, f"longitude {lon} is outside -180..180")
+        return Place(lat, lon, f"{lat:.4f},{lon:.4f}")
+    if _ZIP.match(text):
+        place = zip_place(text)
+        if place is None:
+            raise InvalidParameter(parameter, f"unknown US ZIP code {text!r}")
+        return place
+    if match := _CITY_STATE.match(text):
+        city, state = match.group(1), match.group(2).upper()
+        if state not in US_STATES:
+            raise InvalidParameter(parameter, f"unknown US state {match.group(2)!r}")
+        place = city_place(city, state)
+        if place is None:
+            raise InvalidParameter(parameter, f"unknown city {city!r} in {state}")
+        return place
+    raise InvalidParameter(parameter, f"{text!r} is not a ZIP code, \"City, ST\" or \"lat,lon\"")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; a superset the caller refines."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    coslat = max(math.cos(math.radians(lat)), 1e-6)
+    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * coslat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance rounded to metres, so every backend reports and ranks the same number."""
+    return round(haversine_km(lat1, lon1, lat2, lon2), 3)

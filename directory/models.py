@@ -1,0 +1,145 @@
+"""The listing model: one real person, merged from every source that mentions them.
+
+The indexer builds `Listing`s; backends store them; the API turns them into responses.
+Condition, modality and certification fields hold vocabulary ids; display names come from the
+vocabulary at response time, so renaming a term never requires a re-index.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LicenseStatus(str, Enum):
+    active = "active"
+    expired = "expired"
+    suspended = "suspended"
+    revoked = "revoked"
+    probation = "probation"
+    inactive = "inactive"
+    unknown = "unknown"
+
+
+class SourceRef(BaseModel):
+    """Where a listing's facts came from."""
+
+    source: str
+    kind: str
+    url: str
+    fetched_at: datetime
+
+
+class License(BaseModel):
+    state: str
+    number: str
+    status: LicenseStatus = LicenseStatus.unknown
+    verified: bool = False
+    issued_on: date | None = None
+    expires_on: date | None = None
+    license_type: str | None = None
+    source: str | None = Field(None, description="Name of the source the status came from.")
+
+    def as_of(self, today: date) -> "License":
+        """The licence as it stands on `today`: an 'active' licence past its expiry is expired.
+
+        Applied again when serving, so an index built last month never shows a licence that
+        has lapsed since as verified.
+        """
+        if self.status == LicenseStatus.active and self.expires_on is not None and self.expires_on < today:
+            return self.model_copy(update={"status": LicenseStatus.expired, "verified": False})
+        return self
+
+
+class Certification(BaseModel):
+    name: str
+    issuer: str | None = None
+    number: str | None = None
+    expires_on: date | None = None
+    id: str | None = Field(None, description="Vocabulary id of the certification, when recognised.")
+    source: str | None = None
+
+
+class Location(BaseModel):
+    """A practice location. Mailing and home addresses never reach this model."""
+
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Evidence(BaseModel):
+    """Why a listing claims a condition or modality: the words as published, and where."""
+
+    term: str = Field(description="Vocabulary id of the condition or modality.")
+    kind: Literal["condition", "modality"]
+    text: str
+    source: str
+    source_kind: str
+
+
+class Listing(BaseModel):
+    id: str
+    name: str
+    credentials: list[str] = []
+    npi: str | None = None
+    licenses: list[License] = []
+    certifications: list[Certification] = []
+    modalities: list[str] = []
+    conditions: list[str] = []
+    evidence: list[Evidence] = []
+    years_experience: float | None = None
+    experience_basis: Literal["license", "npi_enumeration"] | None = None
+    location: Location | None = None
+    phone: str | None = None
+    bio: str | None = None
+    languages: list[str] = []
+    gender: str | None = None
+    accepting_new_clients: bool | None = None
+    mobile: bool | None = None
+    sources: list[SourceRef] = []
+    last_seen: date | None = None
+
+    def licenses_as_of(self, today: date) -> list[License]:
+        return [lic.as_of(today) for lic in self.licenses]
+
+    def has_active_license(self, today: date) -> bool:
+        return any(lic.status == LicenseStatus.active for lic in self.licenses_as_of(today))
+
+    def is_verified(self, today: date) -> bool:
+        return any(lic.verified for lic in self.licenses_as_of(today))
+
+    def active_until(self) -> date | None:
+        """The last day on which some active licence is still in force (None: none active)."""
+        ends = [lic.expires_on or date.max for lic in self.licenses if lic.status == LicenseStatus.active]
+        return max(ends) if ends else None
+
+    def verified_until(self) -> date | None:
+        """The last day on which some verified licence is still in force (None: none verified)."""
+        ends = [lic.expires_on or date.max for lic in self.licenses if lic.verified]
+        return max(ends) if ends else None
+
+    def lapsed_status(self) -> LicenseStatus:
+        """The summary status once every dated active licence has run out."""
+        return self.status_summary(date.max)
+
+    def status_summary(self, today: date) -> LicenseStatus:
+        """One status for filtering: active if any licence is active, else the most telling other."""
+        statuses = {lic.status for lic in self.licenses_as_of(today)}
+        for status in (
+            LicenseStatus.active,
+            LicenseStatus.revoked,
+            LicenseStatus.suspended,
+            LicenseStatus.probation,
+            LicenseStatus.expired,
+            LicenseStatus.inactive,
+        ):
+            if status in statuses:
+                return status
+        return LicenseStatus.unknown

@@ -1,0 +1,66 @@
+"""The backend-neutral query tree: what a search asks for, after parsing and validation.
+
+The API and the CLI build a `SearchQuery` with `directory.search_service.build_query`; each
+backend compiles it to its own form. No backend syntax appears above the backends.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from directory.errors import InvalidParameter
+from directory.geo import Place
+from directory.vocabulary import Match
+
+MAX_LIMIT = 100
+MAX_RADIUS_KM = 500.0
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Position after the last result of a page: results sort by (-score, id), so it is stable under ties."""
+
+    score: float
+    listing_id: str
+
+    def encode(self) -> str:
+        raw = json.dumps({"s": self.score, "i": self.listing_id}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            obj = json.loads(raw)
+            return cls(float(obj["s"]), str(obj["i"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidParameter("cursor", "is not a cursor this API issued") from exc
+
+    def sort_key(self) -> tuple[float, str]:
+        return (-self.score, self.listing_id)
+
+
+@dataclass
+class SearchQuery:
+    conditions: list[Match] = field(default_factory=list)
+    modalities: list[Match] = field(default_factory=list)
+    near: Place | None = None
+    radius_km: float = 40.0
+    name_text: str | None = None
+    license_status: Literal["active", "any"] = "active"
+    limit: int = 10
+    cursor: Cursor | None = None
+    today: date = field(default_factory=date.today)
+    advisories: list[str] = field(default_factory=list)
+
+    @property
+    def condition_ids(self) -> list[str]:
+        return [m.id for m in self.conditions]
+
+    @property
+    def modality_ids(self) -> list[str]:
+        return [m.id for m in self.modalities]

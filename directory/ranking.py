@@ -1,0 +1,168 @@
+"""Ranking, defined once for every backend. Documented in docs/ranking.md; keep the two in step.
+
+Two steps:
+- `condition_fits` (index time): how well a listing fits each condition — an explicit specialty,
+  a qualifying certification, a related condition, or a modality that serves it.
+- `score` (query time): a weighted sum of condition fit, credentials, experience, proximity and
+  data confidence, over whichever of those the query makes meaningful.
+`explain` turns the same evidence into the human sentences of `why[]`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from directory.models import Listing, LicenseStatus
+from directory.query import SearchQuery
+from directory.vocabulary import Vocabulary
+
+FitBasis = Literal["specialty", "certification", "related", "modality"]
+
+FIT_SPECIALTY = 1.0
+FIT_CERTIFICATION = 0.85
+FIT_RELATED = 0.6  # times the relation's weight
+FIT_MODALITY = 0.5  # times how strongly the modality serves the condition
+
+WEIGHTS = {"fit": 0.45, "credentials": 0.20, "experience": 0.15, "proximity": 0.15, "confidence": 0.05}
+EXPERIENCE_SCALE_YEARS = 10.0  # 1 - e^(-years/scale): 10 years ≈ 0.63, 20 ≈ 0.86
+PROXIMITY_HALF_KM = 10.0  # the proximity score halves every 10 km
+BOARD_CERTIFICATION = "bctmb"
+SCORE_DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class Fit:
+    score: float
+    basis: FitBasis
+    via: str  # the condition, certification or modality id that gave the fit
+
+
+def condition_fits(listing: Listing, vocab: Vocabulary) -> dict[str, Fit]:
+    """For every condition the listing can serve, its best fit. Stored by backends at index time."""
+    fits: dict[str, Fit] = {}
+
+    def offer(condition_id: str, fit: Fit) -> None:
+        if fit.score > 0 and (condition_id not in fits or fit.score > fits[condition_id].score):
+            fits[condition_id] = fit
+
+    for condition_id in listing.conditions:
+        offer(condition_id, Fit(FIT_SPECIALTY, "specialty", condition_id))
+        term = vocab.term("condition", condition_id)
+        for rel in term.related if term else []:
+            offer(rel.id, Fit(round(FIT_RELATED * rel.weight, 4), "related", condition_id))
+    for cert in listing.certifications:
+        term = vocab.term("certification", cert.id) if cert.id else None
+        for condition_id in term.qualifies_conditions if term else []:
+            offer(condition_id, Fit(FIT_CERTIFICATION, "certification", cert.id or ""))
+    for modality_id in listing.modalities:
+        term = vocab.term("modality", modality_id)
+        for serves in term.serves if term else []:
+            offer(serves.id, Fit(round(FIT_MODALITY * serves.weight, 4), "modality", modality_id))
+    return fits
+
+
+@dataclass
+class Candidate:
+    """What ranking needs of one listing that passed the filters; backends fill it cheaply."""
+
+    id: str
+    verified: bool
+    status: str
+    years_experience: float | None
+    certification_ids: tuple[str, ...]
+    modality_ids: tuple[str, ...]
+    source_kinds: int
+    fit: Fit | None = None
+    distance_km: float | None = None
+    score: float = 0.0
+
+    def sort_key(self) -> tuple[float, str]:
+        return (-self.score, self.id)
+
+
+def relevant_certifications(query: SearchQuery, vocab: Vocabulary) -> set[str]:
+    """Certifications that matter for this query's conditions and modalities (advisories included)."""
+    wanted: set[str] = set()
+    for cert in vocab.terms["certification"].values():
+        if set(cert.qualifies_conditions) & set(query.condition_ids) or set(cert.implies_modalities) & set(query.modality_ids):
+            wanted.add(cert.id)
+    for advisory_id in query.advisories:
+        if advisory := vocab.advisories.get(advisory_id):
+            wanted.update(advisory.prefer_certifications)
+    return wanted
+
+
+def score(candidate: Candidate, query: SearchQuery, relevant_certs: set[str]) -> float:
+    parts: dict[str, float] = {}
+    if query.conditions:
+        parts["fit"] = candidate.fit.score if candidate.fit else 0.0
+    credentials = 0.6 if candidate.verified else 0.0
+    if BOARD_CERTIFICATION in candidate.certification_ids:
+        credentials += 0.2
+    if relevant_certs & set(candidate.certification_ids):
+        credentials += 0.2
+    parts["credentials"] = min(1.0, credentials)
+    years = candidate.years_experience or 0.0
+    parts["experience"] = 1.0 - math.exp(-max(years, 0.0) / EXPERIENCE_SCALE_YEARS)
+    if query.near is not None and candidate.distance_km is not None:
+        parts["proximity"] = 0.5 ** (candidate.distance_km / PROXIMITY_HALF_KM)
+    parts["confidence"] = min(1.0, candidate.source_kinds / 3)
+    total_weight = sum(WEIGHTS[name] for name in parts)
+    value = sum(WEIGHTS[name] * part for name, part in parts.items()) / total_weight
+    return round(value, SCORE_DECIMALS)
+
+
+_BASIS_WORDS = {
+    "nppes": "NPI Registry",
+    "license_csv": "state licensing board",
+    "profile_site": "practice website",
+    "cert_roster": "certification roster",
+}
+
+
+def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: Vocabulary) -> list[str]:
+    """Human sentences saying why this listing is in the results, each with its evidence."""
+    why: list[str] = []
+    fit = candidate.fit
+    if fit is not None and query.conditions:
+        target = vocab.name("condition", query.conditions[0].id)
+        if fit.basis == "specialty":
+            evidence = next((e for e in listing.evidence if e.kind == "condition" and e.term == fit.via), None)
+            where = f" ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)})" if evidence else ""
+            why.append(f"Lists {target.lower()} as a specialty{where}")
+        elif fit.basis == "related":
+            why.append(f"Treats {vocab.name('condition', fit.via).lower()}, which is related to {target.lower()}")
+        elif fit.basis == "certification":
+            why.append(f"Holds {vocab.name('certification', fit.via)}, training that covers {target.lower()}")
+        else:
+            why.append(f"Practises {vocab.name('modality', fit.via).lower()}, a technique used for {target.lower()}")
+    for modality in query.modalities:
+        if modality.id in listing.modalities:
+            why.append(f"Offers {vocab.name('modality', modality.id).lower()}")
+    for lic in listing.licenses_as_of(query.today):
+        state = lic.state
+        if lic.status == LicenseStatus.active:
+            until = f" until {lic.expires_on.isoformat()}" if lic.expires_on else ""
+            checked = "verified with the state board" if lic.verified else "not yet confirmed by a board source"
+            why.append(f"{state} licence {lic.number} active{until} ({checked})")
+        else:
+            why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified")
+    for cert in listing.certifications:
+        if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant_certifications(query, vocab)):
+            issuer = f" ({cert.issuer})" if cert.issuer else ""
+            why.append(f"Certified: {cert.name}{issuer}")
+    if listing.years_experience is not None:
+        years = int(listing.years_experience)
+        basis = "licensed" if listing.experience_basis == "license" else "in practice, by NPI enumeration date"
+        why.append(f"{years} years {basis}")
+    if candidate.distance_km is not None:
+        why.append(f"{candidate.distance_km:.1f} km away")
+    return why
+
+
+def is_default_visible(listing: Listing, today: date) -> bool:
+    """Default results show only listings with a licence in force today."""
+    return listing.has_active_license(today)

@@ -1,0 +1,63 @@
+"""The raw-record contract between the crawler and the indexer.
+
+The crawler writes one JSONL file per source, each line a `RawRecord`: the record as the
+source published it (`data`), what the indexer needs to read it (`context`, e.g. a board's
+date format), and provenance. Bad input goes to `quarantine.jsonl` as `QuarantineRecord`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SOURCE_KINDS = ("nppes", "license_csv", "profile_site", "cert_roster")
+QUARANTINE_FILE = "quarantine.jsonl"
+SUMMARY_FILE = "crawl_summary.json"
+
+
+@dataclass
+class RawRecord:
+    record_type: str
+    data: dict[str, Any]
+    context: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    kind: str = ""
+    url: str = ""
+    fetched_at: str = ""
+    content_sha256: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "RawRecord":
+        missing = [name for name in ("record_type", "data", "source", "kind", "url", "fetched_at") if name not in obj]
+        if missing:
+            raise ValueError(f"raw record lacks {', '.join(missing)}")
+        if not isinstance(obj["data"], dict):
+            raise ValueError("raw record 'data' is not an object")
+        return cls(
+            record_type=str(obj["record_type"]),
+            data=obj["data"],
+            context=obj.get("context") or {},
+            source=str(obj["source"]),
+            kind=str(obj["kind"]),
+            url=str(obj["url"]),
+            fetched_at=str(obj["fetched_at"]),
+            content_sha256=str(obj.get("content_sha256", "")),
+        )
+
+
+@dataclass
+class QuarantineRecord:
+    reason: str
+    raw: Any = None
+    row_number: int | None = None
+    source: str = ""
+    kind: str = ""
+    url: str = ""
+    fetched_at: str = ""
+    content_sha256: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

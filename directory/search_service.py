@@ -1,0 +1,218 @@
+"""From request parameters to a validated query tree, and from results to response data.
+
+Shared by the HTTP API and the `therapists search` command so both understand a search the same
+way. Explicit parameters override what the free text `q` implied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from directory.errors import InvalidParameter
+from directory.geo import Place, resolve_near
+from directory.models import Listing
+from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery
+from directory.vocabulary import Match, TermKind, Vocabulary, normalize_text
+
+STOPWORDS = frozenset(
+    "a an and or the for with of to in on at near by my me i who what best good therapist therapists "
+    "massage massages lmt treat treats treating treatment help helps pain relief".split()
+)
+_NEAR = re.compile(r"\b(?:near|in|around|close to)\s+(.+)$", re.IGNORECASE)
+_TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
+
+
+@dataclass
+class SearchParams:
+    """A search as the user gave it: every field optional, all text unvalidated."""
+
+    q: str | None = None
+    condition: str | None = None
+    modality: list[str] = field(default_factory=list)
+    near: str | None = None
+    radius_km: float | None = None
+    license_status: str = "active"
+    limit: int = 10
+    cursor: str | None = None
+
+
+def _phrase_matches(text: str, kind: TermKind, vocab: Vocabulary) -> tuple[list[Match], list[str]]:
+    """Terms of `kind` named in free text: exact phrases first, then fuzzy phrases; plus leftover words."""
+    tokens = normalize_text(text).split()
+    used = [False] * len(tokens)
+    found: list[Match] = []
+    for fuzzy in (False, True):
+        for n in range(min(4, len(tokens)), 0, -1):
+            for start in range(0, len(tokens) - n + 1):
+                if any(used[start : start + n]):
+                    continue
+                window = tokens[start : start + n]
+                if all(tok in STOPWORDS for tok in window):
+                    continue
+                phrase = " ".join(window)
+                if fuzzy and len(phrase) < 5:
+                    continue
+                match = vocab.match(phrase, kind)
+                if match is None or (match.method == "fuzzy") != fuzzy:
+                    continue
+                if all(m.id != match.id for m in found):
+                    found.append(match)
+                used[start : start + n] = [True] * n
+    leftover = [tok for tok, u in zip(tokens, used) if not u]
+    return found, leftover
+
+
+def understand_text(q: str, vocab: Vocabulary) -> tuple[list[Match], list[Match], str | None, list[str]]:
+    """Split free text into conditions, modalities, a location phrase and words not understood."""
+    location: str | None = None
+    text = q.strip()
+    if match := _NEAR.search(text):
+        location, text = match.group(1).strip(), text[: match.start()]
+    elif match := _TRAILING_ZIP.search(text):
+        location, text = match.group(1), text[: match.start()]
+    conditions, rest = _phrase_matches(text, "condition", vocab)
+    modalities, rest = _phrase_matches(" ".join(rest), "modality", vocab)
+    ignored = [tok for tok in rest if tok not in STOPWORDS]
+    return conditions, modalities, location, ignored
+
+
+def _require_term(text: str, kind: TermKind, parameter: str, vocab: Vocabulary) -> Match:
+    match = vocab.match(text, kind)
+    if match is None:
+        suggestions = vocab.suggest(text, kind)
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        raise InvalidParameter(parameter, f"unknown {kind} {text!r}{hint}", suggestions)
+    return match
+
+
+def build_query(
+    params: SearchParams, vocab: Vocabulary, today: date | None = None, default_radius_km: float = 40.0
+) -> tuple[SearchQuery, dict[str, Any]]:
+    """Validate the parameters into a SearchQuery, and say what was understood."""
+    if not 1 <= params.limit <= MAX_LIMIT:
+        raise InvalidParameter("limit", f"must be between 1 and {MAX_LIMIT}, got {params.limit}")
+    if params.radius_km is not None and not 0 < params.radius_km <= MAX_RADIUS_KM:
+        raise InvalidParameter("radius_km", f"must be more than 0 and at most {MAX_RADIUS_KM:g} km, got {params.radius_km:g}")
+    if params.license_status not in ("active", "any"):
+        raise InvalidParameter("license_status", f"must be 'active' or 'any', got {params.license_status!r}")
+    cursor = Cursor.decode(params.cursor) if params.cursor else None
+
+    conditions: list[Match] = []
+    modalities: list[Match] = []
+    location_text: str | None = None
+    ignored: list[str] = []
+    if params.q and params.q.strip():
+        conditions, modalities, location_text, ignored = understand_text(params.q, vocab)
+    if params.condition is not None:
+        conditions = [_require_term(params.condition, "condition", "condition", vocab)]
+    if params.modality:
+        modalities = [_require_term(m, "modality", "modality", vocab) for m in params.modality]
+    near: Place | None = None
+    if params.near is not None:
+        near = resolve_near(params.near, "near")
+    elif location_text:
+        near = resolve_near(location_text, "q")
+    advisories = vocab.advisories_for([m.id for m in conditions], params.q or "")
+
+    query = SearchQuery(
+        conditions=conditions[:1],
+        modalities=modalities,
+        near=near,
+        radius_km=params.radius_km if params.radius_km is not None else default_radius_km,
+        license_status=params.license_status,  # type: ignore[arg-type]
+        limit=params.limit,
+        cursor=cursor,
+        today=today or date.today(),
+        advisories=[a.id for a in advisories],
+    )
+    interpreted: dict[str, Any] = {
+        "condition": _describe(conditions[0], vocab) if conditions else None,
+        "other_conditions": [_describe(m, vocab) for m in conditions[1:]],
+        "modalities": [_describe(m, vocab) for m in modalities],
+        "near": {"label": near.label, "lat": near.lat, "lon": near.lon} if near else None,
+        "radius_km": query.radius_km if near else None,
+        "license_status": query.license_status,
+        "advisories": [
+            {"id": a.id, "message": a.message, "prefer_modalities": [vocab.name("modality", m) for m in a.prefer_modalities]}
+            for a in advisories
+        ],
+        "ignored_words": ignored,
+    }
+    return query, interpreted
+
+
+def _describe(match: Match, vocab: Vocabulary) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "id": match.id,
+        "name": vocab.name(match.kind, match.id),
+        "matched_text": match.text,
+        "method": match.method,
+    }
+    if match.corrected:
+        described["corrected_from"] = match.text
+    return described
+
+
+def listing_summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]:
+    """The fields every listing shows, in search results and on its own page."""
+    loc = listing.location
+    return {
+        "id": listing.id,
+        "name": listing.name,
+        "credentials": listing.credentials,
+        "npi": listing.npi,
+        "licenses": [
+            {
+                "state": lic.state,
+                "number": lic.number,
+                "status": lic.status.value,
+                "verified": lic.verified,
+                "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
+                "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+            }
+            for lic in listing.licenses_as_of(today)
+        ],
+        "certifications": [
+            {
+                "name": cert.name,
+                "issuer": cert.issuer,
+                "number": cert.number,
+                "expires_on": cert.expires_on.isoformat() if cert.expires_on else None,
+            }
+            for cert in listing.certifications
+        ],
+        "modalities": [vocab.name("modality", m) for m in listing.modalities],
+        "conditions": [vocab.name("condition", c) for c in listing.conditions],
+        "years_experience": listing.years_experience,
+        "location": {
+            "city": loc.city if loc else None,
+            "state": loc.state if loc else None,
+            "postal_code": loc.postal_code if loc else None,
+            "lat": loc.lat if loc else None,
+            "lon": loc.lon if loc else None,
+        },
+    }
+
+
+def listing_detail(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]:
+    """A listing's own page: the summary plus contact, bio and provenance."""
+    detail = listing_summary(listing, vocab, today)
+    detail.update(
+        {
+            "phone": listing.phone,
+            "bio": listing.bio,
+            "address": listing.location.address if listing.location else None,
+            "languages": listing.languages,
+            "accepting_new_clients": listing.accepting_new_clients,
+            "mobile": listing.mobile,
+            "experience_basis": listing.experience_basis,
+            "sources": [
+                {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()}
+                for s in listing.sources
+            ],
+        }
+    )
+    return detail

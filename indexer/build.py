@@ -1,0 +1,137 @@
+"""Run the indexer: read a crawl directory, build listings, replace the backend's index.
+
+Malformed lines and records the indexer cannot use are quarantined (counted, with the reason)
+in `index_quarantine.jsonl` beside the raw files; the rest still index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from directory.backends.base import SearchBackend
+from directory.errors import ConfigError
+from directory.models import Listing
+from directory.raw import QUARANTINE_FILE, RawRecord
+from directory.vocabulary import Vocabulary, get_vocabulary
+from indexer.extract import ExtractError, SourceRecord, extract
+from indexer.linkage import link
+from indexer.merge import merge
+
+log = logging.getLogger(__name__)
+INDEX_QUARANTINE_FILE = "index_quarantine.jsonl"
+
+
+@dataclass
+class IndexReport:
+    raw_records: int = 0
+    source_records: int = 0
+    listings: int = 0
+    quarantined: int = 0
+    refused_joins: int = 0
+    dropped_unanchored: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The per-source JSONL files of a crawl directory; a clear error if there are none."""
+    if not raw_dir.is_dir():
+        raise ConfigError(f"raw directory {raw_dir} does not exist or is not a directory")
+    try:
+        files = sorted(p for p in raw_dir.glob("*.jsonl") if p.name not in (QUARANTINE_FILE, INDEX_QUARANTINE_FILE))
+    except OSError as exc:
+        raise ConfigError(f"cannot read raw directory {raw_dir}: {exc.strerror or exc}") from None
+    if not files:
+        raise ConfigError(f"no raw .jsonl files in {raw_dir}; run `therapists crawl --out {raw_dir}` first")
+    return files
+
+
+def read_source_records(
+    raw_dir: Path, vocab: Vocabulary, today: date, report: IndexReport, quarantine: list[dict[str, Any]], progress: bool
+) -> list[SourceRecord]:
+    records: list[SourceRecord] = []
+    files = raw_files(raw_dir)
+    with tqdm(total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, desc="reading raw records", disable=not progress) as bar:
+        for path in files:
+            try:
+                handle = open(path, encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+            with handle:
+                for line_number, line in enumerate(handle, start=1):
+                    bar.update(len(line.encode("utf-8")))
+                    if not line.strip():
+                        continue
+                    report.raw_records += 1
+                    try:
+                        raw = RawRecord.from_json(json.loads(line))
+                        found = extract(raw, vocab, today)
+                    except (ValueError, ExtractError) as exc:
+                        reason = str(exc).split(":")[0] if isinstance(exc, json.JSONDecodeError) else str(exc)
+                        quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": line[:2000]})
+                        continue
+                    records.extend(found)
+                    report.by_source[path.stem] = report.by_source.get(path.stem, 0) + len(found)
+    return records
+
+
+def build_listings(raw_dir: Path, today: date, vocab: Vocabulary | None = None, progress: bool = False) -> tuple[list[Listing], IndexReport]:
+    vocab = vocab or get_vocabulary()
+    report = IndexReport()
+    quarantine: list[dict[str, Any]] = []
+    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
+    report.source_records = len(records)
+    linkage = link(records)
+    report.refused_joins = linkage.refused_joins
+    listings: list[Listing] = []
+    for group in tqdm(linkage.clusters, desc="merging listings", unit="listing", disable=not progress):
+        # A roster line alone says nothing about licence or practice: not enough for a listing.
+        if all(rec.kind == "cert_roster" for rec in group):
+            report.dropped_unanchored += 1
+            continue
+        listings.append(merge(group, today))
+    report.listings = len(listings)
+    report.quarantined = len(quarantine)
+    report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
+    _write_quarantine(raw_dir, quarantine)
+    return listings, report
+
+
+def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
+    path = raw_dir / INDEX_QUARANTINE_FILE
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            for row in quarantine:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        log.warning("could not write %s (%s); %d records were quarantined", path, exc, len(quarantine))
+
+
+def run_index(raw_dir: Path, backend: SearchBackend, today: date | None = None, progress: bool = False) -> IndexReport:
+    """Build listings from `raw_dir` and atomically replace the backend's index with them."""
+    today = today or date.today()
+    listings, report = build_listings(raw_dir, today, progress=progress)
+    backend.replace_all(
+        tqdm(listings, desc="writing index", unit="listing", disable=not progress),
+        metadata={
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "built_for_date": today.isoformat(),
+            "raw_dir": str(raw_dir.resolve()),
+            "listings": str(report.listings),
+            "source_records": str(report.source_records),
+            "quarantined": str(report.quarantined),
+        },
+    )
+    log.info(
+        "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d joins refused)",
+        report.listings, report.source_records, report.raw_records, report.quarantined, report.refused_joins,
+    )
+    return report

@@ -1,0 +1,372 @@
+"""Raw records → `SourceRecord`s: one per person a source mentions, with normalised facts.
+
+Each source kind has its own reader; all produce the same shape, which linkage then clusters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from directory.geo import city_place, zip_place
+from directory.models import Certification, Evidence, License, LicenseStatus, Location
+from directory.raw import RawRecord
+from directory.vocabulary import Vocabulary
+from indexer.normalize import (
+    PersonName,
+    clean,
+    license_display,
+    license_key,
+    license_status,
+    normalize_phone,
+    parse_credentials,
+    parse_date,
+    parse_person_name,
+    person_from_parts,
+    plain_text,
+    split_credentials,
+    zip5,
+)
+
+MASSAGE_TAXONOMY = "225700000X"
+
+
+@dataclass
+class SourceRecord:
+    key: str
+    source: str
+    kind: str
+    url: str
+    fetched_at: datetime
+    name: PersonName
+    display_name: str | None = None
+    npi: str | None = None
+    licenses: list[License] = field(default_factory=list)
+    certifications: list[Certification] = field(default_factory=list)
+    credentials: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    location: Location | None = None  # practice location only
+    city: str | None = None  # any city we know, for linkage (may be a mailing city)
+    state: str | None = None
+    phone: str | None = None
+    bio: str | None = None
+    languages: list[str] = field(default_factory=list)
+    gender: str | None = None
+    accepting_new_clients: bool | None = None
+    mobile: bool | None = None
+    enumeration_date: date | None = None
+
+    @property
+    def license_keys(self) -> set[str]:
+        return {k for lic in self.licenses if (k := license_key(lic.state, lic.number))}
+
+
+class ExtractError(ValueError):
+    """A raw record the indexer cannot use; it is quarantined with this message."""
+
+
+def _fetched(record: RawRecord) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(record.fetched_at)
+    except ValueError:
+        raise ExtractError(f"fetched_at {record.fetched_at!r} is not an ISO timestamp") from None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def practice_location(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> Location | None:
+    """A practice location geocoded offline from its ZIP (or else its city)."""
+    city, state, code = clean(city), clean(state), zip5(postal_code)
+    place = zip_place(code) or city_place(city, state)
+    if place is None and not city:
+        return None
+    return Location(
+        address=clean(address),
+        city=(city.title() if city and city.isupper() else city) or (place.city if place else None),
+        state=(state or (place.state if place else None) or "").upper() or None,
+        postal_code=code,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+    )
+
+
+def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    readers = {
+        "nppes": _from_nppes,
+        "license_csv": _from_license_row,
+        "cert_roster": _from_roster_entry,
+        "profile_site": _from_profile_page,
+    }
+    reader = readers.get(record.kind)
+    if reader is None:
+        raise ExtractError(f"unknown source kind {record.kind!r}")
+    return reader(record, vocab, today)
+
+
+def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
+    return SourceRecord(key=key, source=record.source, kind=record.kind, url=record.url, fetched_at=_fetched(record), name=name)
+
+
+# NPPES ----------------------------------------------------------------------------------------
+
+
+def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    data = record.data
+    if data.get("enumeration_type") != "NPI-1":
+        return []  # organisations are not therapists
+    taxonomies = data.get("taxonomies") or []
+    if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
+        return []
+    basic = data.get("basic") or {}
+    name = person_from_parts(basic.get("first_name"), basic.get("middle_name"), basic.get("last_name"))
+    number = str(data.get("number", ""))
+    if name is None or not re.fullmatch(r"\d{10}", number):
+        raise ExtractError("NPPES record without a person name or a 10-digit NPI")
+    out = _base(record, f"{record.source}:npi:{number}", name)
+    out.npi = number
+    out.credentials = parse_credentials(basic.get("credential"), vocab)
+    out.gender = {"F": "female", "M": "male"}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
+    out.enumeration_date = parse_date(basic.get("enumeration_date"))
+    for tax in taxonomies:
+        number_text, state = clean(tax.get("license")), clean(tax.get("state"))
+        if number_text and state and (tax.get("code") == MASSAGE_TAXONOMY or "massage" in str(tax.get("desc", "")).lower()):
+            out.licenses.append(License(state=state.upper(), number=license_display(number_text), source=record.source))
+    # Only the LOCATION address describes the practice; MAILING addresses never leave the raw layer.
+    for addr in data.get("addresses") or []:
+        if addr.get("address_purpose") == "LOCATION":
+            street = " ".join(p for p in [clean(addr.get("address_1")), clean(addr.get("address_2"))] if p)
+            out.location = practice_location(street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"))
+            out.phone = normalize_phone(addr.get("telephone_number"))
+            out.city, out.state = clean(addr.get("city")), clean(addr.get("state"))
+    return [out]
+
+
+# Board licence rows ---------------------------------------------------------------------------
+
+
+def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    data, ctx = record.data, record.context
+    if data.get("full_name"):
+        text, credentials = split_credentials(str(data["full_name"]), vocab)
+        name = parse_person_name(text)
+    else:
+        credentials = []
+        name = person_from_parts(data.get("first_name"), data.get("middle_name"), data.get("last_name"))
+    number = clean(data.get("license_number"))
+    state = str(ctx.get("state", "")).upper()
+    if name is None or not number or not state:
+        raise ExtractError("licence row without a name, licence number or board state")
+    fmt = ctx.get("date_format")
+    expires_on = parse_date(data.get("expires_on"), fmt)
+    status = license_status(data.get("status"), ctx.get("status_map") or {}, expires_on, today)
+    out = _base(record, f"{record.source}:lic:{license_display(number)}:{data.get('row_number', '')}", name)
+    out.credentials = credentials
+    out.licenses.append(
+        License(
+            state=state,
+            number=license_display(number),
+            status=status,
+            verified=status == LicenseStatus.active,
+            issued_on=parse_date(data.get("issued_on"), fmt),
+            expires_on=expires_on,
+            license_type=clean(data.get("license_type")),
+            source=record.source,
+        )
+    )
+    out.city, out.state = clean(data.get("city")), clean(data.get("state")) or state
+    if ctx.get("address_kind", "practice") == "practice":
+        out.location = practice_location(
+            (clean(data.get("address")) or "").title() or None, data.get("city"), data.get("state") or state, data.get("postal_code")
+        )
+        out.phone = normalize_phone(data.get("phone"))
+    return [out]
+
+
+# Certification rosters ------------------------------------------------------------------------
+
+
+def _from_roster_entry(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    data, ctx = record.data, record.context
+    text, credentials = split_credentials(str(data.get("full_name", "")), vocab)
+    name = parse_person_name(text)
+    if name is None:
+        raise ExtractError("roster entry without a name")
+    cert_text = clean(data.get("certification")) or ""
+    match = vocab.match(cert_text, "certification") if cert_text else None
+    out = _base(record, f"{record.source}:cert:{clean(data.get('certificate_number')) or data.get('row_number')}", name)
+    out.credentials = credentials
+    out.certifications.append(
+        Certification(
+            name=vocab.name("certification", match.id) if match else cert_text or str(ctx.get("issuer")),
+            issuer=ctx.get("issuer"),
+            number=clean(data.get("certificate_number")),
+            expires_on=parse_date(data.get("expires_on"), ctx.get("date_format")),
+            id=match.id if match else None,
+            source=record.source,
+        )
+    )
+    out.city, out.state = clean(data.get("city")), (clean(data.get("state")) or "").upper() or None
+    return [out]
+
+
+# Practice websites ----------------------------------------------------------------------------
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type") or obj.get("type") or []
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1] for v in values}
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("value")
+    return clean(str(value)) if value is not None else None
+
+
+def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
+    """extruct microdata {'type', 'properties'} → the JSON-LD-like shape the reader expects."""
+    flat: dict[str, Any] = {"@type": item.get("type")}
+    for key, value in (item.get("properties") or {}).items():
+        flat[key] = [_flatten_microdata(v) if isinstance(v, dict) and "properties" in v else v for v in _as_list(value)]
+        if len(flat[key]) == 1:
+            flat[key] = flat[key][0]
+    return flat
+
+
+PRACTICE_TYPES = {"HealthAndBeautyBusiness", "MedicalBusiness", "LocalBusiness", "DaySpa", "MedicalClinic", "Physiotherapy", "MedicalOrganization", "Organization"}
+
+
+def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """(person, their practice) for every Person in the page's structured data."""
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        if "@graph" in obj:
+            yield from _people(_as_list(obj["@graph"]))
+            continue
+        types = _types(obj)
+        if "Person" in types:
+            works_for = next((w for w in _as_list(obj.get("worksFor")) if isinstance(w, dict)), None)
+            yield obj, works_for
+        elif types & PRACTICE_TYPES:
+            for employee in _as_list(obj.get("employee")):
+                if isinstance(employee, dict):
+                    yield employee, obj
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "https://schema.org/true"):
+        return True
+    if text in ("false", "no", "0", "https://schema.org/false"):
+        return False
+    return None
+
+
+def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    data = record.data
+    objects = [*_as_list(data.get("jsonld")), *(_flatten_microdata(m) for m in _as_list(data.get("microdata")) if isinstance(m, dict))]
+    people = list(_people(objects))
+    if not people and data.get("text"):
+        return _from_page_text(record, vocab)
+    out: list[SourceRecord] = []
+    seen: set[str] = set()
+    for person, practice in people:
+        raw_name = _text(person.get("name"))
+        if not raw_name:
+            continue
+        text, credentials = split_credentials(raw_name, vocab)
+        name = parse_person_name(text)
+        if name is None or name.display() in seen:
+            continue
+        seen.add(name.display())
+        rec = _base(record, f"{record.source}:page:{record.url}#{len(out)}", name)
+        rec.display_name = name.display()
+        rec.credentials = credentials
+        _read_person(rec, person, practice, vocab, record)
+        out.append(rec)
+    return out
+
+
+def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None, vocab: Vocabulary, record: RawRecord) -> None:
+    address = next((a for a in _as_list(person.get("address")) if isinstance(a, dict)), None)
+    if address is None and practice is not None:
+        address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
+    if address:
+        rec.location = practice_location(
+            _text(address.get("streetAddress")), _text(address.get("addressLocality")),
+            _text(address.get("addressRegion")), _text(address.get("postalCode")),
+        )
+        rec.city, rec.state = _text(address.get("addressLocality")), (_text(address.get("addressRegion")) or "").upper() or None
+    rec.phone = normalize_phone(_text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None))
+    rec.bio = plain_text(_text(person.get("description")))
+    rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
+    gender = (_text(person.get("gender")) or "").lower()
+    rec.gender = gender if gender in ("female", "male", "non-binary") else None
+    rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
+    for prop in _as_list(person.get("additionalProperty")):
+        if isinstance(prop, dict) and "mobile" in (_text(prop.get("name")) or "").lower():
+            rec.mobile = _bool(prop.get("value"))
+    for item in _as_list(person.get("knowsAbout")):
+        phrase = _text(item)
+        if not phrase:
+            continue
+        for match in vocab.terms_in_phrase(phrase):
+            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=record.kind))  # type: ignore[arg-type]
+    for cred in _as_list(person.get("hasCredential")):
+        if not isinstance(cred, dict):
+            continue
+        category = (_text(cred.get("credentialCategory")) or "").lower()
+        identifier = _text(cred.get("identifier"))
+        cred_name = _text(cred.get("name")) or ""
+        issuer = _text(cred.get("recognizedBy"))
+        if category == "license" and identifier:
+            state = rec.state or (rec.location.state if rec.location else None)
+            if state:
+                rec.licenses.append(License(state=state, number=license_display(identifier), source=record.source))
+        elif category in ("certification", "certificate") or cred_name:
+            match = vocab.match(cred_name, "certification") if cred_name else None
+            rec.certifications.append(
+                Certification(
+                    name=vocab.name("certification", match.id) if match else cred_name,
+                    issuer=issuer, number=identifier, id=match.id if match else None, source=record.source,
+                )
+            )
+
+
+_LICENSE_IN_TEXT = re.compile(r"\b(?:licen[cs]e|lic\.?)\s*(?:#|no\.?|number)?\s*:?\s*([A-Z]{0,3}\d{4,8})\b", re.IGNORECASE)
+_STATE_IN_TEXT = re.compile(r"\b([A-Z]{2})\s+licen[cs]e", re.IGNORECASE)
+
+
+def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
+    """A page without structured data: name from the title, terms and licence from the text."""
+    title = str(record.data.get("title") or "")
+    head = re.split(r"\s[|–—-]\s", title)[0]
+    text, credentials = split_credentials(head, vocab)
+    name = parse_person_name(text)
+    body = str(record.data.get("text") or "")
+    if name is None:
+        raise ExtractError("page without structured data or a person's name in its title")
+    rec = _base(record, f"{record.source}:page:{record.url}#0", name)
+    rec.display_name = name.display()
+    rec.credentials = credentials or parse_credentials(body[:300], vocab)
+    for kind in ("condition", "modality"):
+        for match in vocab.find_in_text(body, kind):  # type: ignore[arg-type]
+            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=record.kind))
+    lic = _LICENSE_IN_TEXT.search(body)
+    state = _STATE_IN_TEXT.search(body)
+    if lic and state:
+        rec.licenses.append(License(state=state.group(1).upper(), number=license_display(lic.group(1)), source=record.source))
+        rec.state = state.group(1).upper()
+    return [rec]

@@ -1,0 +1,36 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import FastAPI
+
+from directory.backends import open_backend
+from directory.backends.base import SearchBackend
+from directory.settings import Settings, get_settings
+from directory.vocabulary import Vocabulary, get_vocabulary
+from search_api.errors import install_error_handlers
+from search_api.routes import router
+
+
+def create_app(
+    settings: Settings | None = None,
+    backend: SearchBackend | None = None,
+    vocab: Vocabulary | None = None,
+    today: date | None = None,
+) -> FastAPI:
+    """The API over `backend` (default: the one `settings` names). `today` pins the date for tests."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Therapist directory",
+        version="0.1.0",
+        description="Find qualified, licensed massage therapists for a specific condition, near you.",
+    )
+    app.state.settings = settings
+    app.state.vocab = vocab or get_vocabulary()
+    app.state.backend = backend or open_backend(settings)
+    app.state.today = today
+    install_error_handlers(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,35 @@
+"""Request dependencies as Annotated aliases, in one place."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from directory.backends.base import SearchBackend
+from directory.settings import Settings
+from directory.vocabulary import Vocabulary
+
+
+def get_backend(request: Request) -> SearchBackend:
+    return request.app.state.backend
+
+
+def get_vocabulary(request: Request) -> Vocabulary:
+    return request.app.state.vocab
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_today(request: Request) -> date:
+    """Today, for licence expiry checks; tests pin it through app.state.today."""
+    return request.app.state.today or date.today()
+
+
+Backend = Annotated[SearchBackend, Depends(get_backend)]
+Vocab = Annotated[Vocabulary, Depends(get_vocabulary)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Today = Annotated[date, Depends(get_today)]

@@ -1,0 +1,148 @@
+"""The HTTP API through FastAPI's real app and test client, over a real SQLite index file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from directory.backends.sqlite import SQLiteBackend
+from directory.settings import Settings
+from search_api.app import create_app
+from tests.conftest import TODAY
+from tests.factories import population
+
+RESULT_FIELDS = {
+    "id", "name", "credentials", "npi", "licenses", "certifications", "modalities", "conditions",
+    "years_experience", "location", "distance_km", "score", "why",
+}
+
+
+@pytest.fixture
+def client(tmp_path: Path, vocab) -> TestClient:
+    db = tmp_path / "index.db"
+    SQLiteBackend(db, vocab).replace_all(population())
+    return TestClient(create_app(Settings(db=db), vocab=vocab, today=TODAY))
+
+
+def test_search_answers_in_the_contract_shape(client: TestClient) -> None:
+    response = client.get("/search", params={"condition": "sciatica", "near": "78704", "limit": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"total", "results", "next_cursor", "interpreted", "facets"}
+    assert body["total"] == 6 and len(body["results"]) == 3 and body["next_cursor"]
+    first = body["results"][0]
+    assert set(first) == RESULT_FIELDS
+    assert first["name"] == "Ana Sciatica Specialist"
+    assert first["licenses"] == [
+        {"state": "TX", "number": "MT000001", "status": "active", "verified": True, "issued_on": "2014-03-01", "expires_on": "2027-12-31"}
+    ]
+    assert first["conditions"] == ["Sciatica"] and first["modalities"] == ["Deep tissue massage"]
+    assert set(first["location"]) == {"city", "state", "postal_code", "lat", "lon"}
+    assert body["interpreted"]["condition"]["id"] == "sciatica"
+    assert body["interpreted"]["near"]["label"].startswith("78704")
+
+
+def test_next_cursor_continues_the_list(client: TestClient) -> None:
+    first = client.get("/search", params={"condition": "sciatica", "limit": 3}).json()
+    second = client.get("/search", params={"condition": "sciatica", "limit": 3, "cursor": first["next_cursor"]}).json()
+    everything = client.get("/search", params={"condition": "sciatica", "limit": 100}).json()
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert ids == [r["id"] for r in everything["results"]][: len(ids)]
+    assert second["total"] == first["total"]
+
+
+def test_free_text_is_understood_with_corrections(client: TestClient) -> None:
+    body = client.get("/search", params={"q": "deep tisue for carpel tunnel near Austin, TX"}).json()
+    assert body["interpreted"]["condition"]["id"] == "carpal_tunnel_syndrome"
+    assert body["interpreted"]["condition"]["corrected_from"] == "carpel tunnel"
+    assert body["interpreted"]["near"]["label"] == "Austin, TX"
+    assert [r["name"] for r in body["results"]] == []  # Gus offers myofascial release, not deep tissue
+    body = client.get("/search", params={"q": "carpel tunnel near Austin, TX"}).json()
+    assert [r["name"] for r in body["results"]][0] == "Gus Carpal Tunnel"
+
+
+def test_explicit_parameters_override_the_free_text(client: TestClient) -> None:
+    body = client.get("/search", params={"q": "sciatica near Houston, TX", "near": "78704", "condition": "carpal tunnel"}).json()
+    assert body["interpreted"]["condition"]["id"] == "carpal_tunnel_syndrome"
+    assert body["interpreted"]["near"]["label"].startswith("78704")
+
+
+def test_icd10_code_finds_the_condition(client: TestClient) -> None:
+    body = client.get("/search", params={"condition": "G56.01", "near": "78704"}).json()
+    assert body["interpreted"]["condition"]["method"] == "icd10"
+    assert body["results"][0]["name"] == "Gus Carpal Tunnel"
+
+
+def test_advisory_is_shown_when_the_search_touches_a_contraindication(client: TestClient) -> None:
+    body = client.get("/search", params={"q": "massage while pregnant near Austin, TX"}).json()
+    assert [a["id"] for a in body["interpreted"]["advisories"]] == ["pregnancy"]
+    assert body["interpreted"]["advisories"][0]["message"]
+
+
+def test_therapist_detail_has_contact_bio_and_provenance(client: TestClient) -> None:
+    body = client.get("/therapists/t_0001").json()
+    assert RESULT_FIELDS - {"distance_km", "score", "why"} <= set(body)
+    assert body["phone"] == "+15125550100" and body["bio"] == "Bio."
+    assert {s["kind"] for s in body["sources"]} == {"license_csv", "profile_site"}
+    assert all(set(s) == {"source", "kind", "url", "fetched_at"} for s in body["sources"])
+
+
+def test_unknown_therapist_is_404_in_the_error_shape(client: TestClient) -> None:
+    response = client.get("/therapists/t_nope")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter", "reason"),
+    [
+        ({"near": "99999"}, "near", "unknown US ZIP code"),
+        ({"near": "Atlantis, TX"}, "near", "unknown city"),
+        ({"near": "95.0,-97.7"}, "near", "latitude 95.0 is outside"),
+        ({"near": "somewhere"}, "near", "is not a ZIP code"),
+        ({"near": "78704", "radius_km": "-5"}, "radius_km", "must be more than 0"),
+        ({"near": "78704", "radius_km": "5000"}, "radius_km", "at most 500"),
+        ({"radius_km": "far"}, "radius_km", "valid number"),
+        ({"limit": "101"}, "limit", "between 1 and 100"),
+        ({"limit": "0"}, "limit", "between 1 and 100"),
+        ({"limit": "ten"}, "limit", "valid integer"),
+        ({"cursor": "not-a-cursor"}, "cursor", "not a cursor"),
+        ({"license_status": "maybe"}, "license_status", "'active' or 'any'"),
+        ({"condition": "hangnail"}, "condition", "unknown condition"),
+        ({"modality": "telepathy"}, "modality", "unknown modality"),
+        ({"q": "sciatica near Atlantis, TX"}, "q", "unknown city"),
+    ],
+)
+def test_bad_parameters_answer_422_naming_the_parameter(client: TestClient, params: dict, parameter: str, reason: str) -> None:
+    response = client.get("/search", params=params)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter"
+    assert error["parameter"] == parameter
+    assert reason in error["reason"]
+
+
+def test_unknown_condition_comes_with_suggestions(client: TestClient) -> None:
+    error = client.get("/search", params={"condition": "sciaticka nerve"}).json()["error"]
+    assert 1 <= len(error["suggestions"]) <= 3
+    assert "Sciatica" in error["suggestions"]
+
+
+def test_vocabulary_autocomplete(client: TestClient) -> None:
+    body = client.get("/vocabulary/conditions", params={"prefix": "carp"}).json()
+    assert [t["id"] for t in body] == ["carpal_tunnel_syndrome"]
+    assert "G56.0" in body[0]["icd10"]
+
+
+def test_health_reports_the_index(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["backend"] == "sqlite"
+
+
+def test_a_missing_index_is_503_not_a_crash(tmp_path: Path, vocab) -> None:
+    client = TestClient(create_app(Settings(db=tmp_path / "none.db"), vocab=vocab, today=TODAY))
+    response = client.get("/search", params={"condition": "sciatica"})
+    assert response.status_code == 503
+    assert "run `therapists index` first" in response.json()["error"]["reason"]

@@ -1,0 +1,188 @@
+"""One contract suite, run on every backend with the same fixture data.
+
+The memory backend is the brute-force reference; the SQLite backend must agree with it exactly
+(same ids, same order, same scores, same totals and facets).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from directory.backends.memory import MemoryBackend
+from directory.backends.sqlite import SCHEMA_VERSION, SQLiteBackend, compile_query
+from directory.errors import BackendError
+from directory.search_service import SearchParams, build_query
+from tests.conftest import TODAY
+from tests.factories import listing, population
+
+QUERIES = [
+    SearchParams(condition="sciatica", near="78704"),
+    SearchParams(condition="sciatica", near="78704", license_status="any"),
+    SearchParams(condition="sciatica"),
+    SearchParams(near="Austin, TX", radius_km=15),
+    SearchParams(q="deep tissue for sciatica near Austin, TX"),
+    SearchParams(condition="M54.30", near="30.2672,-97.7431"),
+    SearchParams(modality=["trigger point therapy"], near="78704"),
+    SearchParams(condition="sciatica", near="77002", radius_km=10),
+    SearchParams(condition="carpel tunnel", near="78704"),
+    SearchParams(),
+]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, vocab):
+    be = MemoryBackend(vocab) if request.param == "memory" else SQLiteBackend(tmp_path / "index.db", vocab)
+    be.replace_all(population(), {"built_for_date": TODAY.isoformat()})
+    yield be
+    be.close()
+
+
+def run(be, vocab, params: SearchParams):
+    query, _ = build_query(params, vocab, TODAY)
+    return be.search(query)
+
+
+def test_default_results_never_show_lapsed_or_disciplined_licences(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(condition="sciatica", near="78704", limit=100))
+    ids = {hit.listing.id for hit in page.hits}
+    assert "t_0004" not in ids  # expired yesterday, though the board row said active
+    assert "t_0005" not in ids  # suspended
+    assert {"t_0001", "t_0008", "t_0009", "t_0010"} <= ids
+    assert page.total == len(page.hits)
+
+
+def test_license_status_any_includes_them_with_their_real_status(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(condition="sciatica", near="78704", license_status="any", limit=100))
+    by_id = {hit.listing.id: hit for hit in page.hits}
+    assert {"t_0004", "t_0005"} <= set(by_id)
+    assert page.facets["license_status"]["expired"] == 1
+    assert page.facets["license_status"]["suspended"] == 1
+    assert any("is expired: not verified" in why for why in by_id["t_0004"].why)
+
+
+def test_specialist_outranks_related_and_modality_matches(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(condition="sciatica", near="78704", limit=100))
+    order = [hit.listing.id for hit in page.hits]
+    assert order[0] == "t_0001"  # specialty + verified + board certified + nearest
+    assert order.index("t_0001") < order.index("t_0002")  # related condition (piriformis)
+    assert order.index("t_0008") < order.index("t_0003")  # specialty beats a modality that serves it
+    top = page.hits[0]
+    assert top.why[0] == "Lists sciatica as a specialty (practice website)"
+    assert any(w.startswith("TX licence MT000001 active until 2027-12-31 (verified") for w in top.why)
+    assert any(w.endswith("km away") for w in top.why)
+
+
+def test_unverified_licence_ranks_below_identical_verified_one(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(condition="sciatica", near="78704", limit=100))
+    scores = {hit.listing.id: hit.score for hit in page.hits}
+    assert scores["t_0010"] < scores["t_0008"] or scores["t_0010"] < scores["t_0001"]
+    detail = next(h for h in page.hits if h.listing.id == "t_0010")
+    assert any("not yet confirmed by a board source" in w for w in detail.why)
+
+
+def test_radius_is_exact_and_total_counts_every_match(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(condition="sciatica", near="77002", radius_km=10, limit=1))
+    assert page.total == 1 and page.hits[0].listing.id == "t_0006"
+    assert page.hits[0].distance_km is not None and page.hits[0].distance_km <= 10
+    wide = run(backend, vocab, SearchParams(near="Austin, TX", radius_km=15, limit=1))
+    assert wide.total == 7 and wide.next_cursor is not None  # the Austin listings in force
+
+
+def test_cursor_pages_through_ties_without_gaps_or_repeats(backend, vocab) -> None:
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query, _ = build_query(SearchParams(condition="sciatica", limit=2, cursor=cursor, license_status="any"), vocab, TODAY)
+        page = backend.search(query)
+        seen += [hit.listing.id for hit in page.hits]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    full = run(backend, vocab, SearchParams(condition="sciatica", limit=100, license_status="any"))
+    assert seen == [hit.listing.id for hit in full.hits]
+    assert len(seen) == len(set(seen)) == full.total
+    twins = [hit.score for hit in full.hits if hit.listing.id in ("t_0008", "t_0009")]
+    assert twins[0] == twins[1]  # a real tie, broken by id
+    assert seen.index("t_0008") < seen.index("t_0009")
+
+
+def test_facets_count_the_whole_result_set(backend, vocab) -> None:
+    page = run(backend, vocab, SearchParams(near="78704", limit=1))
+    assert sum(page.facets["distance_km"].values()) == page.total
+    assert page.facets["modality"]["deep_tissue_massage"] == 2
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=lambda p: repr(p)[:60])
+def test_sqlite_agrees_with_the_reference_backend(tmp_path: Path, vocab, params: SearchParams) -> None:
+    memory = MemoryBackend(vocab)
+    sqlite = SQLiteBackend(tmp_path / "index.db", vocab)
+    for be in (memory, sqlite):
+        be.replace_all(population())
+    a, b = run(memory, vocab, params), run(sqlite, vocab, params)
+    assert [(h.listing.id, h.score, h.distance_km, h.why) for h in a.hits] == [
+        (h.listing.id, h.score, h.distance_km, h.why) for h in b.hits
+    ]
+    assert (a.total, a.facets, a.next_cursor) == (b.total, b.facets, b.next_cursor)
+
+
+def test_get_returns_the_stored_listing(backend) -> None:
+    original = population()[0]
+    assert backend.get("t_0001") == original
+    assert backend.get("nope") is None
+    assert backend.all_ids() == sorted(l.id for l in population())
+
+
+# SQLite specifics ----------------------------------------------------------------------------
+
+
+def test_location_queries_start_from_the_rtree(vocab) -> None:
+    query, _ = build_query(SearchParams(condition="sciatica", near="78704"), vocab, TODAY)
+    compiled = compile_query(query)
+    assert compiled.sql.startswith("SELECT ") and "FROM listing_geo g CROSS JOIN listings l" in compiled.sql
+    assert "JOIN listing_conditions c ON c.listing_rowid = l.rowid AND c.condition_id = ?" in compiled.sql
+    assert compiled.params[0] == "sciatica"
+    assert compiled.params[-1] == TODAY.isoformat()  # the licence must be in force today
+
+
+def test_a_failed_rebuild_leaves_the_previous_index_serving(tmp_path: Path, vocab) -> None:
+    be = SQLiteBackend(tmp_path / "index.db", vocab)
+    be.replace_all(population())
+
+    def exploding():
+        yield listing("t_9999", "New Person", "78704", ["sciatica"])
+        raise RuntimeError("crawl file truncated")
+
+    with pytest.raises(RuntimeError):
+        be.replace_all(exploding())
+    assert be.get("t_9999") is None and be.get("t_0001") is not None
+    assert [p.name for p in tmp_path.iterdir()] == ["index.db"]  # no half-built file left behind
+
+
+def test_readers_see_a_rebuild_once_it_is_swapped_in(tmp_path: Path, vocab) -> None:
+    reader = SQLiteBackend(tmp_path / "index.db", vocab)
+    SQLiteBackend(tmp_path / "index.db", vocab).replace_all(population())
+    assert reader.get("t_9999") is None
+    SQLiteBackend(tmp_path / "index.db", vocab).replace_all([*population(), listing("t_9999", "New Person", "78704")])
+    assert reader.get("t_9999") is not None
+
+
+def test_a_missing_or_foreign_index_is_a_clear_error(tmp_path: Path, vocab) -> None:
+    with pytest.raises(BackendError, match="no index at .*run `therapists index` first"):
+        SQLiteBackend(tmp_path / "missing.db", vocab).all_ids()
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "old.db").execute("PRAGMA user_version = 0").close()
+    with pytest.raises(BackendError, match=f"schema version 0, this program needs {SCHEMA_VERSION}"):
+        SQLiteBackend(tmp_path / "old.db", vocab).all_ids()
+
+
+def test_expiry_is_checked_when_serving_not_only_when_indexing(tmp_path: Path, vocab) -> None:
+    be = SQLiteBackend(tmp_path / "index.db", vocab)
+    be.replace_all([listing("t_0001", "Ana", "78704", ["sciatica"], expires_on=date(2027, 1, 31))])
+    before, _ = build_query(SearchParams(condition="sciatica"), vocab, date(2027, 1, 31))
+    after, _ = build_query(SearchParams(condition="sciatica"), vocab, date(2027, 2, 1))
+    assert be.search(before).total == 1
+    assert be.search(after).total == 0

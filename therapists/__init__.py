@@ -1,0 +1,1 @@
+"""The `therapists` command line, the demo, and the local mirror of sample sources."""

@@ -1,0 +1,3 @@
+from therapists.cli import main
+
+raise SystemExit(main())
