@@ -119,7 +119,10 @@ def parse_sources(text: str, origin: str = "sources.toml") -> list[SourceConfig]
             source = _SOURCE.validate_python(table)
         except ValidationError as exc:
             for error in exc.errors():
-                where = ".".join(str(part) for part in error["loc"]) or "table"
+                loc = list(error["loc"])
+                if loc and loc[0] == table.get("kind"):
+                    loc = loc[1:]  # the union's tag adds nothing the reader does not know
+                where = ".".join(str(part) for part in loc) or "table"
                 problems.append(f"source {label}: {where}: {error['msg']}")
             continue
         if source.name in seen:

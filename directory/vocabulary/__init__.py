@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -156,12 +157,16 @@ class Vocabulary:
                 aliases=[*row.get("synonyms", []), *row.get("misspellings", [])],
                 serves=[Related(r["id"], float(r["weight"])) for r in row.get("serves", [])],
             )
-        for row in read("certifications.toml").get("certification", []):
+        cert_rows = read("certifications.toml").get("certification", [])
+        issuer_counts = Counter(normalize_text(i) for row in cert_rows for i in set(row.get("issuers", [])))
+        for row in cert_rows:
+            # An issuer with a single certification ("Society for Oncology Massage") names it.
+            sole_issuers = [i for i in row.get("issuers", []) if issuer_counts[normalize_text(i)] == 1]
             self.terms["certification"][row["id"]] = Term(
                 id=row["id"],
                 kind="certification",
                 name=row["name"],
-                aliases=[*row.get("abbreviations", []), *row.get("synonyms", [])],
+                aliases=[*row.get("abbreviations", []), *row.get("synonyms", []), *sole_issuers],
                 issuers=row.get("issuers", []),
                 implies_modalities=row.get("modalities", []),
                 qualifies_conditions=row.get("conditions", []),
@@ -203,14 +208,25 @@ class Vocabulary:
         if kind == "condition" and (code := normalize_icd10(text)) is not None:
             term_id = self._icd_lookup(code)
             return Match(term_id, kind, text, "icd10", 100.0, code) if term_id else None
-        if len(key) < FUZZY_MIN_LENGTH:
-            return None
-        # Plain edit-distance ratio: WRatio's partial matching would let "massage" match "swedish massage".
-        best = process.extractOne(key, self._alias_lists[kind], scorer=fuzz.ratio, score_cutoff=threshold)
-        if best is None:
-            return None
-        alias, score, _ = best
-        return Match(self._aliases[kind][alias], kind, text, "fuzzy", float(score), alias)
+        if len(key) >= FUZZY_MIN_LENGTH:
+            # Plain edit-distance ratio: WRatio's partial matching would let "massage" match "swedish massage".
+            best = process.extractOne(key, self._alias_lists[kind], scorer=fuzz.ratio, score_cutoff=threshold)
+            if best is not None:
+                alias, score, _ = best
+                return Match(self._aliases[kind][alias], kind, text, "fuzzy", float(score), alias)
+        return self._match_inside(text, key, kind)
+
+    def _match_inside(self, text: str, key: str, kind: TermKind) -> Match | None:
+        """A phrase that names one term among other words: 'ICD-10 M79.7', 'tendonitis in my wrist'."""
+        if kind == "condition":
+            for token in key.split():
+                if (code := normalize_icd10(token)) is not None and (term_id := self._icd_lookup(code)):
+                    return Match(term_id, kind, text, "icd10", 100.0, code)
+        found = {m.id: m for m in self.find_in_text(text, kind)}
+        if len(found) == 1:
+            inner = next(iter(found.values()))
+            return Match(inner.id, kind, text, "exact", 100.0, inner.matched_alias)
+        return None
 
     def terms_in_phrase(self, phrase: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
         """The terms a short published phrase ("Frozen shoulder (adhesive capsulitis)") names.
