@@ -41,10 +41,11 @@ def run_crawl(sources: list[SourceConfig], out_dir: Path, user_agent: str) -> li
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / QUARANTINE_FILE).write_text("", encoding="utf-8")  # quarantine describes this run
-    process = CrawlerProcess({**POLITE_DEFAULTS, "USER_AGENT": user_agent}, install_root_handler=True)
+    process = CrawlerProcess({**POLITE_DEFAULTS, "USER_AGENT": user_agent}, install_root_handler=False)
     crawlers: list[tuple[SourceConfig, Crawler]] = []
-    for source in sources:
-        crawler = Crawler(SPIDERS[source.kind], crawler_settings(source, out_dir, user_agent))
+    for position, source in enumerate(sources):
+        # The first crawler installs Twisted's reactor; the others share it.
+        crawler = Crawler(SPIDERS[source.kind], crawler_settings(source, out_dir, user_agent), init_reactor=position == 0)
         crawlers.append((source, crawler))
         process.crawl(crawler, source=source)
     process.start()
