@@ -14,7 +14,7 @@ from pathlib import Path
 from scrapy.crawler import Crawler, CrawlerProcess
 
 from crawler.config import SourceConfig
-from crawler.settings import POLITE_DEFAULTS, crawler_settings
+from crawler.settings import PROCESS_SETTINGS, crawler_settings
 from crawler.spiders import SPIDERS
 from directory.errors import SourceUnreachable
 from directory.raw import QUARANTINE_FILE, SUMMARY_FILE
@@ -32,6 +32,8 @@ class SourceSummary:
     errors: int
     robots_denied: int
     unreachable: str | None
+    download_delay: float
+    concurrent_requests: int
 
 
 def run_crawl(sources: list[SourceConfig], out_dir: Path, user_agent: str) -> list[SourceSummary]:
@@ -41,7 +43,7 @@ def run_crawl(sources: list[SourceConfig], out_dir: Path, user_agent: str) -> li
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / QUARANTINE_FILE).write_text("", encoding="utf-8")  # quarantine describes this run
-    process = CrawlerProcess({**POLITE_DEFAULTS, "USER_AGENT": user_agent}, install_root_handler=False)
+    process = CrawlerProcess(PROCESS_SETTINGS, install_root_handler=False)
     crawlers: list[tuple[SourceConfig, Crawler]] = []
     for position, source in enumerate(sources):
         # The first crawler installs Twisted's reactor; the others share it.
@@ -64,6 +66,8 @@ def run_crawl(sources: list[SourceConfig], out_dir: Path, user_agent: str) -> li
                 errors=int(stats.get("log_count/ERROR", 0)) + int(stats.get("downloader/exception_count", 0)),
                 robots_denied=int(stats.get("robotstxt/forbidden", 0)),
                 unreachable=getattr(spider, "unreachable", None) if spider else "crawler did not start",
+                download_delay=crawler.settings.getfloat("DOWNLOAD_DELAY"),
+                concurrent_requests=crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
             )
         )
     (out_dir / SUMMARY_FILE).write_text(

@@ -23,10 +23,21 @@ POLITE_DEFAULTS: dict[str, Any] = {
     "DOWNLOAD_TIMEOUT": 30,
     "DOWNLOAD_MAXSIZE": 200 * 1024 * 1024,
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # no listening ports from a crawler
     "LOGSTATS_INTERVAL": 15.0,
     "LOG_LEVEL": "INFO",
     "SPIDER_MIDDLEWARES": {"crawler.middlewares.ProvenanceMiddleware": 900},
     "ITEM_PIPELINES": {"crawler.pipelines.RawJsonlPipeline": 300},
+}
+
+
+# What the CrawlerProcess itself needs. Kept apart from the per-source settings because the
+# process merges its settings into every crawler at the same priority, which would undo a
+# source's own download_delay.
+PROCESS_SETTINGS: dict[str, Any] = {
+    "LOG_LEVEL": "INFO",
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
 }
 
 

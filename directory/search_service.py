@@ -39,11 +39,15 @@ class SearchParams:
     cursor: str | None = None
 
 
-def _phrase_matches(text: str, kind: TermKind, vocab: Vocabulary) -> tuple[list[Match], list[str]]:
-    """Terms of `kind` named in free text: exact phrases first, then fuzzy phrases; plus leftover words."""
+def _phrase_matches(text: str, vocab: Vocabulary) -> tuple[list[Match], list[Match], list[str]]:
+    """Conditions and modalities named in free text, plus the words left over.
+
+    Longer phrases win over shorter ones whatever their kind ("prenatal massage" is a technique
+    before "prenatal" is a condition), and exact phrases win over fuzzy ones.
+    """
     tokens = normalize_text(text).split()
     used = [False] * len(tokens)
-    found: list[Match] = []
+    found: dict[TermKind, list[Match]] = {"condition": [], "modality": []}
     for fuzzy in (False, True):
         for n in range(min(4, len(tokens)), 0, -1):
             for start in range(0, len(tokens) - n + 1):
@@ -55,14 +59,16 @@ def _phrase_matches(text: str, kind: TermKind, vocab: Vocabulary) -> tuple[list[
                 phrase = " ".join(window)
                 if fuzzy and len(phrase) < 5:
                     continue
-                match = vocab.match(phrase, kind)
-                if match is None or (match.method == "fuzzy") != fuzzy:
-                    continue
-                if all(m.id != match.id for m in found):
-                    found.append(match)
-                used[start : start + n] = [True] * n
+                for kind in ("condition", "modality"):
+                    match = vocab.match(phrase, kind, inside=False)  # type: ignore[arg-type]
+                    if match is None or match.corrected != fuzzy:
+                        continue
+                    if all(m.id != match.id for m in found[kind]):  # type: ignore[index]
+                        found[kind].append(match)  # type: ignore[index]
+                    used[start : start + n] = [True] * n
+                    break
     leftover = [tok for tok, u in zip(tokens, used) if not u]
-    return found, leftover
+    return found["condition"], found["modality"], leftover
 
 
 def understand_text(q: str, vocab: Vocabulary) -> tuple[list[Match], list[Match], str | None, list[str]]:
@@ -73,8 +79,7 @@ def understand_text(q: str, vocab: Vocabulary) -> tuple[list[Match], list[Match]
         location, text = match.group(1).strip(), text[: match.start()]
     elif match := _TRAILING_ZIP.search(text):
         location, text = match.group(1), text[: match.start()]
-    conditions, rest = _phrase_matches(text, "condition", vocab)
-    modalities, rest = _phrase_matches(" ".join(rest), "modality", vocab)
+    conditions, modalities, rest = _phrase_matches(text, vocab)
     ignored = [tok for tok in rest if tok not in STOPWORDS]
     return conditions, modalities, location, ignored
 

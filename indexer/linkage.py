@@ -1,7 +1,8 @@
 """Record linkage: which source records describe the same real person.
 
 Records are joined on shared keys, strongest first — NPI, then state licence number, then
-name + state + city — and a join is refused when it would give one person two NPIs or two
+name + state + city, then name + state where only one licensed person in the state has that
+name — and a join is refused when it would give one person two NPIs or two
 different licence numbers in one state (two people who share a name). Later versions score
 pairs with rapidfuzz inside blocks; this is the deterministic first cut.
 """
@@ -88,6 +89,20 @@ def link(records: list[SourceRecord]) -> LinkageReport:
                     union(first_with[key], i)
                 else:
                     first_with[key] = i
+
+    # Last, name + state alone: a roster may give a home town rather than the practice's city.
+    # Joined only where the state has one anchored person (NPI or licence) of that name.
+    by_state_name: dict[str, list[int]] = defaultdict(list)
+    for i, rec in enumerate(records):
+        state = (rec.state or (rec.location.state if rec.location else None) or "").upper()
+        if state:
+            by_state_name[f"{state}:{rec.name.last_key}:{rec.name.first_key}"].append(i)
+    for members in by_state_name.values():
+        roots = {find(i) for i in members}
+        anchored = [r for r in roots if clusters[r].npis or clusters[r].licenses]
+        if len(roots) > 1 and len(anchored) == 1:
+            for root in roots - {anchored[0]}:
+                union(anchored[0], root)
 
     groups: dict[int, list[SourceRecord]] = defaultdict(list)
     for i, rec in enumerate(records):

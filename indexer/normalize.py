@@ -108,6 +108,15 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
             credentials += [vocab.credential(t).abbreviation for t in tokens]  # type: ignore[union-attr]
         elif part:
             kept.append(part)
+    if kept:
+        # Credentials written without a comma: 'Renée Fontenot LMT'. A name keeps two words at least.
+        tokens = kept[-1].split()
+        trailing: list[str] = []
+        while len(tokens) > 2 and (cred := vocab.credential(tokens[-1])) is not None:
+            trailing.insert(0, cred.abbreviation)
+            tokens.pop()
+        kept[-1] = " ".join(tokens)
+        credentials = trailing + credentials
     return ", ".join(kept), credentials
 
 

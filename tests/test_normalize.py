@@ -42,6 +42,8 @@ def test_nicknames_and_accents_share_a_linkage_key() -> None:
 
 def test_credentials_are_split_off_names_and_parsed(vocab) -> None:
     assert split_credentials("Jenny Alvarez, LMT, CNMT", vocab) == ("Jenny Alvarez", ["LMT", "CNMT"])
+    assert split_credentials("Renée Fontenot LMT", vocab) == ("Renée Fontenot", ["LMT"])
+    assert split_credentials("ALVAREZ, JENNIFER", vocab) == ("ALVAREZ, JENNIFER", [])
     assert parse_credentials("L.M.T., BCTMB", vocab) == ["LMT", "BCTMB"]
     assert parse_credentials("", vocab) == []
 

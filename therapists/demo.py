@@ -80,7 +80,8 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
         )
         page = backend.search(query)
         top = ", ".join(hit.listing.name for hit in page.hits[:3]) or "no results"
-        print(f"  {title}\n    curl '{url}/search?{urlencode(params)}'\n    → {page.total} therapists; first: {top}")
+        found = f"{page.total} therapist{'s' if page.total != 1 else ''}"
+        print(f"  {title}\n    curl '{url}/search?{urlencode(params)}'\n    → {found}; first: {top}")
     print(f"\n  One therapist with sources: curl '{url}/therapists/<id from a result>'\n", flush=True)
     if not serve:
         return 0

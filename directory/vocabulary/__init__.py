@@ -198,8 +198,9 @@ class Vocabulary:
         term = self.terms[kind].get(term_id)
         return term.name if term else term_id
 
-    def match(self, text: str, kind: TermKind, threshold: float = FUZZY_THRESHOLD) -> Match | None:
-        """The one term `text` names, or None. Exact alias, then ICD-10 code, then fuzzy."""
+    def match(self, text: str, kind: TermKind, threshold: float = FUZZY_THRESHOLD, inside: bool = True) -> Match | None:
+        """The one term `text` names, or None. Exact alias, then ICD-10 code, then fuzzy; then,
+        with `inside`, a single term named among other words."""
         key = normalize_text(text)
         if not key:
             return None
@@ -214,7 +215,7 @@ class Vocabulary:
             if best is not None:
                 alias, score, _ = best
                 return Match(self._aliases[kind][alias], kind, text, "fuzzy", float(score), alias)
-        return self._match_inside(text, key, kind)
+        return self._match_inside(text, key, kind) if inside else None
 
     def _match_inside(self, text: str, key: str, kind: TermKind) -> Match | None:
         """A phrase that names one term among other words: 'ICD-10 M79.7', 'tendonitis in my wrist'."""
