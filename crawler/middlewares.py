@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from directory.raw import QuarantineRecord, RawRecord
+from directory.raw import Provenance
 
 
 class ProvenanceMiddleware:
@@ -24,7 +24,7 @@ class ProvenanceMiddleware:
         return cls(crawler)
 
     def _stamp(self, item: Any, response: Response) -> Any:
-        if isinstance(item, (RawRecord, QuarantineRecord)):
+        if isinstance(item, Provenance):
             source = self.crawler.spider.source  # type: ignore[union-attr]
             item.source = source.name
             item.kind = source.kind

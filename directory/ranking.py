@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from directory.models import Listing, LicenseStatus
@@ -161,8 +160,3 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
     if candidate.distance_km is not None:
         why.append(f"{candidate.distance_km:.1f} km away")
     return why
-
-
-def is_default_visible(listing: Listing, today: date) -> bool:
-    """Default results show only listings with a licence in force today."""
-    return listing.has_active_license(today)

@@ -15,11 +15,10 @@ QUARANTINE_FILE = "quarantine.jsonl"
 SUMMARY_FILE = "crawl_summary.json"
 
 
-@dataclass
-class RawRecord:
-    record_type: str
-    data: dict[str, Any]
-    context: dict[str, Any] = field(default_factory=dict)
+@dataclass(kw_only=True)
+class Provenance:
+    """Where and when a record was fetched; stamped by the crawler, never by a spider."""
+
     source: str = ""
     kind: str = ""
     url: str = ""
@@ -28,6 +27,13 @@ class RawRecord:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class RawRecord(Provenance):
+    record_type: str
+    data: dict[str, Any]
+    context: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> "RawRecord":
@@ -49,15 +55,7 @@ class RawRecord:
 
 
 @dataclass
-class QuarantineRecord:
+class QuarantineRecord(Provenance):
     reason: str
     raw: Any = None
     row_number: int | None = None
-    source: str = ""
-    kind: str = ""
-    url: str = ""
-    fetched_at: str = ""
-    content_sha256: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)

@@ -60,7 +60,7 @@ class LicenseCsvSpider(SourceSpider):
             self.unreachable = f"cannot unpack {response.url}: {exc}"
             yield self.quarantine(self.unreachable)
             return
-        self.crawler.stats.set_value(f"therapists/encoding", encoding)
+        self.crawler.stats.set_value("therapists/encoding", encoding)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter)
         header = next(reader, None)
         if not header:

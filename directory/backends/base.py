@@ -63,11 +63,14 @@ class SearchBackend(Protocol):
     def close(self) -> None: ...
 
 
+def _band_label(band: tuple[int, int | None]) -> str:
+    low, high = band
+    return f"{low}+ km" if high is None else f"{low}-{high} km"
+
+
 def distance_band(distance_km: float) -> str:
-    for low, high in DISTANCE_BANDS_KM:
-        if high is None or distance_km < high:
-            return f"{low}+ km" if high is None else f"{low}-{high} km"
-    raise AssertionError("unreachable")
+    band = next(b for b in DISTANCE_BANDS_KM if b[1] is None or distance_km < b[1])
+    return _band_label(band)
 
 
 def facet_counts(candidates: list[Candidate], query: SearchQuery) -> dict[str, dict[str, int]]:
@@ -89,11 +92,6 @@ def facet_counts(candidates: list[Candidate], query: SearchQuery) -> dict[str, d
     if query.near is not None:
         facets["distance_km"] = {band: distances[band] for band in map(_band_label, DISTANCE_BANDS_KM) if distances[band]}
     return facets
-
-
-def _band_label(band: tuple[int, int | None]) -> str:
-    low, high = band
-    return f"{low}+ km" if high is None else f"{low}-{high} km"
 
 
 def finish_search(

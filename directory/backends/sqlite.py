@@ -281,7 +281,3 @@ class SQLiteBackend:
         if conn is not None:
             conn.close()
             self._local.conn = None
-
-    def raw_connection(self) -> sqlite3.Connection:
-        """For tests and benchmarks that inspect query plans."""
-        return self._conn()
