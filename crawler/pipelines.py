@@ -1,13 +1,15 @@
 """Writes each source's records to `<out>/<source>.jsonl` and bad input to `<out>/quarantine.jsonl`.
 
 A source's file is written beside its final name and renamed only when the crawl finishes
-normally, so a crawl that dies half-way never leaves a truncated file for the indexer to trust.
+normally, so a crawl that dies half-way never leaves a truncated file for the indexer to trust;
+`--resume` appends to that partial file and continues from Scrapy's saved queue (JOBDIR).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +38,9 @@ class RawJsonlPipeline:
 
     def open_spider(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._records = open(self._paths()[1], "w", encoding="utf-8")
+        # A resumed crawl continues the interrupted one's partial file.
+        mode = "a" if self.crawler.settings.getbool("THERAPISTS_RESUME") else "w"
+        self._records = open(self._paths()[1], mode, encoding="utf-8")
         self._quarantine = open(self.out_dir / QUARANTINE_FILE, "a", encoding="utf-8")
 
     def close_spider(self) -> None:
@@ -48,6 +52,7 @@ class RawJsonlPipeline:
         final, partial = self._paths()
         if reason == "finished" and not getattr(spider, "unreachable", None):
             os.replace(partial, final)
+            shutil.rmtree(self.crawler.settings["JOBDIR"], ignore_errors=True)
         else:
             # The previous complete file stays; the partial one is left for inspection.
             self.crawler.stats.inc_value("therapists/incomplete_runs")

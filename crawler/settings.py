@@ -20,6 +20,14 @@ POLITE_DEFAULTS: dict[str, Any] = {
     "RETRY_ENABLED": True,
     "RETRY_TIMES": 3,
     "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "RETRY_AFTER_MAX": 120.0,
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawler.retry.RetryAfterMiddleware": 550,
+    },
+    # Re-crawls revalidate with If-None-Match / If-Modified-Since instead of downloading again.
+    "HTTPCACHE_ENABLED": True,
+    "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
     "DOWNLOAD_TIMEOUT": 30,
     "DOWNLOAD_MAXSIZE": 200 * 1024 * 1024,
     "TELNETCONSOLE_ENABLED": False,
@@ -41,11 +49,23 @@ PROCESS_SETTINGS: dict[str, Any] = {
 }
 
 
-def crawler_settings(source: SourceConfig, out_dir: Path, user_agent: str) -> dict[str, Any]:
+def job_dir(out_dir: Path, source: SourceConfig) -> Path:
+    """Where Scrapy keeps a source's pending requests, so an interrupted crawl can resume."""
+    return out_dir / ".jobs" / source.name
+
+
+def crawler_settings(
+    source: SourceConfig, out_dir: Path, user_agent: str, resume: bool = False, stop_after_pages: int | None = None
+) -> dict[str, Any]:
     """Settings for one source's crawler: the polite defaults with the source's overrides."""
     settings = dict(POLITE_DEFAULTS)
+    settings["JOBDIR"] = str(job_dir(out_dir, source))
+    settings["THERAPISTS_RESUME"] = resume
+    if stop_after_pages:
+        settings["CLOSESPIDER_PAGECOUNT"] = stop_after_pages
     settings["USER_AGENT"] = user_agent
     settings["THERAPISTS_OUT_DIR"] = str(out_dir)
+    settings["HTTPCACHE_DIR"] = str((out_dir / ".httpcache").resolve())
     if source.download_delay is not None:
         settings["DOWNLOAD_DELAY"] = source.download_delay
         # AutoThrottle never goes below its start delay at first; keep it from overriding the source's choice.

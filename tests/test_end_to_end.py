@@ -77,6 +77,13 @@ def test_raw_records_carry_provenance(pipeline: Pipeline) -> None:
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", record["fetched_at"])
 
 
+def test_a_paginated_roster_is_followed_to_its_last_page(pipeline: Pipeline) -> None:
+    pages = sorted({p for p in pipeline.requests if p.startswith("/rosters/ncbtmb/")})
+    assert pages == ["/rosters/ncbtmb/page-1.html", "/rosters/ncbtmb/page-2.html", "/rosters/ncbtmb/page-3.html"]
+    rows = _raw(pipeline, "ncbtmb")
+    assert len(rows) == 36 and len({r["url"] for r in rows}) == 3
+
+
 def test_the_crawler_obeys_robots_txt(pipeline: Pipeline) -> None:
     assert any(path == "/robots.txt" for path in pipeline.requests)
     assert not [path for path in pipeline.requests if path.startswith("/private/")]

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     crawl = sub.add_parser("crawl", help="crawl the sources in a sources.toml into raw JSONL files", epilog=EPILOG)
     crawl.add_argument("--config", type=Path, required=True, help="sources.toml listing the [[source]] tables to crawl")
     crawl.add_argument("--out", type=Path, required=True, help="directory for <source>.jsonl, quarantine.jsonl and crawl_summary.json")
+    crawl.add_argument("--resume", action="store_true", help="continue sources whose last crawl into --out was interrupted")
+    crawl.add_argument("--stop-after-pages", type=int, default=None, metavar="N", help="stop each source after N pages (resume later with --resume)")
 
     index = sub.add_parser("index", help="build the search index from a crawl directory", epilog=EPILOG)
     index.add_argument("--from", dest="raw_dir", type=Path, required=True, help="crawl output directory (the crawl's --out)")
@@ -90,9 +92,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     sources = load_sources(args.config)
-    summaries = run_crawl(sources, args.out, settings.crawler_user_agent)
+    summaries = run_crawl(sources, args.out, settings.crawler_user_agent, args.resume, args.stop_after_pages)
     for s in summaries:
-        print(f"{s.source:<20} {s.kind:<13} fetched {s.fetched:>5}  items {s.items:>6}  quarantined {s.quarantined:>4}  robots-denied {s.robots_denied}")
+        state = "" if s.complete else "  INCOMPLETE (run again with --resume)"
+        print(f"{s.source:<20} {s.kind:<13} fetched {s.fetched:>5}  items {s.items:>6}  quarantined {s.quarantined:>4}  robots-denied {s.robots_denied}{state}")
     return 0
 
 

@@ -8,11 +8,14 @@ tests can assert what a crawler did (and did not) fetch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -90,6 +93,8 @@ class MirrorServer:
             nppes_records = json.loads(records_file.read_text(encoding="utf-8")) if records_file.exists() else []
         self.nppes_records = nppes_records
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request, beside `requests`
+        self.not_modified = 0
         self.faults: dict[str, deque[Fault]] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -138,6 +143,7 @@ class MirrorServer:
         parts = urlsplit(handler.path)
         with self._lock:
             self.requests.append(handler.path)
+            self.request_times.append(time.monotonic())
             queue = self.faults.get(parts.path)
             fault = queue.popleft() if queue else None
         if fault is not None:
@@ -160,7 +166,15 @@ class MirrorServer:
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") and target.suffix != ".csv":
             content_type += "; charset=utf-8"
-        self._send(handler, 200, body, content_type)
+        # Validators, as real servers send them, so re-crawls can revalidate instead of re-download.
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        validators = {"ETag": etag, "Last-Modified": formatdate(target.stat().st_mtime, usegmt=True), "Cache-Control": "max-age=0"}
+        if handler.headers.get("If-None-Match") == etag:
+            with self._lock:
+                self.not_modified += 1
+            self._send(handler, 304, b"", content_type, validators)
+            return
+        self._send(handler, 200, body, content_type, validators)
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:

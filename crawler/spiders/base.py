@@ -30,7 +30,7 @@ class SourceSpider(scrapy.Spider):
 
     def first_request(self, url: str, callback: Callable[[Response], Any], **kwargs: Any) -> Request:
         """A request whose failure means the source as a whole could not be reached."""
-        return Request(url, callback=callback, errback=self._start_failed, dont_filter=True, **kwargs)
+        return Request(url, callback=callback, errback=self._start_failed, **kwargs)
 
     def _start_failed(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)

@@ -23,17 +23,19 @@ _EMPTY_DATES = {"", "00/00/0000", "00000000", "*** CONFIDENTIAL ***", "N/A", "NU
 
 
 def decode_bytes(body: bytes) -> tuple[str, str]:
-    """Text and the encoding it was read with: a BOM wins, then UTF-8, then cp1252, then latin-1."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    """Text and the encoding it was read with: UTF-16 by its BOM; else UTF-8 (a UTF-8 BOM is
+    dropped), falling back to cp1252 and then latin-1 — boards' exports mix them, BOM included."""
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
         return body.decode("utf-16"), "utf-16"
+    bom = body.startswith(b"\xef\xbb\xbf")
+    if bom:
+        body = body[3:]
     for encoding in ("utf-8", "cp1252"):
         try:
-            return body.decode(encoding), encoding
+            return body.decode(encoding), encoding + ("+bom" if bom else "")
         except UnicodeDecodeError:
             continue
-    return body.decode("latin-1"), "latin-1"
+    return body.decode("latin-1"), "latin-1" + ("+bom" if bom else "")
 
 
 def unpack(body: bytes) -> bytes:

@@ -21,10 +21,6 @@ MAX_SKIP = 1000
 
 
 class NppesSpider(SourceSpider):
-    def __init__(self, source: Any, **kwargs: Any) -> None:
-        super().__init__(source, **kwargs)
-        self._seen: set[str] = set()
-
     def _url(self, state: str, prefix: str | None, skip: int) -> str:
         params: dict[str, Any] = {
             "version": "2.1",
@@ -60,9 +56,11 @@ class NppesSpider(SourceSpider):
         results = payload.get("results") or []
         for result in results:
             number = str(result.get("number", ""))
-            if number in self._seen:
+            # Partitions overlap the pages fetched before them; spider state survives a resume.
+            seen: set[str] = self.state.setdefault("seen_npis", set())
+            if number in seen:
                 continue
-            self._seen.add(number)
+            seen.add(number)
             yield RawRecord("nppes_provider", data=result, context={"query_state": state})
         if len(results) < PAGE_SIZE:
             return
