@@ -22,3 +22,6 @@ demo: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+bench: install
+	$(BIN)/python bench/run.py

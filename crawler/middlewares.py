@@ -32,7 +32,10 @@ class ProvenanceMiddleware:
             item.fetched_at = response.meta.setdefault(
                 "fetched_at", datetime.now(timezone.utc).isoformat(timespec="seconds")
             )
-            item.content_sha256 = item.content_sha256 or hashlib.sha256(response.body).hexdigest()
+            if "content_sha256" not in response.meta:
+                # Once per response: a board file yields 100k records from one body.
+                response.meta["content_sha256"] = hashlib.sha256(response.body).hexdigest()
+            item.content_sha256 = item.content_sha256 or response.meta["content_sha256"]
         return item
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:

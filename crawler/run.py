@@ -47,8 +47,6 @@ def run_crawl(
     With `resume`, sources whose last crawl was interrupted continue where they stopped.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Scrapy logs every item at DEBUG; the CLI's -v should not drown in them.
-    logging.getLogger("scrapy").setLevel(max(logging.getLogger().level, logging.INFO))
     if not resume:
         (out_dir / QUARANTINE_FILE).write_text("", encoding="utf-8")  # quarantine describes this run
         for source in sources:
@@ -60,6 +58,8 @@ def run_crawl(
         sources = [s for s in sources if s not in done]
         log.info("resuming %d source(s); %d already complete", len(sources), len(done))
     process = CrawlerProcess(PROCESS_SETTINGS, install_root_handler=False)
+    # Scrapy logs every item at DEBUG (and configures its loggers above); -v should not drown in them.
+    logging.getLogger("scrapy").setLevel(max(logging.getLogger().level, logging.INFO))
     crawlers: list[tuple[SourceConfig, Crawler]] = []
     for position, source in enumerate(sources):
         # The first crawler installs Twisted's reactor; the others share it.

@@ -32,7 +32,9 @@ POLITE_DEFAULTS: dict[str, Any] = {
     "DOWNLOAD_MAXSIZE": 200 * 1024 * 1024,
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,  # no listening ports from a crawler
-    "LOGSTATS_INTERVAL": 15.0,
+    "LOGSTATS_INTERVAL": 0,  # replaced by the per-source progress line below
+    "THERAPISTS_PROGRESS_INTERVAL": 5.0,
+    "EXTENSIONS": {"crawler.progress.CrawlProgress": 500},
     "LOG_LEVEL": "INFO",
     "SPIDER_MIDDLEWARES": {"crawler.middlewares.ProvenanceMiddleware": 900},
     "ITEM_PIPELINES": {"crawler.pipelines.RawJsonlPipeline": 300},

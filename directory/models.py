@@ -103,6 +103,10 @@ class Listing(BaseModel):
     gender: str | None = None
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
+    payment_accepted: list[str] = []
+    price_range: str | None = None
+    wheelchair_accessible: bool | None = None
+    opening_hours: list[str] = []
     sources: list[SourceRef] = []
     last_seen: date | None = None
 

@@ -7,7 +7,7 @@ date format), and provenance. Bad input goes to `quarantine.jsonl` as `Quarantin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SOURCE_KINDS = ("nppes", "license_csv", "profile_site", "cert_roster")
@@ -26,7 +26,9 @@ class Provenance:
     content_sha256: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow on purpose: `data` is already plain JSON, and asdict's deep copy costs more than
+        # the rest of writing a record.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass

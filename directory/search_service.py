@@ -213,6 +213,10 @@ def listing_detail(listing: Listing, vocab: Vocabulary, today: date) -> dict[str
             "languages": listing.languages,
             "accepting_new_clients": listing.accepting_new_clients,
             "mobile": listing.mobile,
+            "payment_accepted": listing.payment_accepted,
+            "price_range": listing.price_range,
+            "wheelchair_accessible": listing.wheelchair_accessible,
+            "opening_hours": listing.opening_hours,
             "experience_basis": listing.experience_basis,
             "sources": [
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()}

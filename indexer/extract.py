@@ -57,6 +57,10 @@ class SourceRecord:
     gender: str | None = None
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
+    payment_accepted: list[str] = field(default_factory=list)
+    price_range: str | None = None
+    wheelchair_accessible: bool | None = None
+    opening_hours: list[str] = field(default_factory=list)
     enumeration_date: date | None = None
 
     @property
@@ -315,9 +319,7 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     gender = (_text(person.get("gender")) or "").lower()
     rec.gender = gender if gender in ("female", "male", "non-binary") else None
     rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
-    for prop in _as_list(person.get("additionalProperty")):
-        if isinstance(prop, dict) and "mobile" in (_text(prop.get("name")) or "").lower():
-            rec.mobile = _bool(prop.get("value"))
+    _read_practice_details(rec, person, practice)
     for item in _as_list(person.get("knowsAbout")):
         phrase = _text(item)
         if not phrase:
@@ -343,6 +345,40 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
                     issuer=issuer, number=identifier, id=match.id if match else None, source=record.source,
                 )
             )
+
+
+def _first_present(key: str, *objects: dict[str, Any] | None) -> Any:
+    return next((obj[key] for obj in objects if obj and obj.get(key) not in (None, "", [])), None)
+
+
+def _opening_hours(value: Any) -> list[str]:
+    """schema.org opening hours, as 'Monday-Friday 08:00-19:00' lines."""
+    lines: list[str] = []
+    for spec in _as_list(value):
+        if isinstance(spec, str):
+            lines.append(spec)
+        elif isinstance(spec, dict):
+            days = [str(d).rsplit("/", 1)[-1] for d in _as_list(spec.get("dayOfWeek"))]
+            span = f"{days[0]}-{days[-1]}" if len(days) > 2 else ", ".join(days)
+            lines.append(f"{span} {spec.get('opens', '?')}-{spec.get('closes', '?')}".strip())
+    return lines
+
+
+def _read_practice_details(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None) -> None:
+    """What people filter on, where the page states it (the person's own page first, then the practice)."""
+    for obj in (person, practice):
+        for prop in _as_list(obj.get("additionalProperty") if obj else None):
+            name = (_text(prop.get("name")) if isinstance(prop, dict) else "") or ""
+            if "mobile" in name.lower() or "in-home" in name.lower():
+                rec.mobile = rec.mobile if rec.mobile is not None else _bool(prop.get("value"))
+            elif "wheelchair" in name.lower():
+                rec.wheelchair_accessible = rec.wheelchair_accessible if rec.wheelchair_accessible is not None else _bool(prop.get("value"))
+    payment = _first_present("paymentAccepted", person, practice)
+    if payment:
+        items = payment if isinstance(payment, list) else re.split(r"\s*,\s*", str(payment))
+        rec.payment_accepted = [p for p in (clean(str(i)) for i in items) if p]
+    rec.price_range = clean(_first_present("priceRange", person, practice))
+    rec.opening_hours = _opening_hours(_first_present("openingHoursSpecification", person, practice) or _first_present("openingHours", person, practice))
 
 
 _LICENSE_IN_TEXT = re.compile(r"\b(?:licen[cs]e|lic\.?)\s*(?:#|no\.?|number)?\s*:?\s*([A-Z]{0,3}\d{4,8})\b", re.IGNORECASE)

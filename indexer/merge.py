@@ -110,6 +110,10 @@ def merge(group: list[SourceRecord], today: date) -> Listing:
         gender=_first([r.gender for r in ordered]),  # type: ignore[arg-type]
         accepting_new_clients=next((r.accepting_new_clients for r in ordered if r.accepting_new_clients is not None), None),
         mobile=next((r.mobile for r in ordered if r.mobile is not None), None),
+        payment_accepted=_first([r.payment_accepted for r in ordered]) or [],  # type: ignore[arg-type]
+        price_range=_first([r.price_range for r in ordered]),  # type: ignore[arg-type]
+        wheelchair_accessible=next((r.wheelchair_accessible for r in ordered if r.wheelchair_accessible is not None), None),
+        opening_hours=_first([r.opening_hours for r in ordered]) or [],  # type: ignore[arg-type]
         sources=sorted(sources.values(), key=lambda s: (s.kind, s.source, s.url)),
         last_seen=max(r.fetched_at for r in group).date(),
     )

@@ -72,6 +72,10 @@ class TherapistDetail(ListingFields):
     languages: list[str]
     accepting_new_clients: bool | None
     mobile: bool | None
+    payment_accepted: list[str]
+    price_range: str | None
+    wheelchair_accessible: bool | None
+    opening_hours: list[str]
     experience_basis: str | None
     sources: list[SourceOut]
 

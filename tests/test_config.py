@@ -98,3 +98,15 @@ def test_broken_toml_and_empty_files_are_clear_errors() -> None:
         parse_sources("[[source]\nname=", "x.toml")
     with pytest.raises(ConfigError, match="no \\[\\[source\\]\\] tables"):
         parse_sources("", "x.toml")
+
+
+def test_the_shipped_example_configs_are_valid() -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    texas = parse_sources((examples / "texas_tdlr.toml").read_text(), "texas_tdlr.toml")
+    florida = parse_sources((examples / "florida_mqa.toml").read_text(), "florida_mqa.toml")
+    tx_board, fl_board = texas[0], florida[0]
+    assert tx_board.columns.status is None and tx_board.date_format == "%m%d%Y"  # TDLR publishes no status
+    assert fl_board.delimiter == "|" and fl_board.status_map["EMERG SUSPENS"] == LicenseStatus.suspended
+    assert fl_board.address_kind == "mailing"

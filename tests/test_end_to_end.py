@@ -175,3 +175,16 @@ def test_every_listing_has_provenance_and_a_located_practice(details: list[dict]
         assert detail["sources"], detail["id"]
         loc = detail["location"]
         assert loc["lat"] is not None and loc["state"] in ("TX", "FL"), (detail["name"], loc)
+
+
+def test_what_people_filter_on_is_kept_when_a_page_states_it(details: list[dict]) -> None:
+    jenny = next(d for d in details if d["name"] == "Jenny Alvarez")
+    assert jenny["accepting_new_clients"] is True
+    assert jenny["payment_accepted"] == ["Cash", "Credit Card", "HSA/FSA"]
+    assert jenny["price_range"] == "$$$"
+    assert jenny["bio"].startswith("Jenny has been a licensed massage therapist") and "&amp;" not in jenny["bio"]
+    with_hours = [d for d in details if d["opening_hours"]]
+    assert with_hours and all(re.search(r"\d\d:\d\d-\d\d:\d\d", h) for d in with_hours for h in d["opening_hours"])
+    assert any(d["wheelchair_accessible"] is True for d in details)
+    assert any(d["mobile"] is False for d in details)
+    assert any(len(d["languages"]) > 1 for d in details)
