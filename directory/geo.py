@@ -52,7 +52,7 @@ def _tables() -> _Tables:
         # PO-box and unique ZIPs sit on post offices and companies; they would skew a city's centre.
         if row.get("zip_code_type") == "STANDARD":
             for city in [row["city"], *row.get("acceptable_cities", [])]:
-                key = (_city_key(city), state)
+                key = (city_key(city), state)
                 city_points.setdefault(key, []).append((lat, lon))
                 city_names.setdefault(key, city)
     by_city = {
@@ -68,7 +68,8 @@ def _tables() -> _Tables:
     return _Tables(by_zip, by_city)
 
 
-def _city_key(city: str) -> str:
+def city_key(city: str) -> str:
+    """'St. Petersburg', 'SAINT PETERSBURG' and 'st petersburg' give one key."""
     city = city.lower().replace(".", "").replace("saint ", "st ")
     return re.sub(r"\s+", " ", city).strip()
 
@@ -86,7 +87,7 @@ def zip_place(postal_code: str | None) -> Place | None:
 def city_place(city: str | None, state: str | None) -> Place | None:
     if not city or not state:
         return None
-    return _tables().by_city.get((_city_key(city), state.strip().upper()))
+    return _tables().by_city.get((city_key(city), state.strip().upper()))
 
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")

@@ -147,3 +147,14 @@ class Listing(BaseModel):
             if status in statuses:
                 return status
         return LicenseStatus.unknown
+
+
+class ReviewItem(BaseModel):
+    """Two source records that may describe one person: the indexer would not decide; an admin does."""
+
+    record_a: str
+    record_b: str
+    listing_a: str
+    listing_b: str
+    score: float
+    reason: str

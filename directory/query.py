@@ -56,6 +56,11 @@ class SearchQuery:
     cursor: Cursor | None = None
     today: date = field(default_factory=date.today)
     advisories: list[str] = field(default_factory=list)
+    stale_after_days: int = 365
+
+    def is_stale(self, last_seen: date | None) -> bool:
+        """Not confirmed by any source for longer than the stale window: shown, but demoted and labelled."""
+        return last_seen is None or (self.today - last_seen).days > self.stale_after_days
 
     @property
     def condition_ids(self) -> list[str]:

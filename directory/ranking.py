@@ -30,6 +30,7 @@ EXPERIENCE_SCALE_YEARS = 10.0  # 1 - e^(-years/scale): 10 years ≈ 0.63, 20 ≈
 PROXIMITY_HALF_KM = 10.0  # the proximity score halves every 10 km
 BOARD_CERTIFICATION = "bctmb"
 SCORE_DECIMALS = 6
+STALE_FACTOR = 0.6  # listings no source has confirmed lately ("ghost" listings) sink
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Candidate:
     source_kinds: int
     fit: Fit | None = None
     distance_km: float | None = None
+    stale: bool = False
     score: float = 0.0
 
     def sort_key(self) -> tuple[float, str]:
@@ -111,6 +113,8 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: set[str]) ->
     parts["confidence"] = min(1.0, candidate.source_kinds / 3)
     total_weight = sum(WEIGHTS[name] for name in parts)
     value = sum(WEIGHTS[name] * part for name, part in parts.items()) / total_weight
+    if candidate.stale:
+        value *= STALE_FACTOR
     return round(value, SCORE_DECIMALS)
 
 
@@ -159,4 +163,7 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
         why.append(f"{years} years {basis}")
     if candidate.distance_km is not None:
         why.append(f"{candidate.distance_km:.1f} km away")
+    if candidate.stale:
+        seen = listing.last_seen.isoformat() if listing.last_seen else "an unknown date"
+        why.append(f"Not confirmed by any source since {seen}; details may be out of date")
     return why

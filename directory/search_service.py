@@ -94,7 +94,11 @@ def _require_term(text: str, kind: TermKind, parameter: str, vocab: Vocabulary) 
 
 
 def build_query(
-    params: SearchParams, vocab: Vocabulary, today: date | None = None, default_radius_km: float = 40.0
+    params: SearchParams,
+    vocab: Vocabulary,
+    today: date | None = None,
+    default_radius_km: float = 40.0,
+    stale_after_days: int = 365,
 ) -> tuple[SearchQuery, dict[str, Any]]:
     """Validate the parameters into a SearchQuery, and say what was understood."""
     if not 1 <= params.limit <= MAX_LIMIT:
@@ -132,6 +136,7 @@ def build_query(
         cursor=cursor,
         today=today or date.today(),
         advisories=[a.id for a in advisories],
+        stale_after_days=stale_after_days,
     )
     interpreted: dict[str, Any] = {
         "condition": _describe(conditions[0], vocab) if conditions else None,

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     stale_after_days: int = Field(
         365, ge=1, description="A listing whose sources were not seen for this long is marked stale (env THERAPISTS_STALE_AFTER_DAYS)."
     )
+    suppressions: Path | None = Field(
+        None, description="TOML list of therapists who asked to be removed, applied at every index run (env THERAPISTS_SUPPRESSIONS)."
+    )
     default_radius_km: float = Field(40.0, gt=0, description="Search radius when none is given (env THERAPISTS_DEFAULT_RADIUS_KM).")
 
     @property

@@ -18,12 +18,13 @@ from tqdm import tqdm
 
 from directory.backends.base import SearchBackend
 from directory.errors import ConfigError
-from directory.models import Listing
+from directory.models import Listing, ReviewItem
 from directory.raw import QUARANTINE_FILE, RawRecord
 from directory.vocabulary import Vocabulary, get_vocabulary
 from indexer.extract import ExtractError, SourceRecord, extract
 from indexer.linkage import link
 from indexer.merge import merge
+from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
 INDEX_QUARANTINE_FILE = "index_quarantine.jsonl"
@@ -37,6 +38,8 @@ class IndexReport:
     quarantined: int = 0
     refused_joins: int = 0
     dropped_unanchored: int = 0
+    suppressed: int = 0
+    review_pairs: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -83,8 +86,22 @@ def read_source_records(
     return records
 
 
-def build_listings(raw_dir: Path, today: date, vocab: Vocabulary | None = None, progress: bool = False) -> tuple[list[Listing], IndexReport]:
+@dataclass
+class BuiltIndex:
+    listings: list[Listing]
+    review: list[ReviewItem]
+    report: IndexReport
+
+
+def build_listings(
+    raw_dir: Path,
+    today: date,
+    vocab: Vocabulary | None = None,
+    progress: bool = False,
+    suppressions: SuppressionList | None = None,
+) -> BuiltIndex:
     vocab = vocab or get_vocabulary()
+    suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
     quarantine: list[dict[str, Any]] = []
     records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
@@ -92,17 +109,29 @@ def build_listings(raw_dir: Path, today: date, vocab: Vocabulary | None = None, 
     linkage = link(records)
     report.refused_joins = linkage.refused_joins
     listings: list[Listing] = []
+    listing_of: dict[str, str] = {}
     for group in tqdm(linkage.clusters, desc="merging listings", unit="listing", disable=not progress):
         # A roster line alone says nothing about licence or practice: not enough for a listing.
         if all(rec.kind == "cert_roster" for rec in group):
             report.dropped_unanchored += 1
             continue
-        listings.append(merge(group, today))
+        if suppressions.covers(group):
+            report.suppressed += 1
+            continue
+        listing = merge(group, today)
+        listings.append(listing)
+        listing_of.update((rec.key, listing.id) for rec in group)
+    review = [
+        ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
+        for p in linkage.review
+        if p.a in listing_of and p.b in listing_of
+    ]
     report.listings = len(listings)
+    report.review_pairs = len(review)
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
     _write_quarantine(raw_dir, quarantine)
-    return listings, report
+    return BuiltIndex(listings, review, report)
 
 
 def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
@@ -115,12 +144,19 @@ def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
         log.warning("could not write %s (%s); %d records were quarantined", path, exc, len(quarantine))
 
 
-def run_index(raw_dir: Path, backend: SearchBackend, today: date | None = None, progress: bool = False) -> IndexReport:
+def run_index(
+    raw_dir: Path,
+    backend: SearchBackend,
+    today: date | None = None,
+    progress: bool = False,
+    suppressions: SuppressionList | None = None,
+) -> IndexReport:
     """Build listings from `raw_dir` and atomically replace the backend's index with them."""
     today = today or date.today()
-    listings, report = build_listings(raw_dir, today, progress=progress)
+    built = build_listings(raw_dir, today, progress=progress, suppressions=suppressions)
+    report = built.report
     backend.replace_all(
-        tqdm(listings, desc="writing index", unit="listing", disable=not progress),
+        tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "built_for_date": today.isoformat(),
@@ -128,10 +164,15 @@ def run_index(raw_dir: Path, backend: SearchBackend, today: date | None = None, 
             "listings": str(report.listings),
             "source_records": str(report.source_records),
             "quarantined": str(report.quarantined),
+            "suppressed": str(report.suppressed),
+            "review_pairs": str(report.review_pairs),
         },
+        review=built.review,
     )
     log.info(
-        "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d joins refused)",
-        report.listings, report.source_records, report.raw_records, report.quarantined, report.refused_joins,
+        "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d suppressed, "
+        "%d joins refused, %d pairs for review)",
+        report.listings, report.source_records, report.raw_records, report.quarantined, report.suppressed,
+        report.refused_joins, report.review_pairs,
     )
     return report

@@ -124,7 +124,7 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
         return []
     basic = data.get("basic") or {}
-    name = person_from_parts(basic.get("first_name"), basic.get("middle_name"), basic.get("last_name"))
+    name = person_from_parts(basic.get("first_name"), basic.get("middle_name"), basic.get("last_name"), basic.get("name_suffix"))
     number = str(data.get("number", ""))
     if name is None or not re.fullmatch(r"\d{10}", number):
         raise ExtractError("NPPES record without a person name or a 10-digit NPI")

@@ -1,20 +1,36 @@
 """Record linkage: which source records describe the same real person.
 
-Records are joined on shared keys, strongest first — NPI, then state licence number, then
-name + state + city, then name + state where only one licensed person in the state has that
-name — and a join is refused when it would give one person two NPIs or two
-different licence numbers in one state (two people who share a name). Later versions score
-pairs with rapidfuzz inside blocks; this is the deterministic first cut.
+1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
+   + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
+   (nicknames no table knows).
+2. Scoring each candidate pair with rapidfuzz (`pair_score`): shared identifiers decide outright;
+   otherwise name similarity (nicknames, initials, typos, hyphenation) plus agreement on phone, ZIP
+   and city. Different NPIs, different licence numbers in one state, or different generational
+   suffixes (Sr./Jr.) make a pair impossible.
+3. Clustering: pairs are joined from the strongest down, refusing any join that would give a person
+   two NPIs, two licence numbers in one state, or two suffixes. A record that fits two different
+   people about equally well is not joined to either; the pair goes to the review queue.
+
+MATCH_THRESHOLD and REVIEW_THRESHOLD were chosen on tests/data/linkage (see bench/linkage_eval.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz
+
+from directory.geo import city_key
 from indexer.extract import SourceRecord
-from indexer.normalize import fold
+from indexer.normalize import NICKNAMES, PersonName, fold
+
+MATCH_THRESHOLD = 0.80
+REVIEW_THRESHOLD = 0.60
+AMBIGUITY_MARGIN = 0.10
+CERTAIN = 2.0
+IMPOSSIBLE = -1.0
 
 
 @dataclass
@@ -22,28 +38,154 @@ class _Cluster:
     members: list[int]
     npis: set[str] = field(default_factory=set)
     licenses: dict[str, set[str]] = field(default_factory=dict)  # state → licence keys
+    suffixes: set[str] = field(default_factory=set)
+    middles: set[str] = field(default_factory=set)  # middle initials its records state
+
+
+def _middle_adjustment(a: _Cluster, b: _Cluster) -> float:
+    """Middle initials weigh on whole people: a stated one that differs is strong evidence of two."""
+    if a.middles and b.middles:
+        return 0.05 if a.middles & b.middles else -0.3
+    return 0.0
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    """A pair of records that may be one person; an admin decides."""
+
+    a: str
+    b: str
+    score: float
+    reason: str
 
 
 @dataclass
 class LinkageReport:
     clusters: list[list[SourceRecord]]
     refused_joins: int
+    review: list[ReviewPair] = field(default_factory=list)
 
 
-def _name_keys(rec: SourceRecord) -> list[str]:
-    state = (rec.state or (rec.location.state if rec.location else None) or "").upper()
-    if not state:
-        return []
-    cities = {fold(c) for c in (rec.city, rec.location.city if rec.location else None) if c}
-    base = f"name:{state}:{rec.name.last_key}:{rec.name.first_key}"
-    return [f"{base}:{city}" for city in sorted(cities)]
+def _state(rec: SourceRecord) -> str:
+    return (rec.state or (rec.location.state if rec.location else None) or "").upper()
+
+
+def _zip(rec: SourceRecord) -> str | None:
+    return rec.location.postal_code if rec.location and rec.location.postal_code else None
+
+
+def _city(rec: SourceRecord) -> str | None:
+    city = rec.city or (rec.location.city if rec.location else None)
+    return city_key(city) if city else None
+
+
+def _blocking_keys(rec: SourceRecord) -> list[str]:
+    keys = [f"npi:{rec.npi}"] if rec.npi else []
+    keys += [f"lic:{k}" for k in rec.license_keys]
+    name = rec.name
+    # A person is met in every state they are known in: where they practise or live, and where
+    # they are licensed (a Florida licensee may give a Texas mailing address).
+    for state in sorted({_state(rec), *(k.split(":")[0] for k in rec.license_keys)} - {""}):
+        keys += [f"ln:{state}:{name.last_key}:{initial}" for initial in name.initials]
+        if city := _city(rec):
+            keys.append(f"fc:{state}:{name.first_key}:{city}")  # a typo in the surname
+        for extra in (rec.phone, _zip(rec)):
+            if extra:
+                keys.append(f"fn:{state}:{name.first_key}:{extra}")
+                keys.append(f"lx:{state}:{name.last_key}:{extra}")
+    return keys
+
+
+def _first_name_score(a: SourceRecord, b: SourceRecord) -> float:
+    fa, fb = fold(a.name.first), fold(b.name.first)
+    if not fa or not fb:
+        return 0.5
+    if a.name.first_key == b.name.first_key:
+        return 1.0
+    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
+    ma, mb = fold(a.name.middle), fold(b.name.middle)
+    if (ma and NICKNAMES.get(ma, ma) == b.name.first_key) or (mb and NICKNAMES.get(mb, mb) == a.name.first_key):
+        return 0.9
+    fa_key, fb_key = a.name.first_key, b.name.first_key
+    if len(fa) == 1 or len(fb) == 1:
+        return 0.7 if fa[0] == fb[0] else 0.0
+    ratio = fuzz.ratio(fa_key, fb_key) / 100
+    if ratio >= 0.8:
+        # A one-letter typo in a long name ("Jenifer") scores high; relatives' names that are
+        # merely alike ("Mario"/"Marco", "Daniel"/"Danielle") score low.
+        return round((ratio - 0.7) / 0.3, 4)
+    # A nickname no table knows shares the first letters at least ("Beto"/"Alberto" does not).
+    return 0.3 if fa_key[:2] == fb_key[:2] else 0.0
+
+
+def _last_name_score(a: SourceRecord, b: SourceRecord) -> float:
+    la, lb = a.name.last_key, b.name.last_key
+    if la == lb:
+        return 1.0
+    if la and lb and (la in lb or lb in la) and min(len(la), len(lb)) >= 4:
+        return 0.85  # one of two surnames, or a joined double-barrelled name
+    return fuzz.ratio(la, lb) / 100 if fuzz.ratio(la, lb) >= 85 else 0.0
+
+
+def pair_score(a: SourceRecord, b: SourceRecord) -> tuple[float, str]:
+    """How likely two records are one person (CERTAIN for a shared identifier, IMPOSSIBLE for a conflict)."""
+    if a.npi and b.npi:
+        if a.npi == b.npi:
+            return CERTAIN, "same NPI"
+        return IMPOSSIBLE, "different NPIs"
+    shared = a.license_keys & b.license_keys
+    if shared:
+        return CERTAIN, "same licence number"
+    states_a = {k.split(":")[0] for k in a.license_keys}
+    if any(k.split(":")[0] in states_a for k in b.license_keys):
+        return IMPOSSIBLE, "different licence numbers in one state"
+    sa, sb = a.name.suffix_key, b.name.suffix_key
+    if sa and sb and sa != sb:
+        return IMPOSSIBLE, "different generational suffixes"
+    first, last = _first_name_score(a, b), _last_name_score(a, b)
+    score = 0.45 * first + 0.45 * last
+    evidence = []
+    if a.phone and a.phone == b.phone:
+        score += 0.15
+        evidence.append("phone")
+    if _zip(a) and _zip(a) == _zip(b):
+        score += 0.15
+        evidence.append("ZIP")
+    elif _city(a) and _city(b):
+        if _city(a) == _city(b):
+            score += 0.10
+            evidence.append("city")
+        else:
+            score -= 0.05
+    if last == 0.0 and first >= 0.9 and a.phone and a.phone == b.phone and _zip(a) == _zip(b):
+        score = max(score, MATCH_THRESHOLD)  # a married name: same person, phone and practice
+    return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
+
+
+def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
+    """'Rachel Stein Parker' is Rachel Stein-Parker when some record spells that surname out:
+    a double surname written with a space reads as a middle name otherwise."""
+    surnames = {rec.name.last_key for rec in records}
+    out = []
+    for rec in records:
+        middle = fold(rec.name.middle).replace(".", "")
+        if len(middle) > 1 and " " not in middle and middle + rec.name.last_key in surnames:
+            name = PersonName(rec.name.first, "", f"{rec.name.middle}-{rec.name.last}", rec.name.suffix)
+            rec = replace(rec, name=name)
+        out.append(rec)
+    return out
 
 
 def link(records: list[SourceRecord]) -> LinkageReport:
-    parent = list(range(len(records)))
+    originals = records
+    records = _compound_surnames(records)
     clusters: dict[int, _Cluster] = {}
+    parent = list(range(len(records)))
     for i, rec in enumerate(records):
-        cluster = _Cluster([i], {rec.npi} if rec.npi else set())
+        cluster = _Cluster(
+            [i], {rec.npi} if rec.npi else set(), suffixes={rec.name.suffix_key} - {""},
+            middles={fold(rec.name.middle)[:1]} - {""},
+        )
         for key in rec.license_keys:
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
@@ -54,61 +196,101 @@ def link(records: list[SourceRecord]) -> LinkageReport:
             i = parent[i]
         return i
 
-    refused = 0
+    def compatible(ca: _Cluster, cb: _Cluster) -> bool:
+        if len(ca.npis | cb.npis) > 1 or len(ca.suffixes | cb.suffixes) > 1:
+            return False
+        return all(len(ca.licenses.get(s, set()) | cb.licenses.get(s, set())) <= 1 for s in set(ca.licenses) | set(cb.licenses))
 
-    def union(a: int, b: int) -> None:
-        nonlocal refused
+    def union(a: int, b: int) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
-            return
+            return True
         ca, cb = clusters[ra], clusters[rb]
-        if len(ca.npis | cb.npis) > 1 or any(
-            len(ca.licenses.get(state, set()) | cb.licenses.get(state, set())) > 1
-            for state in set(ca.licenses) | set(cb.licenses)
-        ):
-            refused += 1
-            return
+        if not compatible(ca, cb):
+            return False
         if len(ca.members) < len(cb.members):
             ra, rb, ca, cb = rb, ra, cb, ca
         parent[rb] = ra
         ca.members += cb.members
         ca.npis |= cb.npis
+        ca.suffixes |= cb.suffixes
+        ca.middles |= cb.middles
         for state, keys in cb.licenses.items():
             ca.licenses.setdefault(state, set()).update(keys)
         del clusters[rb]
+        return True
 
-    for keys_of in (
-        lambda r: [f"npi:{r.npi}"] if r.npi else [],
-        lambda r: [f"lic:{k}" for k in sorted(r.license_keys)],
-        _name_keys,
-    ):
-        first_with: dict[str, int] = {}
-        for i, rec in enumerate(records):
-            for key in keys_of(rec):
-                if key in first_with:
-                    union(first_with[key], i)
-                else:
-                    first_with[key] = i
-
-    # Last, name + state alone: a roster may give a home town rather than the practice's city.
-    # Joined only where the state has one anchored person (NPI or licence) of that name.
-    by_state_name: dict[str, list[int]] = defaultdict(list)
+    blocks: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
-        state = (rec.state or (rec.location.state if rec.location else None) or "").upper()
-        if state:
-            by_state_name[f"{state}:{rec.name.last_key}:{rec.name.first_key}"].append(i)
-    for members in by_state_name.values():
-        roots = {find(i) for i in members}
-        anchored = [r for r in roots if clusters[r].npis or clusters[r].licenses]
-        if len(roots) > 1 and len(anchored) == 1:
-            for root in roots - {anchored[0]}:
-                union(anchored[0], root)
+        for key in _blocking_keys(rec):
+            blocks[key].append(i)
+    scored: dict[tuple[int, int], tuple[float, str]] = {}
+    for members in blocks.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pair = (members[x], members[y]) if members[x] < members[y] else (members[y], members[x])
+                if pair not in scored:
+                    scored[pair] = pair_score(records[pair[0]], records[pair[1]])
+
+    refused = 0
+    # Identifiers first: they define the people weaker evidence is then weighed against.
+    for (a, b), (score, _) in sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        if score >= CERTAIN and not union(a, b):
+            refused += 1
+
+    # For each record, its best-scoring people; a record that fits two about equally is ambiguous.
+    def weighed(a: int, b: int, score: float) -> float:
+        return round(score + _middle_adjustment(clusters[find(a)], clusters[find(b)]), 4)
+
+    def ambiguous(rec: int, target: int, best: dict[int, dict[int, float]]) -> bool:
+        """Another person, who could not also be `target`'s, fits `rec` about as well."""
+        top = max((v for r, v in best[rec].items() if find(r) == find(target)), default=0.0)
+        own, wanted = clusters[find(rec)], clusters[find(target)]
+        for root, score in best[rec].items():
+            root = find(root)  # it may have joined someone since the round began
+            if root in (find(target), find(rec)) or score < top - AMBIGUITY_MARGIN:
+                continue
+            rival = clusters[root]
+            if compatible(own, rival) and not compatible(rival, wanted):
+                return True
+        return False
+
+    # Weaker evidence, in rounds: each round's joins make people more complete (a middle name, a
+    # city), which can settle records that were ambiguous in the round before.
+    review: list[ReviewPair] = []
+    for _round in range(4):
+        weak = [
+            (weighed(a, b, score), a, b, reason)
+            for (a, b), (score, reason) in scored.items()
+            if score < CERTAIN and find(a) != find(b)
+        ]
+        best: dict[int, dict[int, float]] = defaultdict(dict)
+        for score, a, b, _ in weak:
+            if score >= REVIEW_THRESHOLD:
+                for rec, other in ((a, b), (b, a)):
+                    best[rec][find(other)] = max(best[rec].get(find(other), 0.0), score)
+        joined = 0
+        review = []
+        for score, a, b, reason in sorted(weak, key=lambda row: (-row[0], row[1], row[2])):
+            if score < REVIEW_THRESHOLD or find(a) == find(b):
+                continue
+            if score >= MATCH_THRESHOLD and not ambiguous(a, b, best) and not ambiguous(b, a, best):
+                if union(a, b):
+                    joined += 1
+                else:
+                    refused += 1
+                continue
+            review.append(ReviewPair(records[a].key, records[b].key, score, reason))
+        if not joined:
+            break
 
     groups: dict[int, list[SourceRecord]] = defaultdict(list)
-    for i, rec in enumerate(records):
+    for i, rec in enumerate(originals):
         groups[find(i)].append(rec)
-    ordered = sorted(groups.values(), key=lambda group: listing_id(group))
-    return LinkageReport(ordered, refused)
+    # Pairs that other evidence joined after all need no review.
+    root_of = {rec.key: find(i) for i, rec in enumerate(records)}
+    review = [r for r in review if root_of[r.a] != root_of[r.b]]
+    return LinkageReport(sorted(groups.values(), key=listing_id), refused, review)
 
 
 def listing_id(group: list[SourceRecord]) -> str:

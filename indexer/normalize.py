@@ -76,7 +76,18 @@ class PersonName:
 
     @property
     def last_key(self) -> str:
-        return fold(self.last).replace(" ", "").replace("-", "")
+        # 'Peña-Ruiz', 'PENA RUIZ', 'PenaRuiz' and "O'Neil"/'ONEIL' each give one key.
+        return re.sub(r"[\s\-'.’]", "", fold(self.last))
+
+    @property
+    def initials(self) -> set[str]:
+        """Initials of the given names, for people who go by their middle name."""
+        return {fold(n)[:1] for n in (self.first, self.middle) if n}
+
+    @property
+    def suffix_key(self) -> str:
+        key = fold(self.suffix).replace(".", "")
+        return {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii"}.get(key, key)
 
     def display(self) -> str:
         parts = [self.first, self.middle, self.last]
@@ -140,15 +151,23 @@ def parse_person_name(text: str) -> PersonName | None:
         human.capitalize(force=True)
     if not human.last:
         return None
+    if human.middle == "O" and human.last[:1].isupper():
+        # "Shannon O Neil": the Irish O' written without its apostrophe, not a middle initial.
+        return PersonName(human.first, "", f"O'{human.last}", human.suffix)
     return PersonName(human.first, human.middle, human.last, human.suffix)
 
 
-def person_from_parts(first: str | None, middle: str | None, last: str | None) -> PersonName | None:
-    first, middle, last = clean(first) or "", clean(middle) or "", clean(last) or ""
+def person_from_parts(first: str | None, middle: str | None, last: str | None, suffix: str | None = None) -> PersonName | None:
+    """A name a source publishes in parts; the parts are trusted (a middle initial 'I' stays a middle
+    initial, where re-parsing the joined string would take it for the suffix 'I')."""
+    first, middle, last, suffix = (clean(p) or "" for p in (first, middle, last, suffix))
     if not last:
         return None
-    joined = f"{last}, {first} {middle}".strip()
-    return parse_person_name(joined)
+    human = HumanName()
+    human.first, human.middle, human.last, human.suffix = first, middle, last, suffix
+    if all(p.isupper() or p.islower() or not p for p in (first, middle, last)):
+        human.capitalize(force=True)
+    return PersonName(human.first, human.middle, human.last, human.suffix)
 
 
 def normalize_phone(text: str | None) -> str | None:

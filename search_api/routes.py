@@ -34,7 +34,7 @@ def search(
         q=q, condition=condition, modality=modality, near=near, radius_km=radius_km,
         license_status=license_status, limit=limit, cursor=cursor,
     )
-    query, interpreted = build_query(params, vocab, today, settings.default_radius_km)
+    query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = backend.search(query)
     results = [
         {**listing_summary(hit.listing, vocab, today), "distance_km": hit.distance_km, "score": hit.score, "why": hit.why}

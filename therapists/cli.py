@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build the search index from a crawl directory", epilog=EPILOG)
     index.add_argument("--from", dest="raw_dir", type=Path, required=True, help="crawl output directory (the crawl's --out)")
     index.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
+    index.add_argument("--suppressions", type=Path, default=None, help="TOML list of therapists who asked to be removed ($THERAPISTS_SUPPRESSIONS)")
 
     serve = sub.add_parser("serve", help="serve the HTTP API", epilog=EPILOG)
     serve.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
@@ -104,11 +105,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     from directory.settings import get_settings
     from indexer.build import run_index
 
-    settings = get_settings(db=args.db)
-    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty())
+    from indexer.suppress import SuppressionList
+
+    settings = get_settings(db=args.db, suppressions=args.suppressions)
+    suppressions = SuppressionList.load(settings.suppressions)
+    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {settings.db} "
-        f"({report.quarantined} quarantined, {report.refused_joins} conflicting joins refused)"
+        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.review_pairs} pairs for review)"
     )
     return 0
 
@@ -140,7 +144,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         q=args.query, condition=args.condition, modality=args.modality, near=args.near,
         radius_km=args.radius_km, license_status=args.license_status, limit=args.limit,
     )
-    query, interpreted = build_query(params, vocab, today, settings.default_radius_km)
+    query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = open_backend(settings).search(query)
     if args.json:
         results = [

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from directory.models import Listing
+from directory.models import Listing, ReviewItem
 from directory.query import Cursor, SearchQuery
 from directory.ranking import Candidate, explain, relevant_certifications, score
 from directory.vocabulary import Vocabulary
@@ -48,8 +48,14 @@ class SearchBackend(Protocol):
 
     name: str
 
-    def replace_all(self, listings: Iterable[Listing], metadata: dict[str, str] | None = None) -> IndexStats:
+    def replace_all(
+        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+    ) -> IndexStats:
         """Replace the whole index atomically: readers see the old index until the new one is complete."""
+        ...
+
+    def review_queue(self) -> list[ReviewItem]:
+        """Record pairs linkage left for an admin to decide."""
         ...
 
     def search(self, query: SearchQuery) -> SearchPage: ...

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from directory.backends.base import IndexStats, SearchPage, finish_search
 from directory.geo import distance_km
-from directory.models import Listing, LicenseStatus
+from directory.models import LicenseStatus, Listing, ReviewItem
 from directory.query import SearchQuery
 from directory.ranking import Candidate, Fit, condition_fits
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
@@ -23,9 +23,13 @@ class MemoryBackend:
         self._listings: dict[str, Listing] = {}
         self._fits: dict[str, dict[str, Fit]] = {}
         self._meta: dict[str, str] = {}
+        self._review: list[ReviewItem] = []
 
-    def replace_all(self, listings: Iterable[Listing], metadata: dict[str, str] | None = None) -> IndexStats:
+    def replace_all(
+        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+    ) -> IndexStats:
         fresh = {listing.id: listing for listing in listings}
+        self._review = list(review or [])
         self._fits = {lid: condition_fits(listing, self.vocab) for lid, listing in fresh.items()}
         self._listings = fresh
         self._meta = dict(metadata or {})
@@ -66,6 +70,7 @@ class MemoryBackend:
                     source_kinds=len({s.kind for s in listing.sources}),
                     fit=fit,
                     distance_km=distance,
+                    stale=query.is_stale(listing.last_seen),
                 )
             )
         return finish_search(candidates, query, self.vocab, lambda ids: {i: self._listings[i] for i in ids})
@@ -78,6 +83,9 @@ class MemoryBackend:
 
     def metadata(self) -> dict[str, str]:
         return dict(self._meta)
+
+    def review_queue(self) -> list[ReviewItem]:
+        return list(self._review)
 
     def close(self) -> None:
         pass

@@ -18,7 +18,7 @@ from typing import Any
 from directory.backends.base import IndexStats, SearchPage, finish_search
 from directory.errors import BackendError
 from directory.geo import bounding_box, distance_km
-from directory.models import Listing
+from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
 from directory.ranking import Candidate, Fit, condition_fits
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
@@ -63,6 +63,18 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    """
+    ALTER TABLE listings ADD COLUMN last_seen TEXT;  -- newest fetch of any of its sources
+    CREATE TABLE review_queue (
+        record_a TEXT NOT NULL,
+        record_b TEXT NOT NULL,
+        listing_a TEXT NOT NULL,
+        listing_b TEXT NOT NULL,
+        score REAL NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (record_a, record_b)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -75,6 +87,16 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute(f"PRAGMA user_version = {version + 1}")
     conn.commit()
     return start
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -92,7 +114,7 @@ def compile_query(query: SearchQuery) -> CompiledQuery:
     today = query.today.isoformat()
     columns = [
         "l.rowid", "l.id", "l.active_until", "l.verified_until", "l.lapsed_status", "l.years_experience",
-        "l.lat", "l.lon", "l.source_kinds", "l.modality_ids", "l.certification_ids",
+        "l.lat", "l.lon", "l.source_kinds", "l.modality_ids", "l.certification_ids", "l.last_seen",
     ]
     joins: list[str] = []
     where: list[str] = []
@@ -140,9 +162,14 @@ class SQLiteBackend:
 
     # Writing ---------------------------------------------------------------------------------
 
-    def replace_all(self, listings: Iterable[Listing], metadata: dict[str, str] | None = None) -> IndexStats:
+    def replace_all(
+        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+    ) -> IndexStats:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        for leftover in self.path.parent.glob(f".{self.path.name}.building-*"):
+            if not _pid_alive(int(leftover.name.rsplit("-", 1)[1])):
+                leftover.unlink(missing_ok=True)  # from a run that was killed half-way
         building.unlink(missing_ok=True)
         conn = sqlite3.connect(building)
         try:
@@ -156,6 +183,10 @@ class SQLiteBackend:
                 count += 1
             conn.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items())
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
             )
             conn.execute("ANALYZE")
             conn.commit()
@@ -177,8 +208,8 @@ class SQLiteBackend:
         verified_until = listing.verified_until()
         cursor = conn.execute(
             """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
-                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 listing.id,
                 listing.name,
@@ -194,6 +225,7 @@ class SQLiteBackend:
                 " ".join(listing.modalities),
                 " ".join(sorted({c.id for c in listing.certifications if c.id})),
                 listing.model_dump_json(),
+                listing.last_seen.isoformat() if listing.last_seen else None,
             ),
         )
         rowid = cursor.lastrowid
@@ -239,7 +271,7 @@ class SQLiteBackend:
         candidates: list[Candidate] = []
         for row in conn.execute(compiled.sql, compiled.params):
             (_rowid, listing_id, active_until, verified_until, lapsed_status, years, lat, lon,
-             source_kinds, modality_ids, certification_ids, fit, basis, via) = row
+             source_kinds, modality_ids, certification_ids, last_seen, fit, basis, via) = row
             distance = None
             if query.near is not None:
                 distance = distance_km(query.near.lat, query.near.lon, lat, lon)
@@ -256,6 +288,7 @@ class SQLiteBackend:
                     source_kinds=source_kinds,
                     fit=Fit(fit, basis, via) if fit is not None else None,
                     distance_km=distance,
+                    stale=query.is_stale(date.fromisoformat(last_seen) if last_seen else None),
                 )
             )
         return finish_search(candidates, query, self.vocab, self._load)
@@ -275,6 +308,12 @@ class SQLiteBackend:
 
     def metadata(self) -> dict[str, str]:
         return dict(self._conn().execute("SELECT key, value FROM meta"))
+
+    def review_queue(self) -> list[ReviewItem]:
+        rows = self._conn().execute(
+            "SELECT record_a, record_b, listing_a, listing_b, score, reason FROM review_queue ORDER BY score DESC, record_a"
+        )
+        return [ReviewItem(record_a=a, record_b=b, listing_a=la, listing_b=lb, score=sc, reason=r) for a, b, la, lb, sc, r in rows]
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
