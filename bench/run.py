@@ -10,8 +10,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark  # noqa: E402
+from bench.index_bench import index_benchmark  # noqa: E402
 
-BENCHES = {"crawl": crawl_benchmark}
+BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark}
 
 
 def main() -> int:

@@ -68,6 +68,7 @@ def _tables() -> _Tables:
     return _Tables(by_zip, by_city)
 
 
+@lru_cache(maxsize=100_000)
 def city_key(city: str) -> str:
     """'St. Petersburg', 'SAINT PETERSBURG' and 'st petersburg' give one key."""
     city = city.lower().replace(".", "").replace("saint ", "st ")

@@ -64,8 +64,15 @@ class SourceRecord:
     enumeration_date: date | None = None
 
     @property
-    def license_keys(self) -> set[str]:
-        return {k for lic in self.licenses if (k := license_key(lic.state, lic.number))}
+    def license_keys(self) -> frozenset[str]:
+        """Matching keys of its licences; read only once extraction has finished adding them."""
+        # Memoised by hand: linkage reads this millions of times, and functools.cached_property
+        # takes a lock on every read in Python 3.11.
+        keys = self.__dict__.get("_license_keys")
+        if keys is None:
+            keys = frozenset(k for lic in self.licenses if (k := license_key(lic.state, lic.number)))
+            self.__dict__["_license_keys"] = keys
+        return keys
 
 
 class ExtractError(ValueError):

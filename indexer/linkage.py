@@ -2,7 +2,7 @@
 
 1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
    + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
-   (nicknames no table knows).
+   (nicknames no table knows), state + first name + city + the surname's first letters (typos).
 2. Scoring each candidate pair with rapidfuzz (`pair_score`): shared identifiers decide outright;
    otherwise name similarity (nicknames, initials, typos, hyphenation) plus agreement on phone, ZIP
    and city. Different NPIs, different licence numbers in one state, or different generational
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,8 @@ from indexer.normalize import NICKNAMES, PersonName, fold
 MATCH_THRESHOLD = 0.80
 REVIEW_THRESHOLD = 0.60
 AMBIGUITY_MARGIN = 0.10
+MIDDLE_AGREES = 0.05
+MIDDLE_DIFFERS = -0.3
 CERTAIN = 2.0
 IMPOSSIBLE = -1.0
 
@@ -45,7 +48,7 @@ class _Cluster:
 def _middle_adjustment(a: _Cluster, b: _Cluster) -> float:
     """Middle initials weigh on whole people: a stated one that differs is strong evidence of two."""
     if a.middles and b.middles:
-        return 0.05 if a.middles & b.middles else -0.3
+        return MIDDLE_AGREES if a.middles & b.middles else MIDDLE_DIFFERS
     return 0.0
 
 
@@ -61,7 +64,8 @@ class ReviewPair:
 
 @dataclass
 class LinkageReport:
-    clusters: list[list[SourceRecord]]
+    clusters: list[list[SourceRecord]]  # ordered by listing id
+    ids: list[str]  # the listing id of each cluster
     refused_joins: int
     review: list[ReviewPair] = field(default_factory=list)
 
@@ -88,7 +92,9 @@ def _blocking_keys(rec: SourceRecord) -> list[str]:
     for state in sorted({_state(rec), *(k.split(":")[0] for k in rec.license_keys)} - {""}):
         keys += [f"ln:{state}:{name.last_key}:{initial}" for initial in name.initials]
         if city := _city(rec):
-            keys.append(f"fc:{state}:{name.first_key}:{city}")  # a typo in the surname
+            # A typo in the surname; its first letters are rarely the mistyped ones, and without
+            # them a big city's Marias would all meet each other.
+            keys.append(f"fc:{state}:{name.first_key}:{city}:{name.last_key[:3]}")
         for extra in (rec.phone, _zip(rec)):
             if extra:
                 keys.append(f"fn:{state}:{name.first_key}:{extra}")
@@ -96,68 +102,101 @@ def _blocking_keys(rec: SourceRecord) -> list[str]:
     return keys
 
 
-def _first_name_score(a: SourceRecord, b: SourceRecord) -> float:
-    fa, fb = fold(a.name.first), fold(b.name.first)
-    if not fa or not fb:
+class _Features(NamedTuple):
+    """What scoring reads of a record, computed once per record (linkage compares each many times)."""
+
+    npi: str | None
+    licenses: frozenset[str]
+    license_states: frozenset[str]
+    suffix: str
+    first: str
+    first_key: str
+    middle_key: str
+    last_key: str
+    phone: str | None
+    zip: str | None
+    city: str | None
+
+
+def features(rec: SourceRecord) -> _Features:
+    middle = fold(rec.name.middle)
+    return _Features(
+        npi=rec.npi,
+        licenses=rec.license_keys,
+        license_states=frozenset(k.split(":")[0] for k in rec.license_keys),
+        suffix=rec.name.suffix_key,
+        first=fold(rec.name.first),
+        first_key=rec.name.first_key,
+        middle_key=NICKNAMES.get(middle, middle),
+        last_key=rec.name.last_key,
+        phone=rec.phone,
+        zip=_zip(rec),
+        city=_city(rec),
+    )
+
+
+def _first_name_score(a: _Features, b: _Features) -> float:
+    if not a.first or not b.first:
         return 0.5
-    if a.name.first_key == b.name.first_key:
+    if a.first_key == b.first_key:
         return 1.0
     # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
-    ma, mb = fold(a.name.middle), fold(b.name.middle)
-    if (ma and NICKNAMES.get(ma, ma) == b.name.first_key) or (mb and NICKNAMES.get(mb, mb) == a.name.first_key):
+    if (a.middle_key and a.middle_key == b.first_key) or (b.middle_key and b.middle_key == a.first_key):
         return 0.9
-    fa_key, fb_key = a.name.first_key, b.name.first_key
-    if len(fa) == 1 or len(fb) == 1:
-        return 0.7 if fa[0] == fb[0] else 0.0
-    ratio = fuzz.ratio(fa_key, fb_key) / 100
+    if len(a.first) == 1 or len(b.first) == 1:
+        return 0.7 if a.first[0] == b.first[0] else 0.0
+    ratio = fuzz.ratio(a.first_key, b.first_key) / 100
     if ratio >= 0.8:
         # A one-letter typo in a long name ("Jenifer") scores high; relatives' names that are
         # merely alike ("Mario"/"Marco", "Daniel"/"Danielle") score low.
         return round((ratio - 0.7) / 0.3, 4)
     # A nickname no table knows shares the first letters at least ("Beto"/"Alberto" does not).
-    return 0.3 if fa_key[:2] == fb_key[:2] else 0.0
+    return 0.3 if a.first_key[:2] == b.first_key[:2] else 0.0
 
 
-def _last_name_score(a: SourceRecord, b: SourceRecord) -> float:
-    la, lb = a.name.last_key, b.name.last_key
+def _last_name_score(a: _Features, b: _Features) -> float:
+    la, lb = a.last_key, b.last_key
     if la == lb:
         return 1.0
     if la and lb and (la in lb or lb in la) and min(len(la), len(lb)) >= 4:
         return 0.85  # one of two surnames, or a joined double-barrelled name
-    return fuzz.ratio(la, lb) / 100 if fuzz.ratio(la, lb) >= 85 else 0.0
+    ratio = fuzz.ratio(la, lb)
+    return ratio / 100 if ratio >= 85 else 0.0
 
 
 def pair_score(a: SourceRecord, b: SourceRecord) -> tuple[float, str]:
     """How likely two records are one person (CERTAIN for a shared identifier, IMPOSSIBLE for a conflict)."""
+    return _score(features(a), features(b))
+
+
+def _score(a: _Features, b: _Features) -> tuple[float, str]:
     if a.npi and b.npi:
         if a.npi == b.npi:
             return CERTAIN, "same NPI"
         return IMPOSSIBLE, "different NPIs"
-    shared = a.license_keys & b.license_keys
-    if shared:
+    if a.licenses & b.licenses:
         return CERTAIN, "same licence number"
-    states_a = {k.split(":")[0] for k in a.license_keys}
-    if any(k.split(":")[0] in states_a for k in b.license_keys):
+    if a.license_states & b.license_states:
         return IMPOSSIBLE, "different licence numbers in one state"
-    sa, sb = a.name.suffix_key, b.name.suffix_key
-    if sa and sb and sa != sb:
+    if a.suffix and b.suffix and a.suffix != b.suffix:
         return IMPOSSIBLE, "different generational suffixes"
     first, last = _first_name_score(a, b), _last_name_score(a, b)
     score = 0.45 * first + 0.45 * last
     evidence = []
-    if a.phone and a.phone == b.phone:
+    same_phone = bool(a.phone) and a.phone == b.phone
+    if same_phone:
         score += 0.15
         evidence.append("phone")
-    if _zip(a) and _zip(a) == _zip(b):
+    if a.zip and a.zip == b.zip:
         score += 0.15
         evidence.append("ZIP")
-    elif _city(a) and _city(b):
-        if _city(a) == _city(b):
+    elif a.city and b.city:
+        if a.city == b.city:
             score += 0.10
             evidence.append("city")
         else:
             score -= 0.05
-    if last == 0.0 and first >= 0.9 and a.phone and a.phone == b.phone and _zip(a) == _zip(b):
+    if last == 0.0 and first >= 0.9 and same_phone and a.zip == b.zip:
         score = max(score, MATCH_THRESHOLD)  # a married name: same person, phone and practice
     return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
 
@@ -224,13 +263,14 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     for i, rec in enumerate(records):
         for key in _blocking_keys(rec):
             blocks[key].append(i)
+    feats = [features(rec) for rec in records]
     scored: dict[tuple[int, int], tuple[float, str]] = {}
     for members in blocks.values():
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pair = (members[x], members[y]) if members[x] < members[y] else (members[y], members[x])
                 if pair not in scored:
-                    scored[pair] = pair_score(records[pair[0]], records[pair[1]])
+                    scored[pair] = _score(feats[pair[0]], feats[pair[1]])
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
@@ -258,12 +298,11 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     # Weaker evidence, in rounds: each round's joins make people more complete (a middle name, a
     # city), which can settle records that were ambiguous in the round before.
     review: list[ReviewPair] = []
+    # Middle initials add at most MIDDLE_AGREES to a pair; pairs that cannot reach review never matter.
+    candidates = [(a, b, score, reason) for (a, b), (score, reason) in scored.items() if REVIEW_THRESHOLD - MIDDLE_AGREES <= score < CERTAIN]
     for _round in range(4):
-        weak = [
-            (weighed(a, b, score), a, b, reason)
-            for (a, b), (score, reason) in scored.items()
-            if score < CERTAIN and find(a) != find(b)
-        ]
+        candidates = [row for row in candidates if find(row[0]) != find(row[1])]
+        weak = [(weighed(a, b, score), a, b, reason) for a, b, score, reason in candidates]
         best: dict[int, dict[int, float]] = defaultdict(dict)
         for score, a, b, _ in weak:
             if score >= REVIEW_THRESHOLD:
@@ -290,7 +329,8 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     # Pairs that other evidence joined after all need no review.
     root_of = {rec.key: find(i) for i, rec in enumerate(records)}
     review = [r for r in review if root_of[r.a] != root_of[r.b]]
-    return LinkageReport(sorted(groups.values(), key=listing_id), refused, review)
+    identified = sorted((listing_id(group), group) for group in groups.values())
+    return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
 
 
 def listing_id(group: list[SourceRecord]) -> str:

@@ -67,7 +67,7 @@ def _first(values: list) -> object | None:
     return next((v for v in values if v), None)
 
 
-def merge(group: list[SourceRecord], today: date) -> Listing:
+def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None) -> Listing:
     ordered = _by_priority(group)
     licenses = _merge_licenses(group, today)
     years, basis = _experience(licenses, group, today)
@@ -92,7 +92,7 @@ def merge(group: list[SourceRecord], today: date) -> Listing:
     for rec in group:
         sources.setdefault((rec.source, rec.url), SourceRef(source=rec.source, kind=rec.kind, url=rec.url, fetched_at=rec.fetched_at))
     return Listing(
-        id=listing_id(group),
+        id=listing_id_ or listing_id(group),
         name=str(display),
         credentials=credentials,
         npi=_first([r.npi for r in ordered]),  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -71,13 +72,11 @@ class PersonName:
 
     @property
     def first_key(self) -> str:
-        first = fold(self.first)
-        return NICKNAMES.get(first, first)
+        return _first_key(self.first)
 
     @property
     def last_key(self) -> str:
-        # 'Peña-Ruiz', 'PENA RUIZ', 'PenaRuiz' and "O'Neil"/'ONEIL' each give one key.
-        return re.sub(r"[\s\-'.’]", "", fold(self.last))
+        return _last_key(self.last)
 
     @property
     def initials(self) -> set[str]:
@@ -95,12 +94,26 @@ class PersonName:
         return f"{name}, {self.suffix}" if self.suffix else name
 
 
+@lru_cache(maxsize=200_000)
+def _first_key(first: str) -> str:
+    folded = fold(first)
+    return NICKNAMES.get(folded, folded)
+
+
+@lru_cache(maxsize=200_000)
+def _last_key(last: str) -> str:
+    # 'Peña-Ruiz', 'PENA RUIZ', 'PenaRuiz' and "O'Neil"/'ONEIL' each give one key.
+    return re.sub(r"[\s\-'.’]", "", fold(last))
+
+
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case with accents removed: 'José' → 'jose'."""
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip(" .")
 
 
+@lru_cache(maxsize=200_000)
 def clean(value: str | None) -> str | None:
     """A published value, or None where the source printed a placeholder."""
     if value is None:
@@ -141,20 +154,72 @@ def parse_credentials(text: str | None, vocab: Vocabulary) -> list[str]:
     return found
 
 
+_SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
+_PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
+
+
+def _capitalize(word: str) -> str:
+    """'MCALLISTER' → 'McAllister', "O'NEIL" → "O'Neil", 'PEÑA-RUIZ' → 'Peña-Ruiz'."""
+    parts = re.split(r"([-'’])", word.lower())
+    out = "".join(p[:1].upper() + p[1:] for p in parts)
+    if out.startswith("Mc") and len(out) > 2:
+        out = "Mc" + out[2].upper() + out[3:]
+    return out
+
+
+def _fast_parse(text: str) -> PersonName | None:
+    """The two shapes most records use, without the general parser: 'LAST, FIRST [MIDDLE] [SUFFIX]'
+    and 'First [Middle] Last'. Anything else (particles, titles, quotes) returns None."""
+    if text.count(",") == 1:
+        last_part, given = (p.strip() for p in text.split(","))
+        last_words, given_words = last_part.split(), given.split()
+        suffix = ""
+        if given_words and given_words[-1].upper() in _SUFFIXES:
+            suffix = given_words.pop()
+        if len(last_words) != 1 or not given_words:
+            return None
+        first, middle, last = given_words[0], " ".join(given_words[1:]), last_words[0]
+    elif "," not in text:
+        words = text.split()
+        if not 2 <= len(words) <= 3 or words[-1].upper() in _SUFFIXES:
+            return None
+        first, middle, last, suffix = words[0], " ".join(words[1:-1]), words[-1], ""
+    else:
+        return None
+    if not all(_PLAIN_WORD.match(w) for w in [first, last, *middle.split()]):
+        return None
+    particles = {"van", "von", "de", "del", "la", "di", "da", "le", "mc", "mac", "st", "st.", "o"}
+    if last.lower() in particles or any(m.lower() in particles for m in middle.split()):
+        return None  # 'Daniel Mc Allister', 'Ana de la Cruz': the general parser knows particles
+    shout = text.isupper() or text.islower()
+    fix = _capitalize if shout else (lambda w: w)
+    suffix_fixed = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}.get(suffix.upper(), suffix.upper() if suffix else "")
+    return PersonName(fix(first), " ".join(fix(m) for m in middle.split()), fix(last), suffix_fixed)
+
+
+@lru_cache(maxsize=100_000)
 def parse_person_name(text: str) -> PersonName | None:
     """A person's name in any of the shapes sources use ('LAST, FIRST MIDDLE', 'First M. Last')."""
     text = clean(text) or ""
     if not text:
         return None
+    fast = _fast_parse(text)
+    if fast is not None:
+        return _irish_o(fast)
     human = HumanName(text)
     if text.isupper() or text.islower():
         human.capitalize(force=True)
     if not human.last:
         return None
-    if human.middle == "O" and human.last[:1].isupper():
-        # "Shannon O Neil": the Irish O' written without its apostrophe, not a middle initial.
-        return PersonName(human.first, "", f"O'{human.last}", human.suffix)
-    return PersonName(human.first, human.middle, human.last, human.suffix)
+    last = re.sub(r"^(mc|mac) ", lambda m: m.group(1).capitalize() + " ", human.last)  # nameparser lower-cases it
+    return _irish_o(PersonName(human.first, human.middle, last, human.suffix))
+
+
+def _irish_o(name: PersonName) -> PersonName:
+    # "Shannon O Neil": the Irish O' written without its apostrophe, not a middle initial.
+    if name.middle.split()[-1:] == ["O"] and name.last[:1].isupper():
+        return PersonName(name.first, " ".join(name.middle.split()[:-1]), f"O'{name.last}", name.suffix)
+    return name
 
 
 def person_from_parts(first: str | None, middle: str | None, last: str | None, suffix: str | None = None) -> PersonName | None:
@@ -163,18 +228,23 @@ def person_from_parts(first: str | None, middle: str | None, last: str | None, s
     first, middle, last, suffix = (clean(p) or "" for p in (first, middle, last, suffix))
     if not last:
         return None
-    human = HumanName()
-    human.first, human.middle, human.last, human.suffix = first, middle, last, suffix
     if all(p.isupper() or p.islower() or not p for p in (first, middle, last)):
-        human.capitalize(force=True)
-    return PersonName(human.first, human.middle, human.last, human.suffix)
+        first, last = _capitalize(first), " ".join(_capitalize(w) for w in last.split())
+        middle = " ".join(_capitalize(w) for w in middle.split())
+    suffix = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}.get(suffix.upper(), suffix)
+    return PersonName(first, middle, last, suffix)
 
 
+@lru_cache(maxsize=100_000)
 def normalize_phone(text: str | None) -> str | None:
     """E.164 ('+15125550134'), or None when it is not a possible US number."""
     text = clean(text)
     if not text:
         return None
+    digits = re.sub(r"\D", "", text)
+    if re.fullmatch(r"\(?\+?1?[\s.)-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}", text.strip()) and len(digits) in (10, 11):
+        # The plain US shapes, without the general parser.
+        return "+1" + digits[-10:] if len(digits) == 10 or digits[0] == "1" else None
     try:
         number = phonenumbers.parse(text, "US")
     except phonenumbers.NumberParseException:
@@ -188,6 +258,7 @@ def license_display(number: str) -> str:
     return re.sub(r"[^A-Z0-9-]", "", number.upper())
 
 
+@lru_cache(maxsize=200_000)
 def license_key(state: str, number: str) -> str | None:
     """A matching key that survives how sources write one licence: 'MT012345', 'mt 12345', '12345'."""
     digits = re.sub(r"\D", "", number).lstrip("0")
@@ -235,6 +306,7 @@ def plain_text(value: str | None) -> str | None:
     return re.sub(r"\s+", " ", text).strip() or None
 
 
+@lru_cache(maxsize=200_000)
 def zip5(postal_code: str | None) -> str | None:
     postal_code = clean(postal_code)
     if not postal_code:

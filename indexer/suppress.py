@@ -79,9 +79,9 @@ class SuppressionList:
             {e.listing_id for e in entries if e.listing_id},
         )
 
-    def covers(self, group: list[SourceRecord]) -> bool:
+    def covers(self, group: list[SourceRecord], group_id: str | None = None) -> bool:
         """Whether any record of this person matches an entry."""
-        if listing_id(group) in self.listing_ids:
+        if (group_id or listing_id(group)) in self.listing_ids:
             return True
         return any(
             (rec.npi and rec.npi in self.npis) or (rec.license_keys & self.license_keys) for rec in group

@@ -79,6 +79,7 @@ class Match:
         return self.method == "fuzzy"
 
 
+@lru_cache(maxsize=200_000)
 def normalize_text(text: str) -> str:
     """Lower-case, accents folded, punctuation to spaces (dots and digits kept for ICD codes)."""
     text = unicodedata.normalize("NFKD", text)
@@ -108,6 +109,7 @@ class Vocabulary:
         self.credentials: dict[str, Credential] = {}
         self.advisories: dict[str, Advisory] = {}
         self._load(data_dir)
+        self._match_cache: dict[tuple[str, str, float, bool], Match | None] = {}
         self._aliases: dict[TermKind, dict[str, str]] = {kind: {} for kind in self.terms}
         self._icd: dict[str, str] = {}
         for kind, terms in self.terms.items():
@@ -201,6 +203,14 @@ class Vocabulary:
     def match(self, text: str, kind: TermKind, threshold: float = FUZZY_THRESHOLD, inside: bool = True) -> Match | None:
         """The one term `text` names, or None. Exact alias, then ICD-10 code, then fuzzy; then,
         with `inside`, a single term named among other words."""
+        key = (text, kind, threshold, inside)
+        if key not in self._match_cache:
+            if len(self._match_cache) > 200_000:
+                self._match_cache.clear()
+            self._match_cache[key] = self._match(text, kind, threshold, inside)
+        return self._match_cache[key]
+
+    def _match(self, text: str, kind: TermKind, threshold: float, inside: bool) -> Match | None:
         key = normalize_text(text)
         if not key:
             return None
