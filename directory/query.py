@@ -47,7 +47,14 @@ class Cursor:
 @dataclass
 class SearchQuery:
     conditions: list[Match] = field(default_factory=list)
-    modalities: list[Match] = field(default_factory=list)
+    modalities: list[Match] = field(default_factory=list)  # explicit: a filter (any of them)
+    preferred_modalities: list[Match] = field(default_factory=list)  # named in free text: a preference
+    certifications: list[Match] = field(default_factory=list)  # a filter (any of them)
+    min_years: float | None = None
+    language: str | None = None
+    gender: str | None = None
+    accepting_new_clients: bool | None = None
+    mobile: bool | None = None
     near: Place | None = None
     radius_km: float = 40.0
     name_text: str | None = None
@@ -69,3 +76,12 @@ class SearchQuery:
     @property
     def modality_ids(self) -> list[str]:
         return [m.id for m in self.modalities]
+
+    @property
+    def wanted_modality_ids(self) -> list[str]:
+        """Techniques the searcher asked for, as a filter or a preference."""
+        return [m.id for m in [*self.modalities, *self.preferred_modalities]]
+
+    @property
+    def certification_ids(self) -> list[str]:
+        return [m.id for m in self.certifications]

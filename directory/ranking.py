@@ -25,7 +25,7 @@ FIT_CERTIFICATION = 0.85
 FIT_RELATED = 0.6  # times the relation's weight
 FIT_MODALITY = 0.5  # times how strongly the modality serves the condition
 
-WEIGHTS = {"fit": 0.45, "credentials": 0.20, "experience": 0.15, "proximity": 0.15, "confidence": 0.05}
+WEIGHTS = {"fit": 0.45, "technique": 0.10, "credentials": 0.20, "experience": 0.15, "proximity": 0.15, "confidence": 0.05}
 EXPERIENCE_SCALE_YEARS = 10.0  # 1 - e^(-years/scale): 10 years ≈ 0.63, 20 ≈ 0.86
 PROXIMITY_HALF_KM = 10.0  # the proximity score halves every 10 km
 BOARD_CERTIFICATION = "bctmb"
@@ -88,7 +88,7 @@ def relevant_certifications(query: SearchQuery, vocab: Vocabulary) -> set[str]:
     """Certifications that matter for this query's conditions and modalities (advisories included)."""
     wanted: set[str] = set()
     for cert in vocab.terms["certification"].values():
-        if set(cert.qualifies_conditions) & set(query.condition_ids) or set(cert.implies_modalities) & set(query.modality_ids):
+        if set(cert.qualifies_conditions) & set(query.condition_ids) or set(cert.implies_modalities) & set(query.wanted_modality_ids):
             wanted.add(cert.id)
     for advisory_id in query.advisories:
         if advisory := vocab.advisories.get(advisory_id):
@@ -100,6 +100,8 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: set[str]) ->
     parts: dict[str, float] = {}
     if query.conditions:
         parts["fit"] = candidate.fit.score if candidate.fit else 0.0
+    if query.wanted_modality_ids:
+        parts["technique"] = 1.0 if set(query.wanted_modality_ids) & set(candidate.modality_ids) else 0.0
     credentials = 0.6 if candidate.verified else 0.0
     if BOARD_CERTIFICATION in candidate.certification_ids:
         credentials += 0.2
@@ -142,7 +144,7 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
             why.append(f"Holds {vocab.name('certification', fit.via)}, training that covers {target.lower()}")
         else:
             why.append(f"Practises {vocab.name('modality', fit.via).lower()}, a technique used for {target.lower()}")
-    for modality in query.modalities:
+    for modality in [*query.modalities, *query.preferred_modalities]:
         if modality.id in listing.modalities:
             why.append(f"Offers {vocab.name('modality', modality.id).lower()}")
     for lic in listing.licenses_as_of(query.today):

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from directory.errors import InvalidParameter
-from directory.geo import Place, resolve_near
+from directory.geo import US_STATES, Place, city_place, resolve_near
 from directory.models import Listing
 from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery
 from directory.vocabulary import Match, TermKind, Vocabulary, normalize_text
@@ -37,6 +37,16 @@ class SearchParams:
     license_status: str = "active"
     limit: int = 10
     cursor: str | None = None
+    min_years: float | None = None
+    certification: list[str] = field(default_factory=list)
+    language: str | None = None
+    gender: str | None = None
+    accepting_new_clients: bool | None = None
+    mobile: bool | None = None
+
+
+GENDERS = ("female", "male", "non-binary")
+MAX_MIN_YEARS = 70
 
 
 def _phrase_matches(text: str, vocab: Vocabulary) -> tuple[list[Match], list[Match], list[str]]:
@@ -71,14 +81,33 @@ def _phrase_matches(text: str, vocab: Vocabulary) -> tuple[list[Match], list[Mat
     return found["condition"], found["modality"], leftover
 
 
+_TRAILING_STATE = re.compile(r"[,\s]+([A-Za-z]{2})\s*$")
+_TRAILING_LATLON = re.compile(r"(-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?)\s*$")
+_CONNECTOR = re.compile(r"\b(?:near|in|around|close to)\s*$", re.IGNORECASE)
+
+
+def _split_location(text: str) -> tuple[str, str | None]:
+    """(text without its place, the place) for a query ending in a ZIP, 'lat,lon' or 'City, ST'."""
+    for pattern in (_TRAILING_ZIP, _TRAILING_LATLON):
+        if match := pattern.search(text):
+            return text[: match.start()], match.group(1)
+    match = _TRAILING_STATE.search(text)
+    if match and match.group(1).upper() in US_STATES:
+        words = text[: match.start()].split()
+        # Longest city first ("New York"), never more than three words ("my arm Miami" is not one).
+        for size in range(min(3, len(words)), 0, -1):
+            city = " ".join(words[-size:])
+            if city_place(city, match.group(1)) is not None:
+                return " ".join(words[:-size]), f"{city}, {match.group(1).upper()}"
+    if match := _NEAR.search(text):
+        return text[: match.start()], match.group(1).strip()  # resolve_near will say why it is unknown
+    return text, None
+
+
 def understand_text(q: str, vocab: Vocabulary) -> tuple[list[Match], list[Match], str | None, list[str]]:
     """Split free text into conditions, modalities, a location phrase and words not understood."""
-    location: str | None = None
-    text = q.strip()
-    if match := _NEAR.search(text):
-        location, text = match.group(1).strip(), text[: match.start()]
-    elif match := _TRAILING_ZIP.search(text):
-        location, text = match.group(1), text[: match.start()]
+    text, location = _split_location(q.strip())
+    text = _CONNECTOR.sub("", text)
     conditions, modalities, rest = _phrase_matches(text, vocab)
     ignored = [tok for tok in rest if tok not in STOPWORDS]
     return conditions, modalities, location, ignored
@@ -108,6 +137,12 @@ def build_query(
     if params.license_status not in ("active", "any"):
         raise InvalidParameter("license_status", f"must be 'active' or 'any', got {params.license_status!r}")
     cursor = Cursor.decode(params.cursor) if params.cursor else None
+    if params.min_years is not None and not 0 <= params.min_years <= MAX_MIN_YEARS:
+        raise InvalidParameter("min_years", f"must be between 0 and {MAX_MIN_YEARS}, got {params.min_years:g}")
+    gender = params.gender.strip().lower() if params.gender else None
+    if gender is not None and gender not in GENDERS:
+        raise InvalidParameter("gender", f"must be one of {', '.join(GENDERS)}, got {params.gender!r}")
+    certifications = [_require_term(c, "certification", "certification", vocab) for c in params.certification]
 
     conditions: list[Match] = []
     modalities: list[Match] = []
@@ -117,8 +152,11 @@ def build_query(
         conditions, modalities, location_text, ignored = understand_text(params.q, vocab)
     if params.condition is not None:
         conditions = [_require_term(params.condition, "condition", "condition", vocab)]
-    if params.modality:
-        modalities = [_require_term(m, "modality", "modality", vocab) for m in params.modality]
+    # Techniques named in free text rank those who offer them first; the `modality` parameter filters.
+    preferred = modalities
+    modalities = [_require_term(m, "modality", "modality", vocab) for m in params.modality]
+    if modalities:
+        preferred = []
     near: Place | None = None
     if params.near is not None:
         near = resolve_near(params.near, "near")
@@ -137,11 +175,28 @@ def build_query(
         today=today or date.today(),
         advisories=[a.id for a in advisories],
         stale_after_days=stale_after_days,
+        preferred_modalities=preferred,
+        certifications=certifications,
+        min_years=params.min_years,
+        language=params.language.strip() if params.language else None,
+        gender=gender,
+        accepting_new_clients=params.accepting_new_clients,
+        mobile=params.mobile,
     )
     interpreted: dict[str, Any] = {
         "condition": _describe(conditions[0], vocab) if conditions else None,
         "other_conditions": [_describe(m, vocab) for m in conditions[1:]],
-        "modalities": [_describe(m, vocab) for m in modalities],
+        "modalities": [{**_describe(m, vocab), "use": "filter"} for m in modalities]
+        + [{**_describe(m, vocab), "use": "preference"} for m in preferred],
+        "certifications": [_describe(m, vocab) for m in certifications],
+        "filters": {
+            name: value
+            for name, value in (
+                ("min_years", params.min_years), ("language", query.language), ("gender", gender),
+                ("accepting_new_clients", params.accepting_new_clients), ("mobile", params.mobile),
+            )
+            if value is not None
+        },
         "near": {"label": near.label, "lat": near.lat, "lon": near.lon} if near else None,
         "radius_km": query.radius_km if near else None,
         "license_status": query.license_status,

@@ -29,10 +29,18 @@ def search(
     license_status: Annotated[str, Query(description="'active' (default) or 'any' to include lapsed licences.")] = "active",
     limit: Annotated[int, Query(description="Results per page, 1-100.")] = 10,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+    min_years: Annotated[float | None, Query(description="At least this many years licensed.")] = None,
+    certification: Annotated[list[str], Query(description="Certification name or abbreviation (e.g. BCTMB); repeat for any of several.")] = [],
+    language: Annotated[str | None, Query(description="A language the therapist speaks, e.g. Spanish.")] = None,
+    gender: Annotated[str | None, Query(description="female, male or non-binary.")] = None,
+    accepting_new_clients: Annotated[bool | None, Query(description="Only those who say they take new clients.")] = None,
+    mobile: Annotated[bool | None, Query(description="Only those who offer in-home (mobile) sessions.")] = None,
 ) -> dict:
     params = SearchParams(
         q=q, condition=condition, modality=modality, near=near, radius_km=radius_km,
-        license_status=license_status, limit=limit, cursor=cursor,
+        license_status=license_status, limit=limit, cursor=cursor, min_years=min_years,
+        certification=certification, language=language, gender=gender,
+        accepting_new_clients=accepting_new_clients, mobile=mobile,
     )
     query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = backend.search(query)

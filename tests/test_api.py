@@ -58,9 +58,13 @@ def test_free_text_is_understood_with_corrections(client: TestClient) -> None:
     assert body["interpreted"]["condition"]["id"] == "carpal_tunnel_syndrome"
     assert body["interpreted"]["condition"]["corrected_from"] == "carpel tunnel"
     assert body["interpreted"]["near"]["label"] == "Austin, TX"
-    assert [r["name"] for r in body["results"]] == []  # Gus offers myofascial release, not deep tissue
-    body = client.get("/search", params={"q": "carpel tunnel near Austin, TX"}).json()
-    assert [r["name"] for r in body["results"]][0] == "Gus Carpal Tunnel"
+    # A technique named in free text is a preference, not a filter: the specialist still shows.
+    assert body["interpreted"]["modalities"][0]["id"] == "deep_tissue_massage"
+    assert body["interpreted"]["modalities"][0]["use"] == "preference"
+    assert [r["name"] for r in body["results"]] == ["Gus Carpal Tunnel"]
+    # The modality parameter is a filter: Gus offers myofascial release, not deep tissue.
+    body = client.get("/search", params={"q": "carpel tunnel near Austin, TX", "modality": "deep tissue"}).json()
+    assert body["results"] == [] and body["interpreted"]["modalities"][0]["use"] == "filter"
 
 
 def test_explicit_parameters_override_the_free_text(client: TestClient) -> None:
@@ -112,7 +116,11 @@ def test_unknown_therapist_is_404_in_the_error_shape(client: TestClient) -> None
         ({"license_status": "maybe"}, "license_status", "'active' or 'any'"),
         ({"condition": "hangnail"}, "condition", "unknown condition"),
         ({"modality": "telepathy"}, "modality", "unknown modality"),
-        ({"q": "sciatica near Atlantis, TX"}, "q", "unknown city"),
+        ({"q": "sciatica near Atlantis"}, "q", "is not a ZIP code"),
+        ({"min_years": "-1"}, "min_years", "between 0 and 70"),
+        ({"gender": "robot"}, "gender", "must be one of female, male, non-binary"),
+        ({"certification": "wizard"}, "certification", "unknown certification"),
+        ({"accepting_new_clients": "perhaps"}, "accepting_new_clients", "valid boolean"),
     ],
 )
 def test_bad_parameters_answer_422_naming_the_parameter(client: TestClient, params: dict, parameter: str, reason: str) -> None:
@@ -146,3 +154,24 @@ def test_a_missing_index_is_503_not_a_crash(tmp_path: Path, vocab) -> None:
     response = client.get("/search", params={"condition": "sciatica"})
     assert response.status_code == 503
     assert "run `therapists index` first" in response.json()["error"]["reason"]
+
+
+def _names(client: TestClient, **params) -> set[str]:
+    return {r["name"] for r in client.get("/search", params={"near": "Austin, TX", "radius_km": 30, "limit": 100, **params}).json()["results"]}
+
+
+def test_attribute_filters(tmp_path: Path, vocab) -> None:
+    people = population()
+    people[0] = people[0].model_copy(update={"languages": ["English", "Spanish"], "gender": "female", "accepting_new_clients": True, "mobile": True})
+    people[1] = people[1].model_copy(update={"languages": ["English"], "gender": "male", "accepting_new_clients": False, "mobile": False})
+    db = tmp_path / "attrs.db"
+    SQLiteBackend(db, vocab).replace_all(people)
+    client = TestClient(create_app(Settings(db=db), vocab=vocab, today=TODAY))
+    assert _names(client, language="spanish") == {"Ana Sciatica Specialist"}
+    assert _names(client, gender="male") == {"Ben Piriformis"}
+    assert _names(client, accepting_new_clients="true") == {"Ana Sciatica Specialist"}
+    assert _names(client, mobile="false") == {"Ben Piriformis"}
+    assert _names(client, certification="BCTMB") == {"Ana Sciatica Specialist"}
+    assert "Cara Deep Tissue Only" not in _names(client, min_years=5) and "Cara Deep Tissue Only" in _names(client)
+    body = client.get("/search", params={"near": "Austin, TX", "language": "Spanish", "min_years": 3}).json()
+    assert body["interpreted"]["filters"] == {"language": "Spanish", "min_years": 3.0}

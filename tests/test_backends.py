@@ -29,6 +29,8 @@ QUERIES = [
     SearchParams(condition="sciatica", near="77002", radius_km=10),
     SearchParams(condition="carpel tunnel", near="78704"),
     SearchParams(),
+    SearchParams(q="deep tissue for sciatica near 78704"),
+    SearchParams(near="78704", certification=["bctmb"], min_years=5),
 ]
 
 

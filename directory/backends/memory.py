@@ -15,6 +15,23 @@ from directory.ranking import Candidate, Fit, condition_fits
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
 
 
+def matches_attributes(listing: Listing, query: SearchQuery) -> bool:
+    """The filters on what a listing states (technique, certification, experience, language, ...)."""
+    if query.modalities and not set(query.modality_ids) & set(listing.modalities):
+        return False
+    if query.certifications and not set(query.certification_ids) & {c.id for c in listing.certifications}:
+        return False
+    if query.min_years is not None and (listing.years_experience or 0) < query.min_years:
+        return False
+    if query.language and query.language.casefold() not in {lang.casefold() for lang in listing.languages}:
+        return False
+    if query.gender and listing.gender != query.gender:
+        return False
+    if query.accepting_new_clients is not None and listing.accepting_new_clients is not query.accepting_new_clients:
+        return False
+    return query.mobile is None or listing.mobile is query.mobile
+
+
 class MemoryBackend:
     name = "memory"
 
@@ -47,7 +64,7 @@ class MemoryBackend:
                 fit = self._fits[listing.id].get(query.conditions[0].id)
                 if fit is None:
                     continue
-            if query.modalities and not set(query.modality_ids) & set(listing.modalities):
+            if not matches_attributes(listing, query):
                 continue
             if name_key and name_key not in normalize_text(listing.name):
                 continue

@@ -75,6 +75,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (record_a, record_b)
     );
     """,
+    """
+    ALTER TABLE listings ADD COLUMN languages TEXT NOT NULL DEFAULT '';  -- '|english|spanish|'
+    ALTER TABLE listings ADD COLUMN gender TEXT;
+    ALTER TABLE listings ADD COLUMN accepting_new_clients INTEGER;
+    ALTER TABLE listings ADD COLUMN mobile INTEGER;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,6 +148,23 @@ def compile_query(query: SearchQuery) -> CompiledQuery:
             f"EXISTS (SELECT 1 FROM listing_modalities m WHERE m.listing_rowid = l.rowid AND m.modality_id IN ({marks}))"
         )
         params += query.modality_ids
+    if query.certifications:
+        where.append("(" + " OR ".join("instr(' ' || l.certification_ids || ' ', ?) > 0" for _ in query.certifications) + ")")
+        params += [f" {cid} " for cid in query.certification_ids]
+    if query.min_years is not None:
+        where.append("coalesce(l.years_experience, 0) >= ?")
+        params.append(query.min_years)
+    if query.language:
+        where.append("instr(l.languages, ?) > 0")
+        params.append(f"|{query.language.casefold()}|")
+    if query.gender:
+        where.append("l.gender = ?")
+        params.append(query.gender)
+    for column in ("accepting_new_clients", "mobile"):
+        wanted = getattr(query, column)
+        if wanted is not None:
+            where.append(f"l.{column} = ?")
+            params.append(int(wanted))
     if query.name_text:
         where.append("instr(l.name_key, ?) > 0")
         params.append(normalize_text(query.name_text))
@@ -208,8 +231,9 @@ class SQLiteBackend:
         verified_until = listing.verified_until()
         cursor = conn.execute(
             """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
-                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen,
+                   languages, gender, accepting_new_clients, mobile)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 listing.id,
                 listing.name,
@@ -226,6 +250,10 @@ class SQLiteBackend:
                 " ".join(sorted({c.id for c in listing.certifications if c.id})),
                 listing.model_dump_json(),
                 listing.last_seen.isoformat() if listing.last_seen else None,
+                "|" + "|".join(lang.casefold() for lang in listing.languages) + "|" if listing.languages else "",
+                listing.gender,
+                None if listing.accepting_new_clients is None else int(listing.accepting_new_clients),
+                None if listing.mobile is None else int(listing.mobile),
             ),
         )
         rowid = cursor.lastrowid
