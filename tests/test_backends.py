@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from directory.backends.memory import MemoryBackend
-from directory.backends.sqlite import SCHEMA_VERSION, SQLiteBackend, compile_query
+from directory.backends.sqlite import SCHEMA_VERSION, SQLiteBackend
 from directory.errors import BackendError
 from directory.search_service import SearchParams, build_query
 from tests.conftest import TODAY
@@ -140,15 +140,6 @@ def test_get_returns_the_stored_listing(backend) -> None:
 # SQLite specifics ----------------------------------------------------------------------------
 
 
-def test_location_queries_start_from_the_rtree(vocab) -> None:
-    query, _ = build_query(SearchParams(condition="sciatica", near="78704"), vocab, TODAY)
-    compiled = compile_query(query)
-    assert compiled.sql.startswith("SELECT ") and "FROM listing_geo g CROSS JOIN listings l" in compiled.sql
-    assert "JOIN listing_conditions c ON c.listing_rowid = l.rowid AND c.condition_id = ?" in compiled.sql
-    assert compiled.params[0] == "sciatica"
-    assert compiled.params[-1] == TODAY.isoformat()  # the licence must be in force today
-
-
 def test_a_failed_rebuild_leaves_the_previous_index_serving(tmp_path: Path, vocab) -> None:
     be = SQLiteBackend(tmp_path / "index.db", vocab)
     be.replace_all(population())
@@ -188,3 +179,28 @@ def test_expiry_is_checked_when_serving_not_only_when_indexing(tmp_path: Path, v
     after, _ = build_query(SearchParams(condition="sciatica"), vocab, date(2027, 2, 1))
     assert be.search(before).total == 1
     assert be.search(after).total == 0
+
+
+def test_vectorised_scores_match_the_reference_scores(vocab) -> None:
+    import numpy as np
+
+    from directory.ranking import Candidate, Fit, relevant_certifications, score, score_arrays
+
+    rng = np.random.default_rng(3)
+    query, _ = build_query(SearchParams(q="deep tissue for sciatica near 78704"), vocab, TODAY)
+    n = 500
+    fits, verified, board = rng.random(n), rng.random(n) < 0.7, rng.random(n) < 0.2
+    years, dist, kinds, stale = rng.random(n) * 30, rng.random(n) * 40, rng.integers(1, 5, n), rng.random(n) < 0.1
+    technique = rng.random(n) < 0.5
+    vector = score_arrays(
+        query, fit=fits, technique=technique, verified=verified, board_certified=board, relevant_certified=np.zeros(n, bool),
+        years=years, distance_km=dist, source_kinds=kinds.astype(float), stale=stale,
+    )
+    wanted = relevant_certifications(query, vocab)
+    for i in range(n):
+        cand = Candidate(
+            id=str(i), verified=bool(verified[i]), status="active", years_experience=float(years[i]),
+            certification_ids=("bctmb",) if board[i] else (), modality_ids=("deep_tissue_massage",) if technique[i] else (),
+            source_kinds=int(kinds[i]), fit=Fit(float(fits[i]), "specialty", "sciatica"), distance_km=float(dist[i]), stale=bool(stale[i]),
+        )
+        assert abs(score(cand, query, wanted - {"bctmb"}) - vector[i]) <= 1e-6

@@ -79,6 +79,11 @@ def distance_band(distance_km: float) -> str:
     return _band_label(band)
 
 
+def ordered_counts(counts: Counter[str]) -> dict[str, int]:
+    """Counts most first, ties by key, so every backend prints facets alike."""
+    return dict(sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0])))
+
+
 def facet_counts(candidates: list[Candidate], query: SearchQuery) -> dict[str, dict[str, int]]:
     modalities: Counter[str] = Counter()
     certifications: Counter[str] = Counter()
@@ -91,9 +96,9 @@ def facet_counts(candidates: list[Candidate], query: SearchQuery) -> dict[str, d
         if cand.distance_km is not None:
             distances[distance_band(cand.distance_km)] += 1
     facets = {
-        "modality": dict(modalities.most_common()),
-        "certification": dict(certifications.most_common()),
-        "license_status": dict(statuses.most_common()),
+        "modality": ordered_counts(modalities),
+        "certification": ordered_counts(certifications),
+        "license_status": ordered_counts(statuses),
     }
     if query.near is not None:
         facets["distance_km"] = {band: distances[band] for band in map(_band_label, DISTANCE_BANDS_KM) if distances[band]}
@@ -106,20 +111,31 @@ def finish_search(
     vocab: Vocabulary,
     load: Callable[[list[str]], dict[str, Listing]],
 ) -> SearchPage:
-    """Score, order by (-score, id), page after the cursor, and explain the page's results."""
+    """Score every candidate, order by (-score, id), page after the cursor, explain the page."""
     wanted_certs = relevant_certifications(query, vocab)
     for cand in candidates:
         cand.score = score(cand, query, wanted_certs)
     candidates.sort(key=Candidate.sort_key)
-    remaining = candidates
     if query.cursor is not None:
         after = query.cursor.sort_key()
         remaining = [c for c in candidates if c.sort_key() > after]
-    page = remaining[: query.limit]
-    next_cursor = Cursor(page[-1].score, page[-1].id).encode() if len(remaining) > query.limit else None
+    else:
+        remaining = candidates
+    return page_of(remaining, len(remaining) > query.limit, len(candidates), facet_counts(candidates, query), query, vocab, load)
+
+
+def page_of(
+    ranked: list[Candidate],
+    more: bool,
+    total: int,
+    facets: dict[str, dict[str, int]],
+    query: SearchQuery,
+    vocab: Vocabulary,
+    load: Callable[[list[str]], dict[str, Listing]],
+) -> SearchPage:
+    """The page from candidates already scored and ordered after the cursor, with its explanations."""
+    page = ranked[: query.limit]
+    next_cursor = Cursor(page[-1].score, page[-1].id).encode() if more and page else None
     listings = load([c.id for c in page])
-    hits = [
-        Hit(listings[c.id], c.score, c.distance_km, explain(listings[c.id], c, query, vocab))
-        for c in page
-    ]
-    return SearchPage(len(candidates), hits, next_cursor, facet_counts(candidates, query))
+    hits = [Hit(listings[c.id], c.score, c.distance_km, explain(listings[c.id], c, query, vocab)) for c in page]
+    return SearchPage(total, hits, next_cursor, facets)

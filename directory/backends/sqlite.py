@@ -10,20 +10,14 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-from directory.backends.base import IndexStats, SearchPage, finish_search
+from directory.backends.base import IndexStats, SearchPage, page_of
+from directory.backends.columnar import ColumnarBuilder, ColumnarIndex
 from directory.errors import BackendError
-from directory.geo import bounding_box, distance_km
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
-from directory.ranking import Candidate, Fit, condition_fits
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
-
-FAR_FUTURE = date.max.isoformat()
 
 # Each entry upgrades the schema by one version (PRAGMA user_version). Never edit a shipped
 # entry; append a new one.
@@ -81,6 +75,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE listings ADD COLUMN accepting_new_clients INTEGER;
     ALTER TABLE listings ADD COLUMN mobile INTEGER;
     """,
+    """
+    -- Search runs on the columnar index (backends/columnar.py): measured, a dense near-only query
+    -- at 500k listings spends its time scoring thousands of rows, which SQL joins did one by one.
+    DROP TABLE listing_geo;
+    DROP TABLE listing_conditions;
+    DROP TABLE listing_modalities;
+    CREATE TABLE columnar (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -105,76 +107,6 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class CompiledQuery:
-    sql: str
-    params: tuple[Any, ...]
-
-
-def compile_query(query: SearchQuery) -> CompiledQuery:
-    """The SQL that retrieves candidates for `query` (filters only; ranking happens after).
-
-    With a location the R*Tree drives the plan: the bounding box is cheap and selective, and the
-    exact radius is applied to its few rows afterwards.
-    """
-    today = query.today.isoformat()
-    columns = [
-        "l.rowid", "l.id", "l.active_until", "l.verified_until", "l.lapsed_status", "l.years_experience",
-        "l.lat", "l.lon", "l.source_kinds", "l.modality_ids", "l.certification_ids", "l.last_seen",
-    ]
-    joins: list[str] = []
-    where: list[str] = []
-    params: list[Any] = []
-    if query.near is not None:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(query.near.lat, query.near.lon, query.radius_km)
-        source = "listing_geo g CROSS JOIN listings l ON l.rowid = g.rowid"
-        where += ["g.max_lat >= ?", "g.min_lat <= ?", "g.max_lon >= ?", "g.min_lon <= ?"]
-        params += [min_lat, max_lat, min_lon, max_lon]
-    else:
-        source = "listings l"
-    if query.conditions:
-        columns += ["c.fit", "c.basis", "c.via"]
-        joins.append("JOIN listing_conditions c ON c.listing_rowid = l.rowid AND c.condition_id = ?")
-        params_join: list[Any] = [query.conditions[0].id]
-    else:
-        columns += ["NULL", "NULL", "NULL"]
-        params_join = []
-    if query.license_status == "active":
-        where.append("l.active_until >= ?")
-        params.append(today)
-    if query.modalities:
-        marks = ", ".join("?" for _ in query.modalities)
-        where.append(
-            f"EXISTS (SELECT 1 FROM listing_modalities m WHERE m.listing_rowid = l.rowid AND m.modality_id IN ({marks}))"
-        )
-        params += query.modality_ids
-    if query.certifications:
-        where.append("(" + " OR ".join("instr(' ' || l.certification_ids || ' ', ?) > 0" for _ in query.certifications) + ")")
-        params += [f" {cid} " for cid in query.certification_ids]
-    if query.min_years is not None:
-        where.append("coalesce(l.years_experience, 0) >= ?")
-        params.append(query.min_years)
-    if query.language:
-        where.append("instr(l.languages, ?) > 0")
-        params.append(f"|{query.language.casefold()}|")
-    if query.gender:
-        where.append("l.gender = ?")
-        params.append(query.gender)
-    for column in ("accepting_new_clients", "mobile"):
-        wanted = getattr(query, column)
-        if wanted is not None:
-            where.append(f"l.{column} = ?")
-            params.append(int(wanted))
-    if query.name_text:
-        where.append("instr(l.name_key, ?) > 0")
-        params.append(normalize_text(query.name_text))
-    sql = f"SELECT {', '.join(columns)} FROM {source} {' '.join(joins)}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    # Placeholders bind in text order: the JOIN's condition id comes before every WHERE value.
-    return CompiledQuery(sql, tuple(params_join + params))
-
-
 class SQLiteBackend:
     name = "sqlite"
 
@@ -182,6 +114,8 @@ class SQLiteBackend:
         self.path = Path(path)
         self.vocab = vocab or get_vocabulary()
         self._local = threading.local()
+        self._columnar: tuple[tuple[int, int], ColumnarIndex] | None = None
+        self._columnar_lock = threading.Lock()
 
     # Writing ---------------------------------------------------------------------------------
 
@@ -201,9 +135,12 @@ class SQLiteBackend:
             conn.execute("PRAGMA synchronous = OFF")
             migrate(conn)
             count = 0
+            columns = ColumnarBuilder(self.vocab)
             for listing in listings:
                 self._insert(conn, listing)
+                columns.add(count, listing)
                 count += 1
+            conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
             conn.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items())
             )
@@ -229,7 +166,7 @@ class SQLiteBackend:
         lon = loc.lon if loc else None
         active_until = listing.active_until()
         verified_until = listing.verified_until()
-        cursor = conn.execute(
+        conn.execute(
             """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
                    years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen,
                    languages, gender, accepting_new_clients, mobile)
@@ -255,16 +192,6 @@ class SQLiteBackend:
                 None if listing.accepting_new_clients is None else int(listing.accepting_new_clients),
                 None if listing.mobile is None else int(listing.mobile),
             ),
-        )
-        rowid = cursor.lastrowid
-        if lat is not None and lon is not None:
-            conn.execute("INSERT INTO listing_geo VALUES (?, ?, ?, ?, ?)", (rowid, lat, lat, lon, lon))
-        conn.executemany(
-            "INSERT INTO listing_conditions VALUES (?, ?, ?, ?, ?)",
-            [(cid, rowid, fit.score, fit.basis, fit.via) for cid, fit in condition_fits(listing, self.vocab).items()],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO listing_modalities VALUES (?, ?)", [(mid, rowid) for mid in listing.modalities]
         )
 
     # Reading ---------------------------------------------------------------------------------
@@ -292,34 +219,21 @@ class SQLiteBackend:
             self._local.identity = identity
         return conn
 
-    def search(self, query: SearchQuery) -> SearchPage:
+    def _columns(self) -> ColumnarIndex:
+        """The columnar index of the current file, loaded once per file (a rebuild swaps the file)."""
         conn = self._conn()
-        compiled = compile_query(query)
-        today = query.today.isoformat()
-        candidates: list[Candidate] = []
-        for row in conn.execute(compiled.sql, compiled.params):
-            (_rowid, listing_id, active_until, verified_until, lapsed_status, years, lat, lon,
-             source_kinds, modality_ids, certification_ids, last_seen, fit, basis, via) = row
-            distance = None
-            if query.near is not None:
-                distance = distance_km(query.near.lat, query.near.lon, lat, lon)
-                if distance > query.radius_km:
-                    continue
-            candidates.append(
-                Candidate(
-                    id=listing_id,
-                    verified=verified_until is not None and verified_until >= today,
-                    status="active" if active_until is not None and active_until >= today else lapsed_status,
-                    years_experience=years,
-                    certification_ids=tuple(certification_ids.split()),
-                    modality_ids=tuple(modality_ids.split()),
-                    source_kinds=source_kinds,
-                    fit=Fit(fit, basis, via) if fit is not None else None,
-                    distance_km=distance,
-                    stale=query.is_stale(date.fromisoformat(last_seen) if last_seen else None),
-                )
-            )
-        return finish_search(candidates, query, self.vocab, self._load)
+        identity = self._local.identity
+        with self._columnar_lock:
+            if self._columnar is None or self._columnar[0] != identity:
+                blob = conn.execute("SELECT data FROM columnar WHERE name = 'search'").fetchone()[0]
+                rows = conn.execute("SELECT id, name_key FROM listings ORDER BY rowid").fetchall()
+                index = ColumnarIndex(blob, [r[0] for r in rows], [r[1] for r in rows])
+                self._columnar = (identity, index)
+            return self._columnar[1]
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        result = self._columns().search(query, self.vocab)
+        return page_of(result.window, result.more, result.total, result.facets, query, self.vocab, self._load)
 
     def _load(self, ids: list[str]) -> dict[str, Listing]:
         if not ids:

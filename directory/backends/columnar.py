@@ -1,0 +1,296 @@
+"""A columnar (NumPy) index of every listing's ranking features, kept inside the SQLite file.
+
+Why: a dense near-only query ("massage therapist near downtown Houston") matches thousands of
+listings; scoring them one Python object at a time costs tens of milliseconds, and `total` must
+be exact. Here filters, distances, scores and facets are whole-array operations, and only the
+page (plus a small margin) is re-scored exactly with `ranking.score` and explained.
+
+The arrays are built while the SQLite index is written (`ColumnarBuilder`), stored as one blob in
+the `columnar` table, and loaded once per index file by the backend.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
+from directory.models import LicenseStatus, Listing
+from directory.query import SearchQuery
+from directory.ranking import BOARD_CERTIFICATION, Candidate, Fit, condition_fits, relevant_certifications, score, score_arrays
+from directory.vocabulary import Vocabulary, normalize_text
+
+EPOCH = date(1970, 1, 1)
+NO_DATE = -1
+FOREVER = np.iinfo(np.int32).max
+STATUSES = [s.value for s in LicenseStatus]
+GENDERS = {None: 0, "female": 1, "male": 2, "non-binary": 3}
+BASES = ["specialty", "certification", "related", "modality"]
+RESCORE_MARGIN = 16  # candidates beyond the page re-scored exactly, to settle last-bit differences
+BANDS = np.array([5.0, 10.0, 25.0, 50.0])
+BAND_LABELS = ["0-5 km", "5-10 km", "10-25 km", "25-50 km", "50+ km"]
+
+
+def _days(value: date | None, none: int = NO_DATE) -> int:
+    if value is None:
+        return none
+    if value == date.max:
+        return int(FOREVER)
+    return (value - EPOCH).days
+
+
+def _tristate(value: bool | None) -> int:
+    return -1 if value is None else int(value)
+
+
+class ColumnarBuilder:
+    """Collects one row per listing while the SQLite index is written."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.modality_bit = {m: i for i, m in enumerate(sorted(vocab.terms["modality"]))}
+        self.cert_bit = {c: i for i, c in enumerate(sorted(vocab.terms["certification"]))}
+        self.rows: dict[str, list] = {name: [] for name in (
+            "lat", "lon", "active_until", "verified_until", "lapsed", "years", "kinds",
+            "mod_bits", "cert_bits", "last_seen", "gender", "accepting", "mobile",
+        )}
+        self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
+        self.languages: dict[str, list[int]] = {}
+
+    def add(self, row: int, listing: Listing) -> None:
+        loc = listing.location
+        r = self.rows
+        r["lat"].append(loc.lat if loc and loc.lat is not None else np.nan)
+        r["lon"].append(loc.lon if loc and loc.lon is not None else np.nan)
+        r["active_until"].append(_days(listing.active_until()))
+        r["verified_until"].append(_days(listing.verified_until()))
+        r["lapsed"].append(STATUSES.index(listing.lapsed_status().value))
+        r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
+        r["kinds"].append(len({s.kind for s in listing.sources}))
+        r["mod_bits"].append(sum(1 << self.modality_bit[m] for m in set(listing.modalities) if m in self.modality_bit))
+        r["cert_bits"].append(sum(1 << self.cert_bit[c] for c in {c.id for c in listing.certifications} if c in self.cert_bit))
+        r["last_seen"].append(_days(listing.last_seen))
+        r["gender"].append(GENDERS.get(listing.gender, 0))
+        r["accepting"].append(_tristate(listing.accepting_new_clients))
+        r["mobile"].append(_tristate(listing.mobile))
+        for condition_id, fit in condition_fits(listing, self.vocab).items():
+            rows, fits, bases, vias = self.conditions.setdefault(condition_id, ([], [], [], []))
+            rows.append(row)
+            fits.append(fit.score)
+            bases.append(BASES.index(fit.basis))
+            vias.append(fit.via)
+        for language in {lang.casefold() for lang in listing.languages}:
+            self.languages.setdefault(language, []).append(row)
+
+    def to_blob(self) -> bytes:
+        r = self.rows
+        arrays = {
+            "lat": np.array(r["lat"], dtype=np.float64),
+            "lon": np.array(r["lon"], dtype=np.float64),
+            "active_until": np.array(r["active_until"], dtype=np.int32),
+            "verified_until": np.array(r["verified_until"], dtype=np.int32),
+            "lapsed": np.array(r["lapsed"], dtype=np.int8),
+            "years": np.array(r["years"], dtype=np.float64),
+            "kinds": np.array(r["kinds"], dtype=np.int8),
+            "mod_bits": np.array(r["mod_bits"], dtype=np.uint64),
+            "cert_bits": np.array(r["cert_bits"], dtype=np.uint64),
+            "last_seen": np.array(r["last_seen"], dtype=np.int32),
+            "gender": np.array(r["gender"], dtype=np.int8),
+            "accepting": np.array(r["accepting"], dtype=np.int8),
+            "mobile": np.array(r["mobile"], dtype=np.int8),
+        }
+        names = sorted(self.conditions)
+        vias = sorted({v for c in self.conditions.values() for v in c[3]})
+        via_index = {v: i for i, v in enumerate(vias)}
+        offsets = np.cumsum([0] + [len(self.conditions[n][0]) for n in names]).astype(np.int64)
+        arrays["cond_offsets"] = offsets
+        arrays["cond_rows"] = np.array([x for n in names for x in self.conditions[n][0]], dtype=np.int32)
+        arrays["cond_fit"] = np.array([x for n in names for x in self.conditions[n][1]], dtype=np.float64)
+        arrays["cond_basis"] = np.array([x for n in names for x in self.conditions[n][2]], dtype=np.int8)
+        arrays["cond_via"] = np.array([via_index[x] for n in names for x in self.conditions[n][3]], dtype=np.int32)
+        header = {
+            "conditions": names,
+            "vias": vias,
+            "modalities": sorted(self.modality_bit, key=self.modality_bit.get),  # type: ignore[arg-type]
+            "certifications": sorted(self.cert_bit, key=self.cert_bit.get),  # type: ignore[arg-type]
+            "languages": {lang: rows for lang, rows in self.languages.items()},
+        }
+        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+
+@dataclass
+class ColumnarResult:
+    window: list[Candidate]  # exactly scored, ordered, after the cursor: the page and a margin
+    more: bool
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class ColumnarIndex:
+    def __init__(self, blob: bytes, ids: list[str], name_keys: list[str]) -> None:
+        data = np.load(io.BytesIO(blob), allow_pickle=False)
+        self.a = {name: data[name] for name in data.files if name != "header"}
+        header = json.loads(data["header"].tobytes().decode())
+        self.ids = ids
+        self.name_keys = name_keys
+        self.id_rank = np.empty(len(ids), dtype=np.int64)
+        self.id_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+        self.conditions = {name: i for i, name in enumerate(header["conditions"])}
+        self.vias = header["vias"]
+        self.modalities = header["modalities"]
+        self.certifications = header["certifications"]
+        self.modality_bit = {m: i for i, m in enumerate(self.modalities)}
+        self.cert_bit = {c: i for i, c in enumerate(self.certifications)}
+        self.languages = {lang: np.array(rows, dtype=np.int64) for lang, rows in header["languages"].items()}
+        lat = self.a["lat"]
+        located = np.flatnonzero(~np.isnan(lat))
+        order = located[np.argsort(lat[located], kind="stable")]
+        self.lat_order = order
+        self.lat_sorted = lat[order]
+        self.lat_rad = np.radians(lat)
+        self.sorted_ids = np.array(sorted(ids), dtype=object)
+
+    def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
+        return np.uint64(sum(1 << table[i] for i in ids if i in table))
+
+    def search(self, query: SearchQuery, vocab: Vocabulary) -> ColumnarResult:
+        a = self.a
+        today = _days(query.today)
+        fit = basis = via = None
+        if query.conditions:
+            c = self.conditions.get(query.conditions[0].id)
+            if c is None:
+                rows = np.empty(0, dtype=np.int64)
+                fit = np.empty(0)
+                basis = via = np.empty(0, dtype=np.int32)
+            else:
+                lo, hi = a["cond_offsets"][c], a["cond_offsets"][c + 1]
+                rows = a["cond_rows"][lo:hi].astype(np.int64)
+                fit, basis, via = a["cond_fit"][lo:hi], a["cond_basis"][lo:hi], a["cond_via"][lo:hi]
+        elif query.near is not None:
+            # The latitude band around the point, from the sorted index; the radius is exact below.
+            min_lat, max_lat, _, _ = bounding_box(query.near.lat, query.near.lon, query.radius_km)
+            lo = np.searchsorted(self.lat_sorted, min_lat, side="left")
+            hi = np.searchsorted(self.lat_sorted, max_lat, side="right")
+            rows = np.sort(self.lat_order[lo:hi])
+        else:
+            rows = np.arange(len(self.ids), dtype=np.int64)
+
+        keep = np.ones(len(rows), dtype=bool)
+        if query.license_status == "active":
+            keep &= a["active_until"][rows] >= today
+        if query.modalities:
+            keep &= (a["mod_bits"][rows] & self._bits(query.modality_ids, self.modality_bit)) != 0
+        if query.certifications:
+            keep &= (a["cert_bits"][rows] & self._bits(query.certification_ids, self.cert_bit)) != 0
+        if query.min_years is not None:
+            keep &= np.nan_to_num(a["years"][rows], nan=0.0) >= query.min_years
+        if query.language:
+            speakers = self.languages.get(query.language.casefold(), np.empty(0, dtype=np.int64))
+            keep &= np.isin(rows, speakers)
+        if query.gender:
+            keep &= a["gender"][rows] == GENDERS[query.gender]
+        if query.accepting_new_clients is not None:
+            keep &= a["accepting"][rows] == int(query.accepting_new_clients)
+        if query.mobile is not None:
+            keep &= a["mobile"][rows] == int(query.mobile)
+        if query.name_text:
+            wanted = normalize_text(query.name_text)
+            keep &= np.array([wanted in self.name_keys[r] for r in rows], dtype=bool)
+
+        distances = None
+        if query.near is not None:
+            # The same formula, term for term, as geo.haversine_km.
+            lat0 = np.radians(query.near.lat)
+            lat = self.lat_rad[rows]
+            dlon = np.radians(a["lon"][rows] - query.near.lon)
+            h = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lat) * np.sin(dlon / 2) ** 2
+            distances = np.round(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), 3)
+            keep &= ~np.isnan(distances) & (distances <= query.radius_km)
+
+        rows = rows[keep]
+        if fit is not None:
+            fit, basis, via = fit[keep], basis[keep], via[keep]  # type: ignore[index]
+        if distances is not None:
+            distances = distances[keep]
+
+        cert_bits, mod_bits = a["cert_bits"][rows], a["mod_bits"][rows]
+        relevant = self._bits(sorted(relevant_certifications(query, vocab)), self.cert_bit)
+        board = self._bits([BOARD_CERTIFICATION], self.cert_bit)
+        last_seen = a["last_seen"][rows]
+        stale = (last_seen == NO_DATE) | (today - last_seen > query.stale_after_days)
+        verified = a["verified_until"][rows] >= today
+        scores = score_arrays(
+            query,
+            fit=fit,
+            technique=(mod_bits & self._bits(query.wanted_modality_ids, self.modality_bit)) != 0 if query.wanted_modality_ids else None,
+            verified=verified,
+            board_certified=(cert_bits & board) != 0,
+            relevant_certified=(cert_bits & relevant) != 0,
+            years=a["years"][rows],
+            distance_km=distances,
+            source_kinds=a["kinds"][rows].astype(np.float64),
+            stale=stale,
+        )
+        total = len(rows)
+        status = np.where(a["active_until"][rows] >= today, STATUSES.index("active"), a["lapsed"][rows])
+        facets = self._facets(mod_bits, cert_bits, status, distances, query)
+
+        # Order by (-score, id); after the cursor; then re-score a window exactly.
+        order = np.lexsort((self.id_rank[rows], -scores))
+        if query.cursor is not None:
+            ranks = self.id_rank[rows[order]]
+            cursor_rank = self._rank_of(query.cursor.listing_id)
+            s = scores[order]
+            after = (s < query.cursor.score - 1e-9) | ((np.abs(s - query.cursor.score) <= 1e-9) & (ranks > cursor_rank))
+            order = order[after]
+        window = order[: query.limit + RESCORE_MARGIN]
+        wanted_certs = relevant_certifications(query, vocab)
+        candidates = []
+        for i in window:
+            row = int(rows[i])
+            cand = Candidate(
+                id=self.ids[row],
+                verified=bool(verified[i]),
+                status=STATUSES[int(status[i])],
+                years_experience=None if np.isnan(a["years"][row]) else float(a["years"][row]),
+                certification_ids=tuple(c for b, c in enumerate(self.certifications) if int(cert_bits[i]) >> b & 1),
+                modality_ids=tuple(m for b, m in enumerate(self.modalities) if int(mod_bits[i]) >> b & 1),
+                source_kinds=int(a["kinds"][row]),
+                fit=Fit(float(fit[i]), BASES[int(basis[i])], self.vias[int(via[i])]) if fit is not None else None,  # type: ignore[arg-type,index]
+                distance_km=distance_km(query.near.lat, query.near.lon, float(a["lat"][row]), float(a["lon"][row])) if query.near else None,
+                stale=bool(stale[i]),
+            )
+            cand.score = score(cand, query, wanted_certs)
+            candidates.append(cand)
+        candidates.sort(key=Candidate.sort_key)
+        if query.cursor is not None:
+            candidates = [c for c in candidates if c.sort_key() > query.cursor.sort_key()]
+        return ColumnarResult(candidates, len(order) > query.limit, total, facets)
+
+    def _rank_of(self, listing_id: str) -> int:
+        # Rank among sorted ids, also for an id no longer in the index.
+        return int(np.searchsorted(self.sorted_ids, listing_id, side="left"))
+
+    def _facets(self, mod_bits: np.ndarray, cert_bits: np.ndarray, status: np.ndarray, distances: np.ndarray | None, query: SearchQuery) -> dict[str, dict[str, int]]:
+        def bit_counts(bits: np.ndarray, names: list[str]) -> dict[str, int]:
+            counts = {name: int(np.count_nonzero(bits & np.uint64(1 << b))) for b, name in enumerate(names)}
+            return dict(sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0])))
+
+        status_counts = np.bincount(status.astype(np.int64), minlength=len(STATUSES))
+        facets = {
+            "modality": bit_counts(mod_bits, self.modalities),
+            "certification": bit_counts(cert_bits, self.certifications),
+            "license_status": dict(sorted(((STATUSES[i], int(n)) for i, n in enumerate(status_counts) if n), key=lambda kv: (-kv[1], kv[0]))),
+        }
+        if query.near is not None and distances is not None:
+            bands = np.bincount(np.searchsorted(BANDS, distances, side="right"), minlength=len(BAND_LABELS))
+            facets["distance_km"] = {BAND_LABELS[i]: int(n) for i, n in enumerate(bands) if n}
+        return facets
