@@ -1,4 +1,7 @@
-"""`make bench`: every benchmark, each figure beside its same-run baseline; the last line is JSON."""
+"""`make bench`: every benchmark, each figure beside its same-run baseline; the last line is one JSON
+object (keys from every benchmark: `n`, `search_p50_ms`, `search_p95_ms`, `http_p50_ms`,
+`numpy_p50_ms`, `index_s`, `rss_mb`, `ndcg_at_10`, `index_records_per_s`, `linkage_precision`,
+`linkage_recall`, `vocab_accuracy`, the crawl figures, ...)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark  # noqa: E402
 from bench.index_bench import index_benchmark  # noqa: E402
+from bench.relevance_eval import evaluate as relevance  # noqa: E402
+from bench.search_bench import search_benchmark  # noqa: E402
 
-BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark}
+
+def relevance_benchmark() -> dict:
+    results = relevance()
+    return {"ndcg_at_10": round(sum(r.ndcg for r in results) / len(results), 4), "judged_queries": len(results),
+            "lapsed_licences_in_default_results": sum(len(r.lapsed_shown) for r in results)}
+
+
+BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark, "relevance": relevance_benchmark, "search": search_benchmark}
 
 
 def main() -> int:
@@ -24,7 +36,7 @@ def main() -> int:
         print(f"== {name}", flush=True)
         figures = BENCHES[name]()
         for key, value in figures.items():
-            print(f"  {key:<40} {value}")
+            print(f"  {key:<40} {value}", flush=True)
         results.update(figures)
     print(json.dumps(results, sort_keys=True))
     return 0

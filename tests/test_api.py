@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from directory.backends.sqlite import SQLiteBackend
 from directory.settings import Settings
 from search_api.app import create_app
+from search_api.schemas import SearchResponse
 from tests.conftest import TODAY
 from tests.factories import population
 
@@ -30,6 +31,7 @@ def test_search_answers_in_the_contract_shape(client: TestClient) -> None:
     response = client.get("/search", params={"condition": "sciatica", "near": "78704", "limit": 3})
     assert response.status_code == 200
     body = response.json()
+    SearchResponse.model_validate(body)  # the documented schema
     assert set(body) == {"total", "results", "next_cursor", "interpreted", "facets"}
     assert body["total"] == 6 and len(body["results"]) == 3 and body["next_cursor"]
     first = body["results"][0]

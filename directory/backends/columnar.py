@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,11 +108,28 @@ class ColumnarBuilder:
         vias = sorted({v for c in self.conditions.values() for v in c[3]})
         via_index = {v: i for i, v in enumerate(vias)}
         offsets = np.cumsum([0] + [len(self.conditions[n][0]) for n in names]).astype(np.int64)
+        rows = np.array([x for n in names for x in self.conditions[n][0]], dtype=np.int32)
+        fits = np.array([x for n in names for x in self.conditions[n][1]], dtype=np.float64)
+        bases = np.array([x for n in names for x in self.conditions[n][2]], dtype=np.int8)
+        via_codes = np.array([via_index[x] for n in names for x in self.conditions[n][3]], dtype=np.int32)
+        # Within each condition, entries in grid order: a search near a place reads only the cells
+        # around it, and within a cell only the longitudes of its box.
+        cells, lons = grid_keys(arrays["lat"], arrays["lon"])
+        order = np.concatenate([
+            offsets[i] + np.lexsort((lons[rows[offsets[i]:offsets[i + 1]]], cells[rows[offsets[i]:offsets[i + 1]]]))
+            for i in range(len(names))
+        ]) if names else np.empty(0, dtype=np.int64)
         arrays["cond_offsets"] = offsets
-        arrays["cond_rows"] = np.array([x for n in names for x in self.conditions[n][0]], dtype=np.int32)
-        arrays["cond_fit"] = np.array([x for n in names for x in self.conditions[n][1]], dtype=np.float64)
-        arrays["cond_basis"] = np.array([x for n in names for x in self.conditions[n][2]], dtype=np.int8)
-        arrays["cond_via"] = np.array([via_index[x] for n in names for x in self.conditions[n][3]], dtype=np.int32)
+        arrays["cond_rows"] = rows[order]
+        arrays["cond_cell"] = cells[rows[order]]
+        arrays["cond_lon"] = lons[rows[order]]
+        grid = np.lexsort((lons, cells))
+        arrays["grid_rows"] = grid.astype(np.int32)
+        arrays["grid_cell"] = cells[grid]
+        arrays["grid_lon"] = lons[grid]
+        arrays["cond_fit"] = fits[order]
+        arrays["cond_basis"] = bases[order]
+        arrays["cond_via"] = via_codes[order]
         header = {
             "conditions": names,
             "vias": vias,
@@ -123,6 +141,31 @@ class ColumnarBuilder:
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         return buffer.getvalue()
+
+
+CELL_DEGREES = 0.5
+NO_CELL = np.iinfo(np.int32).max  # listings without a location sort after every cell
+
+
+def grid_keys(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's latitude cell and longitude, the sort keys of the grid order."""
+    located = ~np.isnan(lat)
+    cells = np.full(len(lat), NO_CELL, dtype=np.int32)
+    cells[located] = np.floor(lat[located] / CELL_DEGREES).astype(np.int32)
+    return cells, np.nan_to_num(lon, nan=np.inf)
+
+
+def box_positions(cells: np.ndarray, lons: np.ndarray, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> np.ndarray:
+    """Positions, in arrays in grid order, of the entries inside the box (to cell precision in latitude)."""
+    parts = []
+    for cell in range(int(np.floor(min_lat / CELL_DEGREES)), int(np.floor(max_lat / CELL_DEGREES)) + 1):
+        start, end = np.searchsorted(cells, cell, side="left"), np.searchsorted(cells, cell, side="right")
+        if start == end:
+            continue
+        lo = start + np.searchsorted(lons[start:end], min_lon, side="left")
+        hi = start + np.searchsorted(lons[start:end], max_lon, side="right")
+        parts.append(np.arange(lo, hi))
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 @dataclass
@@ -144,17 +187,12 @@ class ColumnarIndex:
         self.id_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
         self.conditions = {name: i for i, name in enumerate(header["conditions"])}
         self.vias = header["vias"]
-        self.modalities = header["modalities"]
-        self.certifications = header["certifications"]
+        self.modalities = tuple(header["modalities"])
+        self.certifications = tuple(header["certifications"])
         self.modality_bit = {m: i for i, m in enumerate(self.modalities)}
         self.cert_bit = {c: i for i, c in enumerate(self.certifications)}
         self.languages = {lang: np.array(rows, dtype=np.int64) for lang, rows in header["languages"].items()}
-        lat = self.a["lat"]
-        located = np.flatnonzero(~np.isnan(lat))
-        order = located[np.argsort(lat[located], kind="stable")]
-        self.lat_order = order
-        self.lat_sorted = lat[order]
-        self.lat_rad = np.radians(lat)
+        self.lat_rad = np.radians(self.a["lat"])
         self.sorted_ids = np.array(sorted(ids), dtype=object)
 
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
@@ -171,15 +209,16 @@ class ColumnarIndex:
                 fit = np.empty(0)
                 basis = via = np.empty(0, dtype=np.int32)
             else:
-                lo, hi = a["cond_offsets"][c], a["cond_offsets"][c + 1]
-                rows = a["cond_rows"][lo:hi].astype(np.int64)
-                fit, basis, via = a["cond_fit"][lo:hi], a["cond_basis"][lo:hi], a["cond_via"][lo:hi]
+                lo, hi = int(a["cond_offsets"][c]), int(a["cond_offsets"][c + 1])
+                where = np.arange(lo, hi)
+                if query.near is not None:
+                    where = lo + box_positions(a["cond_cell"][lo:hi], a["cond_lon"][lo:hi], *bounding_box(query.near.lat, query.near.lon, query.radius_km))
+                rows = a["cond_rows"][where].astype(np.int64)
+                fit, basis, via = a["cond_fit"][where], a["cond_basis"][where], a["cond_via"][where]
         elif query.near is not None:
-            # The latitude band around the point, from the sorted index; the radius is exact below.
-            min_lat, max_lat, _, _ = bounding_box(query.near.lat, query.near.lon, query.radius_km)
-            lo = np.searchsorted(self.lat_sorted, min_lat, side="left")
-            hi = np.searchsorted(self.lat_sorted, max_lat, side="right")
-            rows = np.sort(self.lat_order[lo:hi])
+            # The grid cells around the point, longitudes of the box within each; the radius is exact below.
+            where = box_positions(a["grid_cell"], a["grid_lon"], *bounding_box(query.near.lat, query.near.lon, query.radius_km))
+            rows = a["grid_rows"][where].astype(np.int64)
         else:
             rows = np.arange(len(self.ids), dtype=np.int64)
 
@@ -243,15 +282,20 @@ class ColumnarIndex:
         status = np.where(a["active_until"][rows] >= today, STATUSES.index("active"), a["lapsed"][rows])
         facets = self._facets(mod_bits, cert_bits, status, distances, query)
 
-        # Order by (-score, id); after the cursor; then re-score a window exactly.
-        order = np.lexsort((self.id_rank[rows], -scores))
+        # Order by (-score, id) after the cursor, but sort only the best few: the window to re-score.
+        positions = np.arange(len(rows))
         if query.cursor is not None:
-            ranks = self.id_rank[rows[order]]
+            ranks = self.id_rank[rows]
             cursor_rank = self._rank_of(query.cursor.listing_id)
-            s = scores[order]
-            after = (s < query.cursor.score - 1e-9) | ((np.abs(s - query.cursor.score) <= 1e-9) & (ranks > cursor_rank))
-            order = order[after]
-        window = order[: query.limit + RESCORE_MARGIN]
+            after = (scores < query.cursor.score - 1e-9) | ((np.abs(scores - query.cursor.score) <= 1e-9) & (ranks > cursor_rank))
+            positions = positions[after]
+        remaining = len(positions)
+        size = query.limit + RESCORE_MARGIN
+        if remaining > size:
+            # Everything scoring at least the size-th best (ties included), then sorted exactly.
+            cut = np.partition(scores[positions], remaining - size)[remaining - size]
+            positions = positions[scores[positions] >= cut]
+        window = positions[np.lexsort((self.id_rank[rows[positions]], -scores[positions]))][:size]
         wanted_certs = relevant_certifications(query, vocab)
         candidates = []
         for i in window:
@@ -261,8 +305,8 @@ class ColumnarIndex:
                 verified=bool(verified[i]),
                 status=STATUSES[int(status[i])],
                 years_experience=None if np.isnan(a["years"][row]) else float(a["years"][row]),
-                certification_ids=tuple(c for b, c in enumerate(self.certifications) if int(cert_bits[i]) >> b & 1),
-                modality_ids=tuple(m for b, m in enumerate(self.modalities) if int(mod_bits[i]) >> b & 1),
+                certification_ids=self._names(int(cert_bits[i]), self.certifications),
+                modality_ids=self._names(int(mod_bits[i]), self.modalities),
                 source_kinds=int(a["kinds"][row]),
                 fit=Fit(float(fit[i]), BASES[int(basis[i])], self.vias[int(via[i])]) if fit is not None else None,  # type: ignore[arg-type,index]
                 distance_km=distance_km(query.near.lat, query.near.lon, float(a["lat"][row]), float(a["lon"][row])) if query.near else None,
@@ -273,7 +317,11 @@ class ColumnarIndex:
         candidates.sort(key=Candidate.sort_key)
         if query.cursor is not None:
             candidates = [c for c in candidates if c.sort_key() > query.cursor.sort_key()]
-        return ColumnarResult(candidates, len(order) > query.limit, total, facets)
+        return ColumnarResult(candidates, remaining > query.limit, total, facets)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per file, few distinct combinations
+    def _names(self, bits: int, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(name for b, name in enumerate(names) if bits >> b & 1)
 
     def _rank_of(self, listing_id: str) -> int:
         # Rank among sorted ids, also for an id no longer in the index.
