@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PEOPLE = 95_000  # about 200k source records
+PEOPLE = 80_000  # about 200k source records (2.5 a person)
 
 CHILD = """
 import json, resource, sys, time

@@ -131,22 +131,29 @@ class Listing(BaseModel):
 
     def lapsed_status(self) -> LicenseStatus:
         """The summary status once every dated active licence has run out."""
-        return self.status_summary(date.max)
+        statuses = {
+            LicenseStatus.expired if lic.status == LicenseStatus.active and lic.expires_on is not None else lic.status
+            for lic in self.licenses
+        }
+        return _summarise(statuses)
 
     def status_summary(self, today: date) -> LicenseStatus:
         """One status for filtering: active if any licence is active, else the most telling other."""
-        statuses = {lic.status for lic in self.licenses_as_of(today)}
-        for status in (
-            LicenseStatus.active,
-            LicenseStatus.revoked,
-            LicenseStatus.suspended,
-            LicenseStatus.probation,
-            LicenseStatus.expired,
-            LicenseStatus.inactive,
-        ):
-            if status in statuses:
-                return status
-        return LicenseStatus.unknown
+        return _summarise({lic.status for lic in self.licenses_as_of(today)})
+
+
+_STATUS_PRECEDENCE = (
+    LicenseStatus.active,
+    LicenseStatus.revoked,
+    LicenseStatus.suspended,
+    LicenseStatus.probation,
+    LicenseStatus.expired,
+    LicenseStatus.inactive,
+)
+
+
+def _summarise(statuses: set[LicenseStatus]) -> LicenseStatus:
+    return next((s for s in _STATUS_PRECEDENCE if s in statuses), LicenseStatus.unknown)
 
 
 class ReviewItem(BaseModel):

@@ -48,6 +48,20 @@ def _tristate(value: bool | None) -> int:
     return -1 if value is None else int(value)
 
 
+@dataclass(frozen=True)
+class ListingFacts:
+    """What both the SQLite row and the columnar row need, computed once per listing."""
+
+    active_until: date | None
+    verified_until: date | None
+    lapsed_status: LicenseStatus
+    source_kinds: int
+
+    @classmethod
+    def of(cls, listing: Listing) -> "ListingFacts":
+        return cls(listing.active_until(), listing.verified_until(), listing.lapsed_status(), len({s.kind for s in listing.sources}))
+
+
 class ColumnarBuilder:
     """Collects one row per listing while the SQLite index is written."""
 
@@ -62,16 +76,16 @@ class ColumnarBuilder:
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
         self.languages: dict[str, list[int]] = {}
 
-    def add(self, row: int, listing: Listing) -> None:
+    def add(self, row: int, listing: Listing, facts: ListingFacts) -> None:
         loc = listing.location
         r = self.rows
         r["lat"].append(loc.lat if loc and loc.lat is not None else np.nan)
         r["lon"].append(loc.lon if loc and loc.lon is not None else np.nan)
-        r["active_until"].append(_days(listing.active_until()))
-        r["verified_until"].append(_days(listing.verified_until()))
-        r["lapsed"].append(STATUSES.index(listing.lapsed_status().value))
+        r["active_until"].append(_days(facts.active_until))
+        r["verified_until"].append(_days(facts.verified_until))
+        r["lapsed"].append(STATUSES.index(facts.lapsed_status.value))
         r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
-        r["kinds"].append(len({s.kind for s in listing.sources}))
+        r["kinds"].append(facts.source_kinds)
         r["mod_bits"].append(sum(1 << self.modality_bit[m] for m in set(listing.modalities) if m in self.modality_bit))
         r["cert_bits"].append(sum(1 << self.cert_bit[c] for c in {c.id for c in listing.certifications} if c in self.cert_bit))
         r["last_seen"].append(_days(listing.last_seen))

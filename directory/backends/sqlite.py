@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from directory.backends.base import IndexStats, SearchPage, page_of
-from directory.backends.columnar import ColumnarBuilder, ColumnarIndex
+from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ListingFacts
 from directory.errors import BackendError
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
@@ -137,8 +137,9 @@ class SQLiteBackend:
             count = 0
             columns = ColumnarBuilder(self.vocab)
             for listing in listings:
-                self._insert(conn, listing)
-                columns.add(count, listing)
+                facts = ListingFacts.of(listing)
+                self._insert(conn, listing, facts)
+                columns.add(count, listing, facts)
                 count += 1
             conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
             conn.executemany(
@@ -160,12 +161,11 @@ class SQLiteBackend:
         os.replace(building, self.path)
         return IndexStats(count, self.name, str(self.path))
 
-    def _insert(self, conn: sqlite3.Connection, listing: Listing) -> None:
+    def _insert(self, conn: sqlite3.Connection, listing: Listing, facts: ListingFacts) -> None:
         loc = listing.location
         lat = loc.lat if loc else None
         lon = loc.lon if loc else None
-        active_until = listing.active_until()
-        verified_until = listing.verified_until()
+        active_until, verified_until = facts.active_until, facts.verified_until
         conn.execute(
             """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
                    years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen,
@@ -178,11 +178,11 @@ class SQLiteBackend:
                 listing.npi,
                 active_until.isoformat() if active_until else None,
                 verified_until.isoformat() if verified_until else None,
-                listing.lapsed_status().value,
+                facts.lapsed_status.value,
                 listing.years_experience,
                 lat,
                 lon,
-                len({s.kind for s in listing.sources}),
+                facts.source_kinds,
                 " ".join(listing.modalities),
                 " ".join(sorted({c.id for c in listing.certifications if c.id})),
                 listing.model_dump_json(),
