@@ -155,6 +155,7 @@ def parse_credentials(text: str | None, vocab: Vocabulary) -> list[str]:
 
 
 _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
+_SUFFIX_SPELLING = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
 
@@ -193,7 +194,7 @@ def _fast_parse(text: str) -> PersonName | None:
         return None  # 'Daniel Mc Allister', 'Ana de la Cruz': the general parser knows particles
     shout = text.isupper() or text.islower()
     fix = _capitalize if shout else (lambda w: w)
-    suffix_fixed = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}.get(suffix.upper(), suffix.upper() if suffix else "")
+    suffix_fixed = _SUFFIX_SPELLING.get(suffix.upper(), suffix.upper())
     return PersonName(fix(first), " ".join(fix(m) for m in middle.split()), fix(last), suffix_fixed)
 
 
@@ -231,7 +232,7 @@ def person_from_parts(first: str | None, middle: str | None, last: str | None, s
     if all(p.isupper() or p.islower() or not p for p in (first, middle, last)):
         first, last = _capitalize(first), " ".join(_capitalize(w) for w in last.split())
         middle = " ".join(_capitalize(w) for w in middle.split())
-    suffix = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}.get(suffix.upper(), suffix)
+    suffix = _SUFFIX_SPELLING.get(suffix.upper(), suffix)
     return PersonName(first, middle, last, suffix)
 
 
