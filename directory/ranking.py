@@ -194,8 +194,9 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
             why.append(f"{state} licence {lic.number} active{until} ({checked})")
         else:
             why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified")
+    relevant = relevant_certifications(query, vocab)
     for cert in listing.certifications:
-        if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant_certifications(query, vocab)):
+        if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant):
             issuer = f" ({cert.issuer})" if cert.issuer else ""
             why.append(f"Certified: {cert.name}{issuer}")
     if listing.years_experience is not None:

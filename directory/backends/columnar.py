@@ -275,7 +275,8 @@ class ColumnarIndex:
             distances = distances[keep]
 
         cert_bits, mod_bits = a["cert_bits"][rows], a["mod_bits"][rows]
-        relevant = self._bits(sorted(relevant_certifications(query, vocab)), self.cert_bit)
+        wanted_certs = relevant_certifications(query, vocab)
+        relevant = self._bits(sorted(wanted_certs), self.cert_bit)
         board = self._bits([BOARD_CERTIFICATION], self.cert_bit)
         last_seen = a["last_seen"][rows]
         stale = (last_seen == NO_DATE) | (today - last_seen > query.stale_after_days)
@@ -310,7 +311,6 @@ class ColumnarIndex:
             cut = np.partition(scores[positions], remaining - size)[remaining - size]
             positions = positions[scores[positions] >= cut]
         window = positions[np.lexsort((self.id_rank[rows[positions]], -scores[positions]))][:size]
-        wanted_certs = relevant_certifications(query, vocab)
         candidates = []
         for i in window:
             row = int(rows[i])
