@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +44,7 @@ def index_benchmark() -> dict:
 
     work = Path(tempfile.mkdtemp(prefix="index-bench-"))
     try:
-        records = write_raw(work / "raw", PEOPLE)
+        write_raw(work / "raw", PEOPLE)
         result = subprocess.run([sys.executable, "-c", CHILD, str(work / "raw"), str(work / "index.db")],
                                 capture_output=True, text=True, cwd=ROOT)
         if result.returncode != 0:

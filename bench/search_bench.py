@@ -8,7 +8,6 @@ and licence states vary as in the sample sources.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random

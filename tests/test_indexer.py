@@ -4,7 +4,6 @@ crash safety and the review queue."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -15,10 +14,8 @@ from pathlib import Path
 import pytest
 
 from directory.backends.sqlite import SQLiteBackend
-from directory.query import SearchQuery
 from directory.search_service import SearchParams, build_query
 from indexer.build import build_listings, run_index
-from indexer.suppress import SuppressionList
 from tests.cli_helpers import ROOT, therapists
 from tests.conftest import TODAY
 from therapists.demo import write_demo_sources

@@ -69,14 +69,14 @@ class SearchBackend(Protocol):
     def close(self) -> None: ...
 
 
-def _band_label(band: tuple[int, int | None]) -> str:
+def band_label(band: tuple[int, int | None]) -> str:
     low, high = band
     return f"{low}+ km" if high is None else f"{low}-{high} km"
 
 
 def distance_band(distance_km: float) -> str:
     band = next(b for b in DISTANCE_BANDS_KM if b[1] is None or distance_km < b[1])
-    return _band_label(band)
+    return band_label(band)
 
 
 def ordered_counts(counts: Counter[str]) -> dict[str, int]:
@@ -101,7 +101,7 @@ def facet_counts(candidates: list[Candidate], query: SearchQuery) -> dict[str, d
         "license_status": ordered_counts(statuses),
     }
     if query.near is not None:
-        facets["distance_km"] = {band: distances[band] for band in map(_band_label, DISTANCE_BANDS_KM) if distances[band]}
+        facets["distance_km"] = {band: distances[band] for band in map(band_label, DISTANCE_BANDS_KM) if distances[band]}
     return facets
 
 

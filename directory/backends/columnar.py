@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from directory.backends.base import DISTANCE_BANDS_KM, band_label, ordered_counts
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 from directory.models import LicenseStatus, Listing
 from directory.query import SearchQuery
@@ -32,8 +34,8 @@ STATUSES = [s.value for s in LicenseStatus]
 GENDERS = {None: 0, "female": 1, "male": 2, "non-binary": 3}
 BASES = ["specialty", "certification", "related", "modality"]
 RESCORE_MARGIN = 16  # candidates beyond the page re-scored exactly, to settle last-bit differences
-BANDS = np.array([5.0, 10.0, 25.0, 50.0])
-BAND_LABELS = ["0-5 km", "5-10 km", "10-25 km", "25-50 km", "50+ km"]
+BANDS = np.array([float(high) for _, high in DISTANCE_BANDS_KM if high is not None])  # upper bounds
+BAND_LABELS = [band_label(band) for band in DISTANCE_BANDS_KM]
 
 
 def _days(value: date | None, none: int = NO_DATE) -> int:
@@ -343,14 +345,13 @@ class ColumnarIndex:
 
     def _facets(self, mod_bits: np.ndarray, cert_bits: np.ndarray, status: np.ndarray, distances: np.ndarray | None, query: SearchQuery) -> dict[str, dict[str, int]]:
         def bit_counts(bits: np.ndarray, names: list[str]) -> dict[str, int]:
-            counts = {name: int(np.count_nonzero(bits & np.uint64(1 << b))) for b, name in enumerate(names)}
-            return dict(sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0])))
+            return ordered_counts(Counter({name: int(np.count_nonzero(bits & np.uint64(1 << b))) for b, name in enumerate(names)}))
 
         status_counts = np.bincount(status.astype(np.int64), minlength=len(STATUSES))
         facets = {
             "modality": bit_counts(mod_bits, self.modalities),
             "certification": bit_counts(cert_bits, self.certifications),
-            "license_status": dict(sorted(((STATUSES[i], int(n)) for i, n in enumerate(status_counts) if n), key=lambda kv: (-kv[1], kv[0]))),
+            "license_status": ordered_counts(Counter({STATUSES[i]: int(n) for i, n in enumerate(status_counts)})),
         }
         if query.near is not None and distances is not None:
             bands = np.bincount(np.searchsorted(BANDS, distances, side="right"), minlength=len(BAND_LABELS))
