@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from itertools import combinations
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -201,6 +202,48 @@ def _score(a: _Features, b: _Features) -> tuple[float, str]:
     return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
 
 
+def _identity_class(f: _Features) -> str | frozenset[str] | None:
+    """What a record's identifiers rule out: two NPI holders, or two licensees of one state,
+    can only be one person through a shared identifier, which an identifier block already pairs."""
+    if f.npi:
+        return "npi"
+    return f.license_states or None
+
+
+def _classes_conflict(x: str | frozenset[str] | None, y: str | frozenset[str] | None) -> bool:
+    if x is None or y is None:
+        return False
+    if isinstance(x, str) or isinstance(y, str):
+        return x == y
+    return bool(x & y)
+
+
+def _candidate_pairs(blocks: dict[str, list[int]], feats: list[_Features]) -> set[tuple[int, int]]:
+    """Every pair of records that share a block and could be one person, each once, as (smaller, larger).
+
+    Within a name block, pairs whose identifiers already conflict are not generated: a common
+    surname's block holds hundreds of NPI and board records that could never be joined, and
+    scoring them was two thirds of linkage time at national scale."""
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        if key.startswith(("npi:", "lic:")):
+            pairs.update(combinations(members, 2))
+            continue
+        by_class: dict[str | frozenset[str] | None, list[int]] = defaultdict(list)
+        for i in members:
+            by_class[_identity_class(feats[i])].append(i)
+        classes = list(by_class.items())
+        for n, (cx, xs) in enumerate(classes):
+            if not _classes_conflict(cx, cx):
+                pairs.update(combinations(xs, 2))
+            for cy, ys in classes[n + 1:]:
+                if not _classes_conflict(cx, cy):
+                    pairs.update((x, y) if x < y else (y, x) for x in xs for y in ys)
+    return pairs
+
+
 def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
     """'Rachel Stein Parker' is Rachel Stein-Parker when some record spells that surname out:
     a double surname written with a space reads as a middle name otherwise."""
@@ -261,21 +304,15 @@ def link(records: list[SourceRecord]) -> LinkageReport:
 
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
-        for key in _blocking_keys(rec):
+        for key in set(_blocking_keys(rec)):  # a key twice would pair a record with itself
             blocks[key].append(i)
     feats = [features(rec) for rec in records]
-    scored: dict[tuple[int, int], tuple[float, str]] = {}
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pair = (members[x], members[y]) if members[x] < members[y] else (members[y], members[x])
-                if pair not in scored:
-                    scored[pair] = _score(feats[pair[0]], feats[pair[1]])
+    scored = {pair: _score(feats[pair[0]], feats[pair[1]]) for pair in _candidate_pairs(blocks, feats)}
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
-    for (a, b), (score, _) in sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        if score >= CERTAIN and not union(a, b):
+    for a, b in sorted(pair for pair, (score, _) in scored.items() if score >= CERTAIN):
+        if not union(a, b):
             refused += 1
 
     # For each record, its best-scoring people; a record that fits two about equally is ambiguous.
@@ -329,7 +366,7 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     # Pairs that other evidence joined after all need no review.
     root_of = {rec.key: find(i) for i, rec in enumerate(records)}
     review = [r for r in review if root_of[r.a] != root_of[r.b]]
-    identified = sorted((listing_id(group), group) for group in groups.values())
+    identified = sorted(((listing_id(group), group) for group in groups.values()), key=lambda row: row[0])
     return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
 
 

@@ -103,7 +103,7 @@ def _first_key(first: str) -> str:
 @lru_cache(maxsize=200_000)
 def _last_key(last: str) -> str:
     # 'Peña-Ruiz', 'PENA RUIZ', 'PenaRuiz' and "O'Neil"/'ONEIL' each give one key.
-    return re.sub(r"[\s\-'.’]", "", fold(last))
+    return _NAME_SEPARATORS.sub("", fold(last))
 
 
 @lru_cache(maxsize=200_000)
@@ -113,12 +113,23 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip(" .")
 
 
-@lru_cache(maxsize=200_000)
-def clean(value: str | None) -> str | None:
+_SPACES = re.compile(r"\s+")
+_NAME_SEPARATORS = re.compile(r"[\s\-'.’]")
+_CREDENTIAL_SEPARATORS = re.compile(r"[,;/\s]+")
+_TOKEN_SEPARATORS = re.compile(r"[\s/]+")
+_NON_DIGITS = re.compile(r"\D")
+
+
+def clean(value: object) -> str | None:
     """A published value, or None where the source printed a placeholder."""
     if value is None:
         return None
-    value = re.sub(r"\s+", " ", str(value)).strip()
+    return _clean_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=200_000)
+def _clean_text(value: str) -> str | None:
+    value = _SPACES.sub(" ", value).strip()
     return None if value.upper() in PLACEHOLDERS else value
 
 
@@ -127,7 +138,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     credentials: list[str] = []
     kept: list[str] = []
     for part in [p.strip() for p in text.split(",")]:
-        tokens = [t for t in re.split(r"[\s/]+", part) if t]
+        tokens = [t for t in _TOKEN_SEPARATORS.split(part) if t]
         if tokens and all(vocab.credential(t) for t in tokens):
             credentials += [vocab.credential(t).abbreviation for t in tokens]  # type: ignore[union-attr]
         elif part:
@@ -147,7 +158,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
 def parse_credentials(text: str | None, vocab: Vocabulary) -> list[str]:
     """'LMT, CNMT' / 'L.M.T.' / 'LMT BCTMB' → ['LMT', 'CNMT']; unknown tokens are left out."""
     found: list[str] = []
-    for token in re.split(r"[,;/\s]+", text or ""):
+    for token in _CREDENTIAL_SEPARATORS.split(text or ""):
         cred = vocab.credential(token) if token else None
         if cred and cred.abbreviation not in found:
             found.append(cred.abbreviation)
@@ -159,6 +170,7 @@ _SUFFIX_SPELLING = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
 
+@lru_cache(maxsize=100_000)
 def _capitalize(word: str) -> str:
     """'MCALLISTER' → 'McAllister', "O'NEIL" → "O'Neil", 'PEÑA-RUIZ' → 'Peña-Ruiz'."""
     parts = re.split(r"([-'’])", word.lower())
@@ -255,6 +267,7 @@ def normalize_phone(text: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=200_000)
 def license_display(number: str) -> str:
     return re.sub(r"[^A-Z0-9-]", "", number.upper())
 
@@ -262,14 +275,20 @@ def license_display(number: str) -> str:
 @lru_cache(maxsize=200_000)
 def license_key(state: str, number: str) -> str | None:
     """A matching key that survives how sources write one licence: 'MT012345', 'mt 12345', '12345'."""
-    digits = re.sub(r"\D", "", number).lstrip("0")
+    digits = _NON_DIGITS.sub("", number).lstrip("0")
     if not digits:
         return None
     return f"{state.upper()}:{digits}"
 
 
-def parse_date(text: str | None, fmt: str | None = None) -> date | None:
-    text = clean(text)
+def parse_date(text: object, fmt: str | None = None) -> date | None:
+    cleaned = clean(text)
+    return _parse_date_text(cleaned, fmt) if cleaned else None
+
+
+@lru_cache(maxsize=50_000)
+def _parse_date_text(text: str, fmt: str | None) -> date | None:
+    # Cached: a board file repeats the same few thousand dates (strptime was a tenth of extraction).
     if not text:
         return None
     formats = [fmt] if fmt else ["%Y-%m-%d", "%m/%d/%Y", "%m%d%Y", "%Y%m%d"]
@@ -312,5 +331,5 @@ def zip5(postal_code: str | None) -> str | None:
     postal_code = clean(postal_code)
     if not postal_code:
         return None
-    digits = re.sub(r"\D", "", postal_code)
+    digits = _NON_DIGITS.sub("", postal_code)
     return digits[:5] if len(digits) in (5, 9) and digits[:5] != "00000" else None
