@@ -3,7 +3,8 @@
 1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
    + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
    (nicknames no table knows), state + first name + city + the surname's first letters (typos).
-2. Scoring each candidate pair with rapidfuzz (`pair_score`): shared identifiers decide outright;
+2. Scoring each candidate pair with rapidfuzz (`pair_score`), after `indexer.candidates` has dropped,
+   with array operations, the pairs whose score could not reach the review band: shared identifiers decide outright;
    otherwise name similarity (nicknames, initials, typos, hyphenation) plus agreement on phone, ZIP
    and city. Different NPIs, different licence numbers in one state, or different generational
    suffixes (Sr./Jr.) make a pair impossible.
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from itertools import combinations
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from directory.geo import city_key
+from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
 from indexer.normalize import NICKNAMES, PersonName, fold
 
@@ -84,25 +85,6 @@ def _city(rec: SourceRecord) -> str | None:
     return city_key(city) if city else None
 
 
-def _blocking_keys(rec: SourceRecord) -> list[str]:
-    keys = [f"npi:{rec.npi}"] if rec.npi else []
-    keys += [f"lic:{k}" for k in rec.license_keys]
-    name = rec.name
-    # A person is met in every state they are known in: where they practise or live, and where
-    # they are licensed (a Florida licensee may give a Texas mailing address).
-    for state in sorted({_state(rec), *(k.split(":")[0] for k in rec.license_keys)} - {""}):
-        keys += [f"ln:{state}:{name.last_key}:{initial}" for initial in name.initials]
-        if city := _city(rec):
-            # A typo in the surname; its first letters are rarely the mistyped ones, and without
-            # them a big city's Marias would all meet each other.
-            keys.append(f"fc:{state}:{name.first_key}:{city}:{name.last_key[:3]}")
-        for extra in (rec.phone, _zip(rec)):
-            if extra:
-                keys.append(f"fn:{state}:{name.first_key}:{extra}")
-                keys.append(f"lx:{state}:{name.last_key}:{extra}")
-    return keys
-
-
 class _Features(NamedTuple):
     """What scoring reads of a record, computed once per record (linkage compares each many times)."""
 
@@ -134,6 +116,25 @@ def features(rec: SourceRecord) -> _Features:
         zip=_zip(rec),
         city=_city(rec),
     )
+
+
+def _blocking_keys(rec: SourceRecord, f: _Features) -> list[str]:
+    keys = [f"npi:{f.npi}"] if f.npi else []
+    keys += [f"lic:{k}" for k in f.licenses]
+    initials = rec.name.initials
+    # A person is met in every state they are known in: where they practise or live, and where
+    # they are licensed (a Florida licensee may give a Texas mailing address).
+    for state in {_state(rec), *f.license_states} - {""}:
+        keys += [f"ln:{state}:{f.last_key}:{initial}" for initial in initials]
+        if f.city:
+            # A typo in the surname; its first letters are rarely the mistyped ones, and without
+            # them a big city's Marias would all meet each other.
+            keys.append(f"fc:{state}:{f.first_key}:{f.city}:{f.last_key[:3]}")
+        for extra in (f.phone, f.zip):
+            if extra:
+                keys.append(f"fn:{state}:{f.first_key}:{extra}")
+                keys.append(f"lx:{state}:{f.last_key}:{extra}")
+    return keys
 
 
 def _first_name_score(a: _Features, b: _Features) -> float:
@@ -202,48 +203,6 @@ def _score(a: _Features, b: _Features) -> tuple[float, str]:
     return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
 
 
-def _identity_class(f: _Features) -> str | frozenset[str] | None:
-    """What a record's identifiers rule out: two NPI holders, or two licensees of one state,
-    can only be one person through a shared identifier, which an identifier block already pairs."""
-    if f.npi:
-        return "npi"
-    return f.license_states or None
-
-
-def _classes_conflict(x: str | frozenset[str] | None, y: str | frozenset[str] | None) -> bool:
-    if x is None or y is None:
-        return False
-    if isinstance(x, str) or isinstance(y, str):
-        return x == y
-    return bool(x & y)
-
-
-def _candidate_pairs(blocks: dict[str, list[int]], feats: list[_Features]) -> set[tuple[int, int]]:
-    """Every pair of records that share a block and could be one person, each once, as (smaller, larger).
-
-    Within a name block, pairs whose identifiers already conflict are not generated: a common
-    surname's block holds hundreds of NPI and board records that could never be joined, and
-    scoring them was two thirds of linkage time at national scale."""
-    pairs: set[tuple[int, int]] = set()
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
-        if key.startswith(("npi:", "lic:")):
-            pairs.update(combinations(members, 2))
-            continue
-        by_class: dict[str | frozenset[str] | None, list[int]] = defaultdict(list)
-        for i in members:
-            by_class[_identity_class(feats[i])].append(i)
-        classes = list(by_class.items())
-        for n, (cx, xs) in enumerate(classes):
-            if not _classes_conflict(cx, cx):
-                pairs.update(combinations(xs, 2))
-            for cy, ys in classes[n + 1:]:
-                if not _classes_conflict(cx, cy):
-                    pairs.update((x, y) if x < y else (y, x) for x in xs for y in ys)
-    return pairs
-
-
 def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
     """'Rachel Stein Parker' is Rachel Stein-Parker when some record spells that surname out:
     a double surname written with a space reads as a middle name otherwise."""
@@ -302,12 +261,12 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         del clusters[rb]
         return True
 
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, rec in enumerate(records):
-        for key in set(_blocking_keys(rec)):  # a key twice would pair a record with itself
-            blocks[key].append(i)
     feats = [features(rec) for rec in records]
-    scored = {pair: _score(feats[pair[0]], feats[pair[1]]) for pair in _candidate_pairs(blocks, feats)}
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats)])
+    # Pairs that cannot reach the review band, or that identifiers settle as two people, are
+    # dropped by an array bound first; the rest are scored exactly.
+    keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
+    scored = {(a, b): _score(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist())}
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
@@ -321,11 +280,16 @@ def link(records: list[SourceRecord]) -> LinkageReport:
 
     def ambiguous(rec: int, target: int, best: dict[int, dict[int, float]]) -> bool:
         """Another person, who could not also be `target`'s, fits `rec` about as well."""
-        top = max((v for r, v in best[rec].items() if find(r) == find(target)), default=0.0)
-        own, wanted = clusters[find(rec)], clusters[find(target)]
-        for root, score in best[rec].items():
-            root = find(root)  # it may have joined someone since the round began
-            if root in (find(target), find(rec)) or score < top - AMBIGUITY_MARGIN:
+        options = best[rec]
+        if len(options) < 2:
+            return False  # its only candidate is `target` itself
+        target_root, own_root = find(target), find(rec)
+        # Roots are re-found: people may have joined since the round began.
+        roots = [(find(root), score) for root, score in options.items()]
+        top = max((score for root, score in roots if root == target_root), default=0.0)
+        own, wanted = clusters[own_root], clusters[target_root]
+        for root, score in roots:
+            if root in (target_root, own_root) or score < top - AMBIGUITY_MARGIN:
                 continue
             rival = clusters[root]
             if compatible(own, rival) and not compatible(rival, wanted):
@@ -344,7 +308,8 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         for score, a, b, _ in weak:
             if score >= REVIEW_THRESHOLD:
                 for rec, other in ((a, b), (b, a)):
-                    best[rec][find(other)] = max(best[rec].get(find(other), 0.0), score)
+                    root, options = find(other), best[rec]
+                    options[root] = max(options.get(root, 0.0), score)
         joined = 0
         review = []
         for score, a, b, reason in sorted(weak, key=lambda row: (-row[0], row[1], row[2])):

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from itertools import combinations
+
+import numpy as np
 
 from bench.linkage_eval import evaluate, labelled_records
+from bench.synthetic_raw import write_raw
+from directory.vocabulary import get_vocabulary
+from indexer.build import IndexReport, read_source_records
+from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer.linkage import CERTAIN, IMPOSSIBLE, MATCH_THRESHOLD, link, listing_id, pair_score
+from indexer.linkage import (
+    CERTAIN,
+    IMPOSSIBLE,
+    MATCH_THRESHOLD,
+    MIDDLE_AGREES,
+    REVIEW_THRESHOLD,
+    _blocking_keys,
+    _score,
+    features,
+    link,
+    listing_id,
+    pair_score,
+)
 from indexer.normalize import parse_person_name
 from directory.models import License, Location
 
@@ -68,3 +87,39 @@ def test_listing_ids_are_stable_whatever_the_record_order() -> None:
     forward = sorted(listing_id(c) for c in link(records).clusters)
     backward = sorted(listing_id(c) for c in link(list(reversed(records))).clusters)
     assert forward == backward
+
+
+def _all_pairs_agree_with_the_bound(records: list[SourceRecord], first: np.ndarray, second: np.ndarray) -> int:
+    """Every pair the array bound drops is one exact scoring would drop too; returns how many it dropped."""
+    feats = [features(rec) for rec in records]
+    floor = REVIEW_THRESHOLD - MIDDLE_AGREES
+    keep = PairBound(feats).may_matter(first, second, floor)
+    dropped = 0
+    for a, b, kept in zip(first.tolist(), second.tolist(), keep.tolist()):
+        if not kept:
+            dropped += 1
+            score, reason = _score(feats[a], feats[b])
+            assert score == IMPOSSIBLE or score < floor, (records[a].key, records[b].key, score, reason)
+    return dropped
+
+
+def test_the_pair_bound_never_drops_a_pair_that_could_matter_on_the_labelled_set() -> None:
+    records, _ = labelled_records()
+    pairs = np.array(list(combinations(range(len(records)), 2)))
+    dropped = _all_pairs_agree_with_the_bound(records, pairs[:, 0], pairs[:, 1])
+    assert dropped > len(pairs) * 0.9  # and it does drop the hopeless pairs
+
+
+def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(tmp_path) -> None:
+    write_raw(tmp_path / "raw", 4_000)
+    records = read_source_records(tmp_path / "raw", get_vocabulary(), date(2026, 11, 23), IndexReport(), [], False)
+    feats = [features(rec) for rec in records]
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats)])
+    assert _all_pairs_agree_with_the_bound(records, first, second) > 0
+
+
+def test_block_pairs_lists_each_pair_sharing_a_key_once() -> None:
+    keys = [["a", "b"], ["a"], ["b", "c"], ["c", "a"], [], ["d"], ["d", "d"]]
+    first, second = block_pairs(keys)
+    expected = sorted({(i, j) for i, j in combinations(range(len(keys)), 2) if set(keys[i]) & set(keys[j])})
+    assert list(zip(first.tolist(), second.tolist())) == expected
