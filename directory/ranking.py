@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -86,19 +87,27 @@ class Candidate:
         return (-self.score, self.id)
 
 
-def relevant_certifications(query: SearchQuery, vocab: Vocabulary) -> set[str]:
+def relevant_certifications(query: SearchQuery, vocab: Vocabulary) -> frozenset[str]:
     """Certifications that matter for this query's conditions and modalities (advisories included)."""
+    return _relevant_certifications(vocab, tuple(query.condition_ids), tuple(query.wanted_modality_ids), tuple(query.advisories))
+
+
+@lru_cache(maxsize=4096)
+def _relevant_certifications(
+    vocab: Vocabulary, condition_ids: tuple[str, ...], modality_ids: tuple[str, ...], advisories: tuple[str, ...]
+) -> frozenset[str]:
+    # Cached: every search and every explanation asks, and the answer depends on these alone.
     wanted: set[str] = set()
     for cert in vocab.terms["certification"].values():
-        if set(cert.qualifies_conditions) & set(query.condition_ids) or set(cert.implies_modalities) & set(query.wanted_modality_ids):
+        if set(cert.qualifies_conditions) & set(condition_ids) or set(cert.implies_modalities) & set(modality_ids):
             wanted.add(cert.id)
-    for advisory_id in query.advisories:
+    for advisory_id in advisories:
         if advisory := vocab.advisories.get(advisory_id):
             wanted.update(advisory.prefer_certifications)
-    return wanted
+    return frozenset(wanted)
 
 
-def score(candidate: Candidate, query: SearchQuery, relevant_certs: set[str]) -> float:
+def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[str]) -> float:
     parts: dict[str, float] = {}
     if query.conditions:
         parts["fit"] = candidate.fit.score if candidate.fit else 0.0
@@ -122,6 +131,17 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: set[str]) ->
     return round(value, SCORE_DECIMALS)
 
 
+def experience_parts(years: np.ndarray) -> np.ndarray:
+    """The experience term of `score` for many listings (years may be NaN: unknown)."""
+    years = np.maximum(np.nan_to_num(years, nan=0.0), 0.0)
+    return 1.0 - np.exp(-years / EXPERIENCE_SCALE_YEARS)
+
+
+def confidence_parts(source_kinds: np.ndarray) -> np.ndarray:
+    """The data-confidence term of `score` for many listings."""
+    return np.minimum(1.0, source_kinds / 3)
+
+
 def score_arrays(
     query: SearchQuery,
     *,
@@ -130,14 +150,16 @@ def score_arrays(
     verified: np.ndarray,
     board_certified: np.ndarray,
     relevant_certified: np.ndarray,
-    years: np.ndarray,
+    experience: np.ndarray,
     distance_km: np.ndarray | None,
-    source_kinds: np.ndarray,
+    confidence: np.ndarray,
     stale: np.ndarray,
 ) -> np.ndarray:
     """`score` for many candidates at once (NumPy), term for term, for backends that rank
-    thousands of listings per query. Agrees with `score` to the last digit but for the odd
-    last-bit difference of exp/pow, which backends settle by re-scoring the page with `score`."""
+    thousands of listings per query. `experience` and `confidence` come from `experience_parts`
+    and `confidence_parts`, which depend on the listing alone (a backend computes them once).
+    Agrees with `score` to the last digit but for the odd last-bit difference of exp/pow, which
+    backends settle by re-scoring the page with `score`."""
     parts: list[tuple[str, np.ndarray]] = []
     if query.conditions:
         parts.append(("fit", fit if fit is not None else np.zeros(len(verified))))
@@ -145,11 +167,10 @@ def score_arrays(
         parts.append(("technique", technique.astype(np.float64) if technique is not None else np.zeros(len(verified))))
     credentials = np.where(verified, 0.6, 0.0) + np.where(board_certified, 0.2, 0.0) + np.where(relevant_certified, 0.2, 0.0)
     parts.append(("credentials", np.minimum(1.0, credentials)))
-    years = np.maximum(np.nan_to_num(years, nan=0.0), 0.0)
-    parts.append(("experience", 1.0 - np.exp(-years / EXPERIENCE_SCALE_YEARS)))
+    parts.append(("experience", experience))
     if query.near is not None and distance_km is not None:
         parts.append(("proximity", 0.5 ** (distance_km / PROXIMITY_HALF_KM)))
-    parts.append(("confidence", np.minimum(1.0, source_kinds / 3)))
+    parts.append(("confidence", confidence))
     total_weight = sum(WEIGHTS[name] for name, _ in parts)
     value = parts[0][1] * WEIGHTS[parts[0][0]]
     for name, part in parts[1:]:

@@ -184,7 +184,7 @@ def test_expiry_is_checked_when_serving_not_only_when_indexing(tmp_path: Path, v
 def test_vectorised_scores_match_the_reference_scores(vocab) -> None:
     import numpy as np
 
-    from directory.ranking import Candidate, Fit, relevant_certifications, score, score_arrays
+    from directory.ranking import Candidate, Fit, confidence_parts, experience_parts, relevant_certifications, score, score_arrays
 
     rng = np.random.default_rng(3)
     query, _ = build_query(SearchParams(q="deep tissue for sciatica near 78704"), vocab, TODAY)
@@ -194,7 +194,7 @@ def test_vectorised_scores_match_the_reference_scores(vocab) -> None:
     technique = rng.random(n) < 0.5
     vector = score_arrays(
         query, fit=fits, technique=technique, verified=verified, board_certified=board, relevant_certified=np.zeros(n, bool),
-        years=years, distance_km=dist, source_kinds=kinds.astype(float), stale=stale,
+        experience=experience_parts(years), distance_km=dist, confidence=confidence_parts(kinds.astype(float)), stale=stale,
     )
     wanted = relevant_certifications(query, vocab)
     for i in range(n):

@@ -24,7 +24,17 @@ from directory.backends.base import DISTANCE_BANDS_KM, band_label, ordered_count
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 from directory.models import LicenseStatus, Listing
 from directory.query import SearchQuery
-from directory.ranking import BOARD_CERTIFICATION, Candidate, Fit, condition_fits, relevant_certifications, score, score_arrays
+from directory.ranking import (
+    BOARD_CERTIFICATION,
+    Candidate,
+    Fit,
+    condition_fits,
+    confidence_parts,
+    experience_parts,
+    relevant_certifications,
+    score,
+    score_arrays,
+)
 from directory.vocabulary import Vocabulary, normalize_text
 
 EPOCH = date(1970, 1, 1)
@@ -214,6 +224,9 @@ class ColumnarIndex:
         self.languages = {lang: np.array(rows, dtype=np.int64) for lang, rows in header["languages"].items()}
         self.lat_rad = np.radians(self.a["lat"])
         self.cos_lat = np.cos(self.lat_rad)
+        # Score terms that depend on the listing alone.
+        self.experience = experience_parts(self.a["years"])
+        self.confidence = confidence_parts(self.a["kinds"].astype(np.float64))
         self.sorted_ids = np.array(sorted(ids), dtype=object)
 
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
@@ -285,8 +298,7 @@ class ColumnarIndex:
         wanted_certs = relevant_certifications(query, vocab)
         relevant = self._bits(sorted(wanted_certs), self.cert_bit)
         board = self._bits([BOARD_CERTIFICATION], self.cert_bit)
-        last_seen = a["last_seen"][rows]
-        stale = (last_seen == NO_DATE) | (today - last_seen > query.stale_after_days)
+        stale = a["last_seen"][rows] < today - query.stale_after_days  # NO_DATE (-1) is stale too
         verified = a["verified_until"][rows] >= today
         scores = score_arrays(
             query,
@@ -295,13 +307,16 @@ class ColumnarIndex:
             verified=verified,
             board_certified=(cert_bits & board) != 0,
             relevant_certified=(cert_bits & relevant) != 0,
-            years=a["years"][rows],
+            experience=self.experience[rows],
             distance_km=distances,
-            source_kinds=a["kinds"][rows].astype(np.float64),
+            confidence=self.confidence[rows],
             stale=stale,
         )
         total = len(rows)
-        status = np.where(a["active_until"][rows] >= today, STATUSES.index("active"), a["lapsed"][rows])
+        if query.license_status == "active":
+            status = np.full(len(rows), STATUSES.index("active"), dtype=np.int8)  # the filter kept only these
+        else:
+            status = np.where(a["active_until"][rows] >= today, STATUSES.index("active"), a["lapsed"][rows])
         facets = self._facets(mod_bits, cert_bits, status, distances, query)
 
         # Order by (-score, id) after the cursor, but sort only the best few: the window to re-score.
@@ -364,6 +379,7 @@ class ColumnarIndex:
             "license_status": ordered_counts(Counter({STATUSES[i]: int(n) for i, n in enumerate(status_counts)})),
         }
         if query.near is not None and distances is not None:
-            bands = np.bincount(np.searchsorted(BANDS, distances, side="right"), minlength=len(BAND_LABELS))
+            within = [int(np.count_nonzero(distances < high)) for high in BANDS] + [len(distances)]
+            bands = np.diff(within, prepend=0)
             facets["distance_km"] = {BAND_LABELS[i]: int(n) for i, n in enumerate(bands) if n}
         return facets
