@@ -228,3 +228,20 @@ def test_sqlite_agrees_with_the_reference_backend_on_a_dense_national_sample(tmp
             if a.next_cursor is None:
                 break
             cursors = [a.next_cursor, b.next_cursor]
+
+
+def test_chord_distances_agree_with_the_haversine_distances_to_the_metre() -> None:
+    import numpy as np
+
+    from directory.backends.columnar import chord_distances_km, unit_vectors
+    from directory.geo import distance_km
+
+    rng = np.random.default_rng(7)
+    lat = np.concatenate([30.27 + rng.normal(0, 0.3, 20_000), rng.uniform(-60, 70, 5_000)])
+    lon = np.concatenate([-97.74 + rng.normal(0, 0.3, 20_000), rng.uniform(-180, 180, 5_000)])
+    lat[:3], lon[:3] = 30.27, -97.74  # the centre itself: zero distance
+    vector = chord_distances_km(unit_vectors(lat, lon), np.arange(len(lat)), 30.27, -97.74)
+    exact = np.array([distance_km(30.27, -97.74, float(a), float(b)) for a, b in zip(lat, lon)])
+    assert np.all(np.abs(vector - exact) <= 0.0010001)
+    assert np.mean(vector == exact) > 0.999  # differing only where a value sits on a metre boundary
+    assert vector[0] == 0.0
