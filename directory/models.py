@@ -84,6 +84,15 @@ class Evidence(BaseModel):
     source_kind: str
 
 
+class UnparsedValue(BaseModel):
+    """A value a source published that the indexer could not parse: kept as published and shown
+    as such, never silently dropped (e.g. a phone 'call the front desk', an expiry '31/31/2025')."""
+
+    field: str
+    raw: str
+    source: str
+
+
 class Listing(BaseModel):
     id: str
     name: str
@@ -109,6 +118,7 @@ class Listing(BaseModel):
     opening_hours: list[str] = []
     sources: list[SourceRef] = []
     last_seen: date | None = None
+    unparsed: list[UnparsedValue] = []
 
     def licenses_as_of(self, today: date) -> list[License]:
         return [lic.as_of(today) for lic in self.licenses]

@@ -282,6 +282,7 @@ def listing_detail(listing: Listing, vocab: Vocabulary, today: date) -> dict[str
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()}
                 for s in listing.sources
             ],
+            "unparsed": [u.model_dump() for u in listing.unparsed],
         }
     )
     return detail

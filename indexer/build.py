@@ -45,6 +45,7 @@ class IndexReport:
     review_pairs: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    unparsed_values: dict[str, int] = field(default_factory=dict)  # by field, over the listings
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -130,6 +131,7 @@ def build_listings(
         if p.a in listing_of and p.b in listing_of
     ]
     report.listings = len(listings)
+    report.unparsed_values = dict(Counter(u.field for listing in listings for u in listing.unparsed).most_common())
     report.review_pairs = len(review)
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
@@ -192,6 +194,9 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
         },
         review=built.review,
     )
+    if report.unparsed_values:
+        log.info("values kept as published because they did not parse: %s",
+                 ", ".join(f"{n} {name}" for name, n in report.unparsed_values.items()))
     log.info(
         "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d suppressed, "
         "%d joins refused, %d pairs for review)",

@@ -62,6 +62,13 @@ class SourceRecord:
     wheelchair_accessible: bool | None = None
     opening_hours: list[str] = field(default_factory=list)
     enumeration_date: date | None = None
+    unparsed: list[tuple[str, str]] = field(default_factory=list)  # (field, the value as published)
+
+    def parsed(self, field_name: str, raw: object, value: Any) -> Any:
+        """`value`, parsed from `raw`; a published `raw` that gave nothing is flagged, not dropped."""
+        if value is None and (text := clean(raw)):
+            self.unparsed.append((field_name, text))
+        return value
 
     @property
     def license_keys(self) -> frozenset[str]:
@@ -138,8 +145,9 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     out = _base(record, f"{record.source}:npi:{number}", name)
     out.npi = number
     out.credentials = parse_credentials(basic.get("credential"), vocab)
+    out.parsed("credentials", basic.get("credential"), out.credentials or None)
     out.gender = {"F": "female", "M": "male"}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
-    out.enumeration_date = parse_date(basic.get("enumeration_date"))
+    out.enumeration_date = out.parsed("enumeration_date", basic.get("enumeration_date"), parse_date(basic.get("enumeration_date")))
     for tax in taxonomies:
         number_text, state = clean(tax.get("license")), clean(tax.get("state"))
         if number_text and state and (tax.get("code") == MASSAGE_TAXONOMY or "massage" in str(tax.get("desc", "")).lower()):
@@ -149,7 +157,8 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
         if addr.get("address_purpose") == "LOCATION":
             street = " ".join(p for p in [clean(addr.get("address_1")), clean(addr.get("address_2"))] if p)
             out.location = practice_location(street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"))
-            out.phone = normalize_phone(addr.get("telephone_number"))
+            out.parsed("postal_code", addr.get("postal_code"), zip5(addr.get("postal_code")))
+            out.phone = out.parsed("phone", addr.get("telephone_number"), normalize_phone(addr.get("telephone_number")))
             out.city, out.state = clean(addr.get("city")), clean(addr.get("state"))
     return [out]
 
@@ -170,9 +179,15 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     if name is None or not number or not state:
         raise ExtractError("licence row without a name, licence number or board state")
     fmt = ctx.get("date_format")
-    expires_on = parse_date(data.get("expires_on"), fmt)
-    status = license_status(data.get("status"), ctx.get("status_map") or {}, expires_on, today)
     out = _base(record, f"{record.source}:lic:{license_display(number)}:{data.get('row_number', '')}", name)
+    expires_on = out.parsed("expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), fmt))
+    issued_on = out.parsed("issued_on", data.get("issued_on"), parse_date(data.get("issued_on"), fmt))
+    status = license_status(data.get("status"), ctx.get("status_map") or {}, expires_on, today)
+    status_map = ctx.get("status_map") or {}
+    word = clean(data.get("status"))
+    if status == LicenseStatus.unknown and word and word not in status_map and word.upper() not in status_map:
+        out.parsed("license_status", word, None)  # a status word no map knows
+    out.parsed("license_number", number, license_key(state, number))
     out.credentials = credentials
     out.licenses.append(
         License(
@@ -180,7 +195,7 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
             number=license_display(number),
             status=status,
             verified=status == LicenseStatus.active,
-            issued_on=parse_date(data.get("issued_on"), fmt),
+            issued_on=issued_on,
             expires_on=expires_on,
             license_type=clean(data.get("license_type")),
             source=record.source,
@@ -191,7 +206,9 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
         out.location = practice_location(
             (clean(data.get("address")) or "").title() or None, data.get("city"), data.get("state") or state, data.get("postal_code")
         )
-        out.phone = normalize_phone(data.get("phone"))
+        # Flagged only for a practice address: a mailing address never leaves the raw layer.
+        out.parsed("postal_code", data.get("postal_code"), zip5(data.get("postal_code")))
+        out.phone = out.parsed("phone", data.get("phone"), normalize_phone(data.get("phone")))
     return [out]
 
 
@@ -213,7 +230,7 @@ def _from_roster_entry(record: RawRecord, vocab: Vocabulary, today: date) -> lis
             name=vocab.name("certification", match.id) if match else cert_text or str(ctx.get("issuer")),
             issuer=ctx.get("issuer"),
             number=clean(data.get("certificate_number")),
-            expires_on=parse_date(data.get("expires_on"), ctx.get("date_format")),
+            expires_on=out.parsed("certification_expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), ctx.get("date_format"))),
             id=match.id if match else None,
             source=record.source,
         )
@@ -319,8 +336,10 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
             _text(address.get("streetAddress")), _text(address.get("addressLocality")),
             _text(address.get("addressRegion")), _text(address.get("postalCode")),
         )
+        rec.parsed("postal_code", _text(address.get("postalCode")), zip5(_text(address.get("postalCode"))))
         rec.city, rec.state = _text(address.get("addressLocality")), (_text(address.get("addressRegion")) or "").upper() or None
-    rec.phone = normalize_phone(_text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None))
+    telephone = _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None)
+    rec.phone = rec.parsed("phone", telephone, normalize_phone(telephone))
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from directory.models import Certification, Evidence, License, Listing, LicenseStatus, Location, SourceRef
+from directory.models import Certification, Evidence, License, Listing, LicenseStatus, Location, SourceRef, UnparsedValue
 from indexer.extract import SourceRecord
 from indexer.linkage import listing_id
 from indexer.normalize import license_key
@@ -116,4 +116,8 @@ def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None
         opening_hours=_first([r.opening_hours for r in ordered]) or [],  # type: ignore[arg-type]
         sources=sorted(sources.values(), key=lambda s: (s.kind, s.source, s.url)),
         last_seen=max(r.fetched_at for r in group).date(),
+        unparsed=[
+            UnparsedValue(field=f, raw=raw, source=source)
+            for f, raw, source in sorted({(f, raw, r.source) for r in group for f, raw in r.unparsed})
+        ],
     )

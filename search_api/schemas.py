@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class LicenseOut(BaseModel):
@@ -65,6 +65,12 @@ class SourceOut(BaseModel):
     fetched_at: str
 
 
+class UnparsedOut(BaseModel):
+    field: str
+    raw: str
+    source: str
+
+
 class TherapistDetail(ListingFields):
     phone: str | None
     bio: str | None
@@ -78,6 +84,9 @@ class TherapistDetail(ListingFields):
     opening_hours: list[str]
     experience_basis: str | None
     sources: list[SourceOut]
+    unparsed: list[UnparsedOut] = Field(
+        [], description="Values a source published that could not be parsed, shown as published."
+    )
 
 
 class ConditionTerm(BaseModel):

@@ -164,3 +164,48 @@ def test_ambiguous_pairs_reach_the_review_queue(tmp_path: Path, vocab) -> None:
     assert report.review_pairs == len(queue) > 0
     assert all(item.listing_a != item.listing_b and 0 < item.score for item in queue)
     assert {item.listing_a for item in queue} <= set(backend.all_ids())
+
+
+def _board_row(row: int, data: dict, address_kind: str = "practice") -> dict:
+    return {
+        "record_type": "license_row", "source": "tx_board", "kind": "license_csv", "url": "https://board.example/licensees.csv",
+        "fetched_at": "2026-11-20T10:00:00+00:00", "content_sha256": "x",
+        "context": {"state": "TX", "date_format": "%m/%d/%Y", "address_kind": address_kind, "status_map": {"Current": "active"}},
+        "data": {"row_number": row, "first_name": "Dana", "last_name": f"Okafor{row}", "city": "Austin", "state": "TX", **data},
+    }
+
+
+def test_values_that_do_not_parse_are_kept_as_published_and_flagged(tmp_path: Path, vocab) -> None:
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [
+        _board_row(1, {"license_number": "MT100001", "status": "Pending board review", "expires_on": "31/31/2027",
+                       "issued_on": "03/01/2015", "phone": "call the front desk", "postal_code": "787O1", "address": "1 Main St"}),
+        # A mailing address's bad values stay in the raw layer: not even flagged on the listing.
+        _board_row(2, {"license_number": "MT100002", "status": "Current", "expires_on": "04/30/2027",
+                       "phone": "call me at home", "postal_code": "7870I"}, address_kind="mailing"),
+    ]
+    (raw / "tx_board.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    backend = SQLiteBackend(tmp_path / "index.db", vocab)
+    report = run_index(raw, backend, today=TODAY)
+    assert report.listings == 2
+    listings = {backend.get(i).name: backend.get(i) for i in backend.all_ids()}  # type: ignore[union-attr]
+    flagged = listings["Dana Okafor1"]
+    assert {(u.field, u.raw, u.source) for u in flagged.unparsed} == {
+        ("license_status", "Pending board review", "tx_board"),
+        ("expires_on", "31/31/2027", "tx_board"),
+        ("phone", "call the front desk", "tx_board"),
+        ("postal_code", "787O1", "tx_board"),
+    }
+    assert flagged.licenses[0].status.value == "unknown" and not flagged.licenses[0].verified
+    assert flagged.phone is None and flagged.licenses[0].issued_on == date(2015, 3, 1)
+    assert listings["Dana Okafor2"].unparsed == []
+    assert report.unparsed_values == {"expires_on": 1, "license_status": 1, "phone": 1, "postal_code": 1}
+    client = TestClient(create_app(backend=backend, vocab=vocab, today=TODAY))
+    detail = client.get(f"/therapists/{flagged.id}").json()
+    assert {"field": "phone", "raw": "call the front desk", "source": "tx_board"} in detail["unparsed"]
+    assert "call me at home" not in json.dumps(client.get(f"/therapists/{listings['Dana Okafor2'].id}").json())

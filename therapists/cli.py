@@ -112,7 +112,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {settings.db} "
-        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.review_pairs} pairs for review)"
+        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.review_pairs} pairs for review, "
+        f"{sum(report.unparsed_values.values())} values kept unparsed)"
     )
     return 0
 
