@@ -51,6 +51,13 @@ BAND_LABELS = [band_label(band) for band in DISTANCE_BANDS_KM]
 BYTE_BITS = (np.arange(256)[:, None] >> np.arange(8) & 1).astype(np.int64)  # row v: the bits of byte v
 
 
+# One value per listing, in these arrays.
+ROW_FIELDS = (
+    "lat", "lon", "active_until", "verified_until", "lapsed", "years", "kinds",
+    "mod_bits", "cert_bits", "last_seen", "gender", "accepting", "mobile",
+)
+
+
 def _days(value: date | None, none: int = NO_DATE) -> int:
     if value is None:
         return none
@@ -84,10 +91,7 @@ class ColumnarBuilder:
         self.vocab = vocab
         self.modality_bit = {m: i for i, m in enumerate(sorted(vocab.terms["modality"]))}
         self.cert_bit = {c: i for i, c in enumerate(sorted(vocab.terms["certification"]))}
-        self.rows: dict[str, list] = {name: [] for name in (
-            "lat", "lon", "active_until", "verified_until", "lapsed", "years", "kinds",
-            "mod_bits", "cert_bits", "last_seen", "gender", "accepting", "mobile",
-        )}
+        self.rows: dict[str, list] = {name: [] for name in ROW_FIELDS}
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
         self.languages: dict[str, list[int]] = {}
 
@@ -229,22 +233,30 @@ class ColumnarIndex:
         data = np.load(io.BytesIO(blob), allow_pickle=False)
         self.a = {name: data[name] for name in data.files if name != "header"}
         header = json.loads(data["header"].tobytes().decode())
-        self.ids = ids
-        self.name_keys = name_keys
-        self.id_rank = np.empty(len(ids), dtype=np.int64)
-        self.id_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+        # Rows are renumbered in grid order: the listings near a place are then neighbours in
+        # every array, and a search reads short runs of memory instead of scattered values.
+        order = self.a.pop("grid_rows").astype(np.int64)  # grid position → stored row
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
+        for name in ROW_FIELDS:
+            self.a[name] = self.a[name][order]
+        self.a["cond_rows"] = position[self.a["cond_rows"]].astype(np.int32)
+        self.ids = [ids[row] for row in order.tolist()]
+        self.name_keys = [name_keys[row] for row in order.tolist()]
+        self.id_rank = np.empty(len(self.ids), dtype=np.int64)
+        self.id_rank[np.argsort(np.array(self.ids, dtype=object), kind="stable")] = np.arange(len(self.ids))
         self.conditions = {name: i for i, name in enumerate(header["conditions"])}
         self.vias = header["vias"]
         self.modalities = tuple(header["modalities"])
         self.certifications = tuple(header["certifications"])
         self.modality_bit = {m: i for i, m in enumerate(self.modalities)}
         self.cert_bit = {c: i for i, c in enumerate(self.certifications)}
-        self.languages = {lang: np.array(rows, dtype=np.int64) for lang, rows in header["languages"].items()}
+        self.languages = {lang: np.sort(position[np.array(rows, dtype=np.int64)]) for lang, rows in header["languages"].items()}
         self.unit = unit_vectors(self.a["lat"], self.a["lon"])
         # Score terms that depend on the listing alone.
         self.experience = experience_parts(self.a["years"])
         self.confidence = confidence_parts(self.a["kinds"].astype(np.float64))
-        self.sorted_ids = np.array(sorted(ids), dtype=object)
+        self.sorted_ids = np.array(sorted(self.ids), dtype=object)
 
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
         return np.uint64(sum(1 << table[i] for i in ids if i in table))
@@ -269,7 +281,7 @@ class ColumnarIndex:
         elif query.near is not None:
             # The grid cells around the point, longitudes of the box within each; the radius is exact below.
             where = box_positions(a["grid_cell"], a["grid_lon"], *bounding_box(query.near.lat, query.near.lon, query.radius_km))
-            rows = a["grid_rows"][where].astype(np.int64)
+            rows = where  # grid positions are row numbers
         else:
             rows = np.arange(len(self.ids), dtype=np.int64)
 
