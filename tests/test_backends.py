@@ -245,3 +245,14 @@ def test_chord_distances_agree_with_the_haversine_distances_to_the_metre() -> No
     assert np.all(np.abs(vector - exact) <= 0.0010001)
     assert np.mean(vector == exact) > 0.999  # differing only where a value sits on a metre boundary
     assert vector[0] == 0.0
+
+
+def test_a_search_box_crossing_the_antimeridian_finds_listings_on_both_sides(tmp_path: Path, vocab) -> None:
+    adak = listing("t_0100", "Ada Kessler", "99546", conditions=["sciatica"], state="AK")  # 51.9 N, 176.6 W
+    memory, sqlite = MemoryBackend(vocab), SQLiteBackend(tmp_path / "index.db", vocab)
+    for be in (memory, sqlite):
+        be.replace_all([*population(), adak])
+    params = SearchParams(condition="sciatica", near="52.0,179.5", radius_km=400)  # west of the antimeridian
+    a, b = run(memory, vocab, params), run(sqlite, vocab, params)
+    assert [h.listing.id for h in a.hits] == [h.listing.id for h in b.hits] == ["t_0100"]
+    assert a.total == b.total == 1

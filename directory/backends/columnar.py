@@ -188,17 +188,33 @@ def grid_keys(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return cells, np.nan_to_num(lon, nan=np.inf)
 
 
+def _lon_ranges(min_lon: float, max_lon: float) -> list[tuple[float, float]]:
+    """The box's longitudes within [-180, 180]: two ranges when it crosses the antimeridian
+    (a search near the western Aleutians reaches listings on both sides of it)."""
+    if max_lon - min_lon >= 360:
+        return [(-180.0, 180.0)]
+    ranges = [(max(min_lon, -180.0), min(max_lon, 180.0))]
+    if min_lon < -180:
+        ranges.append((min_lon + 360, 180.0))
+    if max_lon > 180:
+        ranges.append((-180.0, max_lon - 360))
+    return ranges
+
+
 def box_positions(cells: np.ndarray, lons: np.ndarray, min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> np.ndarray:
     """Positions, in arrays in grid order, of the entries inside the box (to cell precision in latitude)."""
     parts = []
     as_cell, as_lon = cells.dtype.type, lons.dtype.type  # a key of another dtype would copy the array
+    ranges = _lon_ranges(min_lon, max_lon)
     for cell in range(int(np.floor(min_lat / CELL_DEGREES)), int(np.floor(max_lat / CELL_DEGREES)) + 1):
         start, end = np.searchsorted(cells, as_cell(cell), side="left"), np.searchsorted(cells, as_cell(cell), side="right")
         if start == end:
             continue
-        lo = start + np.searchsorted(lons[start:end], as_lon(min_lon), side="left")
-        hi = start + np.searchsorted(lons[start:end], as_lon(max_lon), side="right")
-        parts.append(np.arange(lo, hi))
+        for low, high in ranges:
+            lo = start + np.searchsorted(lons[start:end], as_lon(low), side="left")
+            hi = start + np.searchsorted(lons[start:end], as_lon(high), side="right")
+            if hi > lo:
+                parts.append(np.arange(lo, hi))
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
