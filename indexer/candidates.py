@@ -73,7 +73,8 @@ def block_pairs(record_keys: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.nd
     right_pos = left_pos + 1 + np.arange(len(left_pos)) - run_start
     n = max(len(record_keys), 1)
     code = np.sort(rec_arr[left_pos] * n + rec_arr[right_pos])
-    code = code[np.r_[True, code[1:] != code[:-1]]]  # a pair met in several blocks once
+    if code.size:
+        code = code[np.r_[True, code[1:] != code[:-1]]]  # a pair met in several blocks once
     return code // n, code % n
 
 

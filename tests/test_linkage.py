@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from itertools import combinations
 
 import numpy as np
+import pytest
 
 from bench.linkage_eval import evaluate, labelled_records
 from bench.synthetic_raw import write_raw
@@ -118,8 +119,19 @@ def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(t
     assert _all_pairs_agree_with_the_bound(records, first, second) > 0
 
 
-def test_block_pairs_lists_each_pair_sharing_a_key_once() -> None:
-    keys = [["a", "b"], ["a"], ["b", "c"], ["c", "a"], [], ["d"], ["d", "d"]]
+@pytest.mark.parametrize(
+    "keys",
+    [[["a", "b"], ["a"], ["b", "c"], ["c", "a"], [], ["d"], ["d", "d"]], [], [[]], [["a"], ["b"]], [["a", "a"]]],
+    ids=["overlapping", "no records", "no keys", "no shared key", "one record"],
+)
+def test_block_pairs_lists_each_pair_sharing_a_key_once(keys: list[list[str]]) -> None:
     first, second = block_pairs(keys)
     expected = sorted({(i, j) for i, j in combinations(range(len(keys)), 2) if set(keys[i]) & set(keys[j])})
     assert list(zip(first.tolist(), second.tolist())) == expected
+
+
+def test_linking_nothing_or_strangers_gives_one_listing_each() -> None:
+    assert link([]).clusters == []
+    strangers = [record("a", "Ana Ruiz", state="TX"), record("b", "Omar Haddad", state="FL")]
+    report = link(strangers)
+    assert [[r.key for r in c] for c in report.clusters] == sorted([["a"], ["b"]], key=lambda c: listing_id([r for r in strangers if r.key == c[0]]))
