@@ -70,6 +70,13 @@ class SourceRecord:
             self.unparsed.append((field_name, text))
         return value
 
+    def set_practice(self, address: str | None, city: str | None, state: str | None, postal_code: str | None, phone: str | None) -> None:
+        """The practice address and phone, geocoded and normalised; what does not parse is flagged.
+        Only for a practice: a mailing address never leaves the raw layer, not even as a flag."""
+        self.location = practice_location(address, city, state, postal_code)
+        self.parsed("postal_code", postal_code, zip5(postal_code))
+        self.phone = self.parsed("phone", phone, normalize_phone(phone))
+
     @property
     def license_keys(self) -> frozenset[str]:
         """Matching keys of its licences; read only once extraction has finished adding them."""
@@ -156,9 +163,7 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     for addr in data.get("addresses") or []:
         if addr.get("address_purpose") == "LOCATION":
             street = " ".join(p for p in [clean(addr.get("address_1")), clean(addr.get("address_2"))] if p)
-            out.location = practice_location(street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"))
-            out.parsed("postal_code", addr.get("postal_code"), zip5(addr.get("postal_code")))
-            out.phone = out.parsed("phone", addr.get("telephone_number"), normalize_phone(addr.get("telephone_number")))
+            out.set_practice(street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"), addr.get("telephone_number"))
             out.city, out.state = clean(addr.get("city")), clean(addr.get("state"))
     return [out]
 
@@ -182,8 +187,8 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     out = _base(record, f"{record.source}:lic:{license_display(number)}:{data.get('row_number', '')}", name)
     expires_on = out.parsed("expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), fmt))
     issued_on = out.parsed("issued_on", data.get("issued_on"), parse_date(data.get("issued_on"), fmt))
-    status = license_status(data.get("status"), ctx.get("status_map") or {}, expires_on, today)
     status_map = ctx.get("status_map") or {}
+    status = license_status(data.get("status"), status_map, expires_on, today)
     word = clean(data.get("status"))
     if status == LicenseStatus.unknown and word and word not in status_map and word.upper() not in status_map:
         out.parsed("license_status", word, None)  # a status word no map knows
@@ -203,12 +208,10 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     )
     out.city, out.state = clean(data.get("city")), clean(data.get("state")) or state
     if ctx.get("address_kind", "practice") == "practice":
-        out.location = practice_location(
-            (clean(data.get("address")) or "").title() or None, data.get("city"), data.get("state") or state, data.get("postal_code")
+        out.set_practice(
+            (clean(data.get("address")) or "").title() or None, data.get("city"), data.get("state") or state,
+            data.get("postal_code"), data.get("phone"),
         )
-        # Flagged only for a practice address: a mailing address never leaves the raw layer.
-        out.parsed("postal_code", data.get("postal_code"), zip5(data.get("postal_code")))
-        out.phone = out.parsed("phone", data.get("phone"), normalize_phone(data.get("phone")))
     return [out]
 
 
@@ -331,15 +334,14 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     address = next((a for a in _as_list(person.get("address")) if isinstance(a, dict)), None)
     if address is None and practice is not None:
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
+    address = address or {}
+    rec.set_practice(
+        _text(address.get("streetAddress")), _text(address.get("addressLocality")),
+        _text(address.get("addressRegion")), _text(address.get("postalCode")),
+        _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None),
+    )
     if address:
-        rec.location = practice_location(
-            _text(address.get("streetAddress")), _text(address.get("addressLocality")),
-            _text(address.get("addressRegion")), _text(address.get("postalCode")),
-        )
-        rec.parsed("postal_code", _text(address.get("postalCode")), zip5(_text(address.get("postalCode"))))
         rec.city, rec.state = _text(address.get("addressLocality")), (_text(address.get("addressRegion")) or "").upper() or None
-    telephone = _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None)
-    rec.phone = rec.parsed("phone", telephone, normalize_phone(telephone))
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()

@@ -289,8 +289,6 @@ def parse_date(text: object, fmt: str | None = None) -> date | None:
 @lru_cache(maxsize=50_000)
 def _parse_date_text(text: str, fmt: str | None) -> date | None:
     # Cached: a board file repeats the same few thousand dates (strptime was a tenth of extraction).
-    if not text:
-        return None
     formats = [fmt] if fmt else ["%Y-%m-%d", "%m/%d/%Y", "%m%d%Y", "%Y%m%d"]
     for candidate in formats:
         try:

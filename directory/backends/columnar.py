@@ -257,10 +257,14 @@ class ColumnarIndex:
         for name in ROW_FIELDS:
             self.a[name] = self.a[name][order]
         self.a["cond_rows"] = position[self.a["cond_rows"]].astype(np.int32)
-        self.ids = [ids[row] for row in order.tolist()]
-        self.name_keys = [name_keys[row] for row in order.tolist()]
+        stored_rows = order.tolist()
+        self.ids = [ids[row] for row in stored_rows]
+        self.name_keys = [name_keys[row] for row in stored_rows]
+        id_array = np.array(self.ids, dtype=object)
+        by_id = np.argsort(id_array, kind="stable")
         self.id_rank = np.empty(len(self.ids), dtype=np.int64)
-        self.id_rank[np.argsort(np.array(self.ids, dtype=object), kind="stable")] = np.arange(len(self.ids))
+        self.id_rank[by_id] = np.arange(len(self.ids))
+        self.sorted_ids = id_array[by_id]  # to rank a cursor's id, also one no longer in the index
         self.conditions = {name: i for i, name in enumerate(header["conditions"])}
         self.vias = header["vias"]
         self.modalities = tuple(header["modalities"])
@@ -272,7 +276,6 @@ class ColumnarIndex:
         # Score terms that depend on the listing alone.
         self.experience = experience_parts(self.a["years"])
         self.confidence = confidence_parts(self.a["kinds"].astype(np.float64))
-        self.sorted_ids = np.array(sorted(self.ids), dtype=object)
 
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
         return np.uint64(sum(1 << table[i] for i in ids if i in table))
