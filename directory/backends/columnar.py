@@ -51,11 +51,12 @@ BAND_LABELS = [band_label(band) for band in DISTANCE_BANDS_KM]
 BYTE_BITS = (np.arange(256)[:, None] >> np.arange(8) & 1).astype(np.int64)  # row v: the bits of byte v
 
 
-# One value per listing, in these arrays.
-ROW_FIELDS = (
-    "lat", "lon", "active_until", "verified_until", "lapsed", "years", "kinds",
-    "mod_bits", "cert_bits", "last_seen", "gender", "accepting", "mobile",
-)
+# One value per listing, in these arrays (name → dtype).
+ROW_FIELDS: dict[str, type] = {
+    "lat": np.float64, "lon": np.float64, "active_until": np.int32, "verified_until": np.int32,
+    "lapsed": np.int8, "years": np.float64, "kinds": np.int8, "mod_bits": np.uint64, "cert_bits": np.uint64,
+    "last_seen": np.int32, "gender": np.int8, "accepting": np.int8, "mobile": np.int8,
+}
 
 
 def _days(value: date | None, none: int = NO_DATE) -> int:
@@ -122,21 +123,7 @@ class ColumnarBuilder:
 
     def to_blob(self) -> bytes:
         r = self.rows
-        arrays = {
-            "lat": np.array(r["lat"], dtype=np.float64),
-            "lon": np.array(r["lon"], dtype=np.float64),
-            "active_until": np.array(r["active_until"], dtype=np.int32),
-            "verified_until": np.array(r["verified_until"], dtype=np.int32),
-            "lapsed": np.array(r["lapsed"], dtype=np.int8),
-            "years": np.array(r["years"], dtype=np.float64),
-            "kinds": np.array(r["kinds"], dtype=np.int8),
-            "mod_bits": np.array(r["mod_bits"], dtype=np.uint64),
-            "cert_bits": np.array(r["cert_bits"], dtype=np.uint64),
-            "last_seen": np.array(r["last_seen"], dtype=np.int32),
-            "gender": np.array(r["gender"], dtype=np.int8),
-            "accepting": np.array(r["accepting"], dtype=np.int8),
-            "mobile": np.array(r["mobile"], dtype=np.int8),
-        }
+        arrays = {name: np.array(r[name], dtype=dtype) for name, dtype in ROW_FIELDS.items()}
         names = sorted(self.conditions)
         vias = sorted({v for c in self.conditions.values() for v in c[3]})
         via_index = {v: i for i, v in enumerate(vias)}
