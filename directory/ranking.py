@@ -3,14 +3,17 @@
 Two steps:
 - `condition_fits` (index time): how well a listing fits each condition — an explicit specialty,
   a qualifying certification, a related condition, or a modality that serves it.
-- `score` (query time): a weighted sum of condition fit, credentials, experience, proximity and
-  data confidence, over whichever of those the query makes meaningful.
-`explain` turns the same evidence into the human sentences of `why[]`.
+- `score_inputs` (query time): a weighted mean of condition fit, technique, credentials,
+  experience, proximity and data confidence, over whichever of those the query makes meaningful
+  (`TERMS`), for many candidates at once; `score` is the same for one.
+`explain` turns the same evidence into the human sentences of `why[]`. Ordering and paging are in
+`directory/backends/results.py`; no backend defines a term or a weight of its own.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -107,77 +110,124 @@ def _relevant_certifications(
     return frozenset(wanted)
 
 
-def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[str]) -> float:
-    parts: dict[str, float] = {}
-    if query.conditions:
-        parts["fit"] = candidate.fit.score if candidate.fit else 0.0
-    if query.wanted_modality_ids:
-        parts["technique"] = 1.0 if set(query.wanted_modality_ids) & set(candidate.modality_ids) else 0.0
-    credentials = 0.6 if candidate.verified else 0.0
-    if BOARD_CERTIFICATION in candidate.certification_ids:
-        credentials += 0.2
-    if relevant_certs & set(candidate.certification_ids):
-        credentials += 0.2
-    parts["credentials"] = min(1.0, credentials)
-    years = candidate.years_experience or 0.0
-    parts["experience"] = 1.0 - math.exp(-max(years, 0.0) / EXPERIENCE_SCALE_YEARS)
-    if query.near is not None and candidate.distance_km is not None:
-        parts["proximity"] = 0.5 ** (candidate.distance_km / PROXIMITY_HALF_KM)
-    parts["confidence"] = min(1.0, candidate.source_kinds / 3)
-    total_weight = sum(WEIGHTS[name] for name in parts)
-    value = sum(WEIGHTS[name] * part for name, part in parts.items()) / total_weight
-    if candidate.stale:
-        value *= STALE_FACTOR
-    return round(value, SCORE_DECIMALS)
+# The score ---------------------------------------------------------------------------------------
+#
+# Written once, over NumPy arrays: a backend that ranks thousands of listings per query and one
+# that ranks a handful of `Candidate`s call the same function, so there is no second copy to keep
+# in step. Terms that depend on the listing alone (experience, confidence) are separate functions
+# so a backend may compute them once per index.
 
 
-def experience_parts(years: np.ndarray) -> np.ndarray:
-    """The experience term of `score` for many listings (years may be NaN: unknown)."""
-    years = np.maximum(np.nan_to_num(years, nan=0.0), 0.0)
+@dataclass(frozen=True)
+class ScoreInputs:
+    """What the score reads of each candidate, one array entry per candidate."""
+
+    fit: np.ndarray  # float: the condition fit (0 where none); read only when the query names a condition
+    technique: np.ndarray  # bool: offers a technique the query asked for
+    verified: np.ndarray  # bool: a board-verified licence in force
+    board_certified: np.ndarray  # bool: holds BOARD_CERTIFICATION
+    relevant_certified: np.ndarray  # bool: holds a certification relevant to the query
+    experience: np.ndarray  # float: `experience_term` of the years in practice
+    confidence: np.ndarray  # float: `confidence_term` of the number of source kinds
+    distance_km: np.ndarray | None  # float: None when the query has no place
+    stale: np.ndarray  # bool: no source confirmed it within the stale window
+
+    def take(self, positions: np.ndarray) -> "ScoreInputs":
+        return ScoreInputs(**{
+            name: None if value is None else value.take(positions) for name, value in vars(self).items()
+        })
+
+
+def experience_term(years: np.ndarray) -> np.ndarray:
+    """1 - e^(-years/scale); unknown (NaN) or negative years count as none."""
+    years = np.maximum(np.nan_to_num(np.asarray(years, dtype=np.float64), nan=0.0), 0.0)
     return 1.0 - np.exp(-years / EXPERIENCE_SCALE_YEARS)
 
 
-def confidence_parts(source_kinds: np.ndarray) -> np.ndarray:
-    """The data-confidence term of `score` for many listings."""
-    return np.minimum(1.0, source_kinds / 3)
+def confidence_term(source_kinds: np.ndarray) -> np.ndarray:
+    """More kinds of source agreeing on a person (registry, board, website, roster), more trust."""
+    return np.minimum(1.0, np.asarray(source_kinds, dtype=np.float64) / 3)
 
 
-def score_arrays(
-    query: SearchQuery,
-    *,
-    fit: np.ndarray | None,
-    technique: np.ndarray | None,
-    verified: np.ndarray,
-    board_certified: np.ndarray,
-    relevant_certified: np.ndarray,
-    experience: np.ndarray,
-    distance_km: np.ndarray | None,
-    confidence: np.ndarray,
-    stale: np.ndarray,
-) -> np.ndarray:
-    """`score` for many candidates at once (NumPy), term for term, for backends that rank
-    thousands of listings per query. `experience` and `confidence` come from `experience_parts`
-    and `confidence_parts`, which depend on the listing alone (a backend computes them once).
-    Agrees with `score` to the last digit but for the odd last-bit difference of exp/pow, which
-    backends settle by re-scoring the page with `score`."""
-    parts: list[tuple[str, np.ndarray]] = []
-    if query.conditions:
-        parts.append(("fit", fit if fit is not None else np.zeros(len(verified))))
-    if query.wanted_modality_ids:
-        parts.append(("technique", technique.astype(np.float64) if technique is not None else np.zeros(len(verified))))
-    credentials = np.where(verified, 0.6, 0.0) + np.where(board_certified, 0.2, 0.0) + np.where(relevant_certified, 0.2, 0.0)
-    parts.append(("credentials", np.minimum(1.0, credentials)))
-    parts.append(("experience", experience))
-    if query.near is not None and distance_km is not None:
-        parts.append(("proximity", np.exp2(distance_km / -PROXIMITY_HALF_KM)))  # 0.5 ** (d / half), 6× faster
-    parts.append(("confidence", confidence))
-    total_weight = sum(WEIGHTS[name] for name, _ in parts)
-    value = parts[0][1] * WEIGHTS[parts[0][0]]
-    for name, part in parts[1:]:
-        value = value + WEIGHTS[name] * part
+def credentials_term(verified: np.ndarray, board_certified: np.ndarray, relevant_certified: np.ndarray) -> np.ndarray:
+    return np.minimum(1.0, np.where(verified, 0.6, 0.0) + np.where(board_certified, 0.2, 0.0) + np.where(relevant_certified, 0.2, 0.0))
+
+
+def proximity_term(distance_km: np.ndarray) -> np.ndarray:
+    return np.exp2(distance_km / -PROXIMITY_HALF_KM)  # 0.5 ** (d / half), 6× faster than the power
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    applies: Callable[[SearchQuery], bool]  # whether this query makes the term meaningful
+    value: Callable[[ScoreInputs], np.ndarray]
+
+
+def _always(_: SearchQuery) -> bool:
+    return True
+
+
+TERMS: tuple[Term, ...] = (
+    Term("fit", lambda q: bool(q.conditions), lambda i: i.fit),
+    Term("technique", lambda q: bool(q.wanted_modality_ids), lambda i: i.technique.astype(np.float64)),
+    Term("credentials", _always, lambda i: credentials_term(i.verified, i.board_certified, i.relevant_certified)),
+    Term("experience", _always, lambda i: i.experience),
+    Term("proximity", lambda q: q.near is not None, lambda i: proximity_term(i.distance_km)),  # type: ignore[arg-type]
+    Term("confidence", _always, lambda i: i.confidence),
+)
+assert [t.name for t in TERMS] == list(WEIGHTS), "every weighted term is defined, once"
+
+
+def query_terms(query: SearchQuery) -> tuple[Term, ...]:
+    return tuple(term for term in TERMS if term.applies(query))
+
+
+def score_inputs(query: SearchQuery, inputs: ScoreInputs) -> np.ndarray:
+    """The score of every candidate: the weighted mean of the terms the query makes meaningful,
+    demoted by STALE_FACTOR for stale listings, rounded to SCORE_DECIMALS."""
+    terms = query_terms(query)
+    total_weight = sum(WEIGHTS[t.name] for t in terms)
+    value = WEIGHTS[terms[0].name] * terms[0].value(inputs)
+    for term in terms[1:]:
+        value = value + WEIGHTS[term.name] * term.value(inputs)
     value = value / total_weight
-    value = np.where(stale, value * STALE_FACTOR, value)
+    value = np.where(inputs.stale, value * STALE_FACTOR, value)
     return np.round(value, SCORE_DECIMALS)
+
+
+def distance_error_bound(query: SearchQuery, distance_error_km: float) -> float:
+    """How far a score can move when each distance it reads is off by up to `distance_error_km`
+    (a backend that ranks by approximate distances re-scores the page window within this).
+    The proximity term's steepest slope is ln 2 / half-distance, at zero km; each of two rounded
+    scores may also move by half a unit of the last decimal."""
+    if query.near is None or distance_error_km <= 0:
+        return 0.0
+    total_weight = sum(WEIGHTS[t.name] for t in query_terms(query))
+    slope = math.log(2) / PROXIMITY_HALF_KM
+    return WEIGHTS["proximity"] / total_weight * slope * distance_error_km + 10.0 ** -SCORE_DECIMALS
+
+
+def inputs_of(candidates: list[Candidate], query: SearchQuery, relevant_certs: frozenset[str]) -> ScoreInputs:
+    """Score inputs from `Candidate` objects (a backend that filters listings one by one)."""
+    wanted = set(query.wanted_modality_ids)
+    distances = [c.distance_km for c in candidates]
+    return ScoreInputs(
+        fit=np.array([c.fit.score if c.fit else 0.0 for c in candidates], dtype=np.float64),
+        technique=np.array([bool(wanted & set(c.modality_ids)) for c in candidates], dtype=bool),
+        verified=np.array([c.verified for c in candidates], dtype=bool),
+        board_certified=np.array([BOARD_CERTIFICATION in c.certification_ids for c in candidates], dtype=bool),
+        relevant_certified=np.array([bool(relevant_certs & set(c.certification_ids)) for c in candidates], dtype=bool),
+        experience=experience_term(np.array([np.nan if c.years_experience is None else c.years_experience for c in candidates], dtype=np.float64)),
+        confidence=confidence_term(np.array([c.source_kinds for c in candidates], dtype=np.float64)),
+        distance_km=None if query.near is None else np.array([np.nan if d is None else d for d in distances], dtype=np.float64),
+        stale=np.array([c.stale for c in candidates], dtype=bool),
+    )
+
+
+def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[str]) -> float:
+    """The score of one candidate (`score_inputs` of one)."""
+    return float(score_inputs(query, inputs_of([candidate], query, relevant_certs))[0])
 
 
 _BASIS_WORDS = {

@@ -4,10 +4,16 @@ import os
 from datetime import date
 
 import pytest
+from hypothesis import settings
 
 from directory.vocabulary import Vocabulary, get_vocabulary
 
 TODAY = date(2026, 11, 23)
+
+# Property tests draw the same examples on every run (a failure in CI reproduces here), with no
+# wall-clock deadline: the machines are shared and a first call may load the vocabulary.
+settings.register_profile("project", derandomize=True, deadline=None, database=None)
+settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)

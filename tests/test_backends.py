@@ -181,31 +181,6 @@ def test_expiry_is_checked_when_serving_not_only_when_indexing(tmp_path: Path, v
     assert be.search(after).total == 0
 
 
-def test_vectorised_scores_match_the_reference_scores(vocab) -> None:
-    import numpy as np
-
-    from directory.ranking import Candidate, Fit, confidence_parts, experience_parts, relevant_certifications, score, score_arrays
-
-    rng = np.random.default_rng(3)
-    query, _ = build_query(SearchParams(q="deep tissue for sciatica near 78704"), vocab, TODAY)
-    n = 500
-    fits, verified, board = rng.random(n), rng.random(n) < 0.7, rng.random(n) < 0.2
-    years, dist, kinds, stale = rng.random(n) * 30, rng.random(n) * 40, rng.integers(1, 5, n), rng.random(n) < 0.1
-    technique = rng.random(n) < 0.5
-    vector = score_arrays(
-        query, fit=fits, technique=technique, verified=verified, board_certified=board, relevant_certified=np.zeros(n, bool),
-        experience=experience_parts(years), distance_km=dist, confidence=confidence_parts(kinds.astype(float)), stale=stale,
-    )
-    wanted = relevant_certifications(query, vocab)
-    for i in range(n):
-        cand = Candidate(
-            id=str(i), verified=bool(verified[i]), status="active", years_experience=float(years[i]),
-            certification_ids=("bctmb",) if board[i] else (), modality_ids=("deep_tissue_massage",) if technique[i] else (),
-            source_kinds=int(kinds[i]), fit=Fit(float(fits[i]), "specialty", "sciatica"), distance_km=float(dist[i]), stale=bool(stale[i]),
-        )
-        assert abs(score(cand, query, wanted - {"bctmb"}) - vector[i]) <= 1e-6
-
-
 def test_sqlite_agrees_with_the_reference_backend_on_a_dense_national_sample(tmp_path: Path, vocab) -> None:
     """Thousands of listings in a few metros: near-ties everywhere, pages reached through cursors."""
     from bench.search_bench import _params, query_mix, synthetic_listings

@@ -2,8 +2,9 @@
 
 Why: a dense near-only query ("massage therapist near downtown Houston") matches thousands of
 listings; scoring them one Python object at a time costs tens of milliseconds, and `total` must
-be exact. Here filters, distances, scores and facets are whole-array operations, and only the
-page (plus a small margin) is re-scored exactly with `ranking.score` and explained.
+be exact. Here filters, distances and scores are whole-array operations; the candidates go to
+`results.rank_page` as arrays, which orders, pages, counts facets and re-scores only the page
+window with exact distances.
 
 The arrays are built while the SQLite index is written (`ColumnarBuilder`), stored as one blob in
 the `columnar` table, and loaded once per index file by the backend.
@@ -13,42 +14,38 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
-from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
-from directory.backends.base import DISTANCE_BANDS_KM, band_label, ordered_counts
+from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
-from directory.models import LicenseStatus, Listing
+from directory.models import Listing
 from directory.query import SearchQuery
 from directory.ranking import (
     BOARD_CERTIFICATION,
     Candidate,
     Fit,
+    ScoreInputs,
     condition_fits,
-    confidence_parts,
-    experience_parts,
+    confidence_term,
+    distance_error_bound,
+    experience_term,
     relevant_certifications,
-    score,
-    score_arrays,
+    score_inputs,
 )
 from directory.vocabulary import Vocabulary, normalize_text
 
 EPOCH = date(1970, 1, 1)
 NO_DATE = -1
 FOREVER = np.iinfo(np.int32).max
-STATUSES = [s.value for s in LicenseStatus]
 GENDERS = {None: 0, "female": 1, "male": 2, "non-binary": 3}
 BASES = ["specialty", "certification", "related", "modality"]
-# Vector scores may differ from `ranking.score` by ~1e-5 (a distance rounded to the metre on the
-# other side); every candidate within this of the page's last vector score is re-scored exactly.
-RESCORE_MARGIN = 1e-4
-BANDS = np.array([float(high) for _, high in DISTANCE_BANDS_KM if high is not None])  # upper bounds
-BAND_LABELS = [band_label(band) for band in DISTANCE_BANDS_KM]
-BYTE_BITS = (np.arange(256)[:, None] >> np.arange(8) & 1).astype(np.int64)  # row v: the bits of byte v
+# Chord distances agree with `geo.distance_km` but for a metre where a value sits on a rounding
+# boundary (tests/test_backends.py checks it).
+CHORD_ERROR_KM = 0.001
 
 
 # One value per listing, in these arrays (name → dtype).
@@ -90,8 +87,8 @@ class ColumnarBuilder:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self.modality_bit = {m: i for i, m in enumerate(sorted(vocab.terms["modality"]))}
-        self.cert_bit = {c: i for i, c in enumerate(sorted(vocab.terms["certification"]))}
+        self.term_bits = TermBits.of(vocab)
+        self.modality_bit, self.cert_bit = self.term_bits.modality_bit, self.term_bits.cert_bit
         self.rows: dict[str, list] = {name: [] for name in ROW_FIELDS}
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
         self.languages: dict[str, list[int]] = {}
@@ -106,8 +103,8 @@ class ColumnarBuilder:
         r["lapsed"].append(STATUSES.index(facts.lapsed_status.value))
         r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
         r["kinds"].append(facts.source_kinds)
-        r["mod_bits"].append(sum(1 << self.modality_bit[m] for m in set(listing.modalities) if m in self.modality_bit))
-        r["cert_bits"].append(sum(1 << self.cert_bit[c] for c in {c.id for c in listing.certifications} if c in self.cert_bit))
+        r["mod_bits"].append(TermBits.bits(listing.modalities, self.modality_bit))
+        r["cert_bits"].append(TermBits.bits((c.id for c in listing.certifications), self.cert_bit))
         r["last_seen"].append(_days(listing.last_seen))
         r["gender"].append(GENDERS.get(listing.gender, 0))
         r["accepting"].append(_tristate(listing.accepting_new_clients))
@@ -153,8 +150,8 @@ class ColumnarBuilder:
         header = {
             "conditions": names,
             "vias": vias,
-            "modalities": sorted(self.modality_bit, key=self.modality_bit.get),  # type: ignore[arg-type]
-            "certifications": sorted(self.cert_bit, key=self.cert_bit.get),  # type: ignore[arg-type]
+            "modalities": list(self.term_bits.modalities),
+            "certifications": list(self.term_bits.certifications),
             "languages": {lang: rows for lang, rows in self.languages.items()},
         }
         arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
@@ -223,14 +220,6 @@ def chord_distances_km(unit: tuple[np.ndarray, np.ndarray, np.ndarray], rows: np
     return np.round(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), 3)
 
 
-@dataclass
-class ColumnarResult:
-    window: list[Candidate]  # exactly scored, ordered, after the cursor: the page and a margin
-    more: bool
-    total: int
-    facets: dict[str, dict[str, int]]
-
-
 class ColumnarIndex:
     def __init__(self, blob: bytes, ids: list[str], name_keys: list[str]) -> None:
         data = np.load(io.BytesIO(blob), allow_pickle=False)
@@ -254,20 +243,20 @@ class ColumnarIndex:
         self.sorted_ids = id_array[by_id]  # to rank a cursor's id, also one no longer in the index
         self.conditions = {name: i for i, name in enumerate(header["conditions"])}
         self.vias = header["vias"]
-        self.modalities = tuple(header["modalities"])
-        self.certifications = tuple(header["certifications"])
-        self.modality_bit = {m: i for i, m in enumerate(self.modalities)}
-        self.cert_bit = {c: i for i, c in enumerate(self.certifications)}
+        self.term_bits = TermBits(tuple(header["modalities"]), tuple(header["certifications"]))
+        self.modalities, self.certifications = self.term_bits.modalities, self.term_bits.certifications
+        self.modality_bit, self.cert_bit = self.term_bits.modality_bit, self.term_bits.cert_bit
         self.languages = {lang: np.sort(position[np.array(rows, dtype=np.int64)]) for lang, rows in header["languages"].items()}
         self.unit = unit_vectors(self.a["lat"], self.a["lon"])
         # Score terms that depend on the listing alone.
-        self.experience = experience_parts(self.a["years"])
-        self.confidence = confidence_parts(self.a["kinds"].astype(np.float64))
+        self.experience = experience_term(self.a["years"])
+        self.confidence = confidence_term(self.a["kinds"])
 
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
-        return np.uint64(sum(1 << table[i] for i in ids if i in table))
+        return np.uint64(TermBits.bits(ids, table))
 
-    def search(self, query: SearchQuery, vocab: Vocabulary) -> ColumnarResult:
+    def search(self, query: SearchQuery, vocab: Vocabulary) -> "ColumnarFound":
+        """The listings that pass the query's filters, scored as vectors."""
         a = self.a
         today = _days(query.today)
         fit = basis = via = None
@@ -326,91 +315,82 @@ class ColumnarIndex:
             distances = distances.take(kept)
 
         cert_bits, mod_bits = a["cert_bits"].take(rows), a["mod_bits"].take(rows)
-        wanted_certs = relevant_certifications(query, vocab)
-        relevant = self._bits(sorted(wanted_certs), self.cert_bit)
+        relevant = self._bits(sorted(relevant_certifications(query, vocab)), self.cert_bit)
         board = self._bits([BOARD_CERTIFICATION], self.cert_bit)
-        stale = a["last_seen"].take(rows) < today - query.stale_after_days  # NO_DATE (-1) is stale too
-        verified = a["verified_until"].take(rows) >= today
-        scores = score_arrays(
-            query,
-            fit=fit,
-            technique=(mod_bits & self._bits(query.wanted_modality_ids, self.modality_bit)) != 0 if query.wanted_modality_ids else None,
-            verified=verified,
+        wanted_modalities = self._bits(query.wanted_modality_ids, self.modality_bit)
+        inputs = ScoreInputs(
+            fit=fit if fit is not None else np.zeros(len(rows)),
+            technique=(mod_bits & wanted_modalities) != 0,
+            verified=a["verified_until"].take(rows) >= today,
             board_certified=(cert_bits & board) != 0,
             relevant_certified=(cert_bits & relevant) != 0,
             experience=self.experience.take(rows),
-            distance_km=distances,
             confidence=self.confidence.take(rows),
-            stale=stale,
+            distance_km=distances,
+            stale=a["last_seen"].take(rows) < today - query.stale_after_days,  # NO_DATE (-1) is stale too
         )
-        total = len(rows)
         if query.license_status == "active":
             status = np.full(len(rows), STATUSES.index("active"), dtype=np.int8)  # the filter kept only these
         else:
             status = np.where(a["active_until"].take(rows) >= today, STATUSES.index("active"), a["lapsed"].take(rows))
-        facets = self._facets(mod_bits, cert_bits, status, distances, query)
-
-        # Order by (-score, id) after the cursor, but sort only the best few: the window to re-score.
-        positions = np.arange(len(rows))
-        if query.cursor is not None:
-            ranks = self.id_rank.take(rows)
-            cursor_rank = self._rank_of(query.cursor.listing_id)
-            after = (scores < query.cursor.score - 1e-9) | ((np.abs(scores - query.cursor.score) <= 1e-9) & (ranks > cursor_rank))
-            positions = positions[after]
-        remaining = len(positions)
-        if remaining > query.limit:
-            # Everything within the margin of the limit-th best vector score: the exact page is among them.
-            cut = np.partition(scores[positions], remaining - query.limit)[remaining - query.limit]
-            positions = positions[scores[positions] >= cut - RESCORE_MARGIN]
-        window = positions[np.lexsort((self.id_rank[rows[positions]], -scores[positions]))]
-        candidates = []
-        for i in window:
-            row = int(rows[i])
-            cand = Candidate(
-                id=self.ids[row],
-                verified=bool(verified[i]),
-                status=STATUSES[int(status[i])],
-                years_experience=None if np.isnan(a["years"][row]) else float(a["years"][row]),
-                certification_ids=self._names(int(cert_bits[i]), self.certifications),
-                modality_ids=self._names(int(mod_bits[i]), self.modalities),
-                source_kinds=int(a["kinds"][row]),
-                fit=Fit(float(fit[i]), BASES[int(basis[i])], self.vias[int(via[i])]) if fit is not None else None,  # type: ignore[arg-type,index]
-                distance_km=distance_km(query.near.lat, query.near.lon, float(a["lat"][row]), float(a["lon"][row])) if query.near else None,
-                stale=bool(stale[i]),
-            )
-            cand.score = score(cand, query, wanted_certs)
-            candidates.append(cand)
-        candidates.sort(key=Candidate.sort_key)
-        if query.cursor is not None:
-            candidates = [c for c in candidates if c.sort_key() > query.cursor.sort_key()]
-        return ColumnarResult(candidates, remaining > query.limit, total, facets)
+        facets = FacetInputs(mod_bits, cert_bits, status, distances, self.term_bits)
+        return ColumnarFound(self, query, rows, inputs, basis, via, facets)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one index per file, few distinct combinations
     def _names(self, bits: int, names: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(name for b, name in enumerate(names) if bits >> b & 1)
+        return self.term_bits.names(bits, names)
 
-    def _rank_of(self, listing_id: str) -> int:
-        # Rank among sorted ids, also for an id no longer in the index.
-        return int(np.searchsorted(self.sorted_ids, listing_id, side="left"))
+    def rank_after(self, listing_id: str) -> int:
+        """The first id rank after `listing_id`, also for an id no longer in the index."""
+        return int(np.searchsorted(self.sorted_ids, listing_id, side="right"))
 
-    def _facets(self, mod_bits: np.ndarray, cert_bits: np.ndarray, status: np.ndarray, distances: np.ndarray | None, query: SearchQuery) -> dict[str, dict[str, int]]:
-        def bit_counts(bits: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
-            # Byte by byte: a 256-bin histogram of each byte, then its bits (two passes per byte
-            # instead of one pass per name).
-            as_bytes = bits.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
-            counts = np.concatenate([
-                np.bincount(as_bytes[:, byte], minlength=256) @ BYTE_BITS for byte in range((len(names) + 7) // 8)
-            ])
-            return ordered_counts(Counter({name: int(counts[b]) for b, name in enumerate(names)}))
 
-        status_counts = np.bincount(status.astype(np.int64), minlength=len(STATUSES))
-        facets = {
-            "modality": bit_counts(mod_bits, self.modalities),
-            "certification": bit_counts(cert_bits, self.certifications),
-            "license_status": ordered_counts(Counter({STATUSES[i]: int(n) for i, n in enumerate(status_counts)})),
-        }
-        if query.near is not None and distances is not None:
-            within = [int(np.count_nonzero(distances < high)) for high in BANDS] + [len(distances)]
-            bands = np.diff(within, prepend=0)
-            facets["distance_km"] = {BAND_LABELS[i]: int(n) for i, n in enumerate(bands) if n}
-        return facets
+class ColumnarFound(CandidateSet):
+    """A columnar search's candidates. Vector scores read chord distances, which may differ from
+    `geo.distance_km` by a metre at a rounding boundary: the bound covers it, and the page window
+    is re-scored with exact distances."""
+
+    def __init__(
+        self, index: ColumnarIndex, query: SearchQuery, rows: np.ndarray, inputs: ScoreInputs,
+        basis: np.ndarray | None, via: np.ndarray | None, facets: FacetInputs,
+    ) -> None:
+        self.index, self.query, self.rows, self.inputs, self.basis, self.via = index, query, rows, inputs, basis, via
+        bound = distance_error_bound(query, CHORD_ERROR_KM)
+        super().__init__(score_inputs(query, inputs), index.id_rank.take(rows), facets, bound)
+
+    def rank_after(self, listing_id: str) -> int:
+        return self.index.rank_after(listing_id)
+
+    def _exact_distances(self, positions: np.ndarray) -> list[float]:
+        near, lat, lon = self.query.near, self.index.a["lat"], self.index.a["lon"]
+        assert near is not None
+        return [distance_km(near.lat, near.lon, float(lat[row]), float(lon[row])) for row in self.rows.take(positions)]
+
+    def exact_scores(self, positions: np.ndarray) -> np.ndarray:
+        if self.query.near is None:
+            return self.scores.take(positions)
+        exact = self.inputs.take(positions)
+        exact = replace(exact, distance_km=np.array(self._exact_distances(positions), dtype=np.float64))
+        return score_inputs(self.query, exact)
+
+    def candidates(self, positions: np.ndarray) -> list[Candidate]:
+        index, a, inputs = self.index, self.index.a, self.inputs
+        distances = self._exact_distances(positions) if self.query.near is not None else [None] * len(positions)
+        out = []
+        for i, distance in zip(positions.tolist(), distances):
+            row = int(self.rows[i])
+            years = float(a["years"][row])
+            out.append(Candidate(
+                id=index.ids[row],
+                verified=bool(inputs.verified[i]),
+                status=STATUSES[int(self.facets.status[i])],
+                years_experience=None if np.isnan(years) else years,
+                certification_ids=index._names(int(self.facets.cert_bits[i]), index.certifications),
+                modality_ids=index._names(int(self.facets.mod_bits[i]), index.modalities),
+                source_kinds=int(a["kinds"][row]),
+                fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])  # type: ignore[arg-type,index]
+                if self.basis is not None else None,
+                distance_km=distance,
+                stale=bool(inputs.stale[i]),
+            ))
+        return out

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from directory.backends.base import IndexStats, SearchPage, finish_search
+import numpy as np
+
+from directory.backends.base import IndexStats, SearchPage
+from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits, rank_page
 from directory.geo import distance_km
 from directory.models import LicenseStatus, Listing, ReviewItem
 from directory.query import SearchQuery
-from directory.ranking import Candidate, Fit, condition_fits
+from directory.ranking import Candidate, Fit, condition_fits, inputs_of, relevant_certifications, score_inputs
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
 
 
@@ -32,6 +35,29 @@ def matches_attributes(listing: Listing, query: SearchQuery) -> bool:
     return query.mobile is None or listing.mobile is query.mobile
 
 
+class _Found(CandidateSet):
+    """Candidates filtered one by one: their scores are exact (bound 0)."""
+
+    def __init__(self, found: list[Candidate], query: SearchQuery, vocab: Vocabulary, sorted_ids: np.ndarray, bits: TermBits) -> None:
+        self.found, self.sorted_ids = found, sorted_ids
+        ids = np.array([c.id for c in found], dtype=object)
+        facets = FacetInputs(
+            mod_bits=np.array([bits.bits(c.modality_ids, bits.modality_bit) for c in found], dtype=np.uint64),
+            cert_bits=np.array([bits.bits(c.certification_ids, bits.cert_bit) for c in found], dtype=np.uint64),
+            status=np.array([STATUSES.index(c.status) for c in found], dtype=np.int64),
+            distance_km=np.array([c.distance_km for c in found], dtype=np.float64) if query.near is not None else None,
+            term_bits=bits,
+        )
+        scores = score_inputs(query, inputs_of(found, query, relevant_certifications(query, vocab)))
+        super().__init__(scores, np.searchsorted(sorted_ids, ids).astype(np.int64), facets)
+
+    def rank_after(self, listing_id: str) -> int:
+        return int(np.searchsorted(self.sorted_ids, listing_id, side="right"))
+
+    def candidates(self, positions: np.ndarray) -> list[Candidate]:
+        return [self.found[int(i)] for i in positions]
+
+
 class MemoryBackend:
     name = "memory"
 
@@ -41,6 +67,8 @@ class MemoryBackend:
         self._fits: dict[str, dict[str, Fit]] = {}
         self._meta: dict[str, str] = {}
         self._review: list[ReviewItem] = []
+        self._sorted_ids = np.empty(0, dtype=object)
+        self._bits = TermBits.of(self.vocab)
 
     def replace_all(
         self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
@@ -49,6 +77,7 @@ class MemoryBackend:
         self._review = list(review or [])
         self._fits = {lid: condition_fits(listing, self.vocab) for lid, listing in fresh.items()}
         self._listings = fresh
+        self._sorted_ids = np.array(sorted(fresh), dtype=object)
         self._meta = dict(metadata or {})
         return IndexStats(len(fresh), self.name, "memory")
 
@@ -90,7 +119,8 @@ class MemoryBackend:
                     stale=query.is_stale(listing.last_seen),
                 )
             )
-        return finish_search(candidates, query, self.vocab, lambda ids: {i: self._listings[i] for i in ids})
+        found = _Found(candidates, query, self.vocab, self._sorted_ids, self._bits)
+        return rank_page(found, query, self.vocab, lambda ids: {i: self._listings[i] for i in ids})
 
     def get(self, listing_id: str) -> Listing | None:
         return self._listings.get(listing_id)

@@ -12,8 +12,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from directory.backends.base import IndexStats, SearchPage, page_of
+from directory.backends.base import IndexStats, SearchPage
 from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ListingFacts
+from directory.backends.results import rank_page
 from directory.errors import BackendError
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
@@ -232,8 +233,7 @@ class SQLiteBackend:
             return self._columnar[1]
 
     def search(self, query: SearchQuery) -> SearchPage:
-        result = self._columns().search(query, self.vocab)
-        return page_of(result.window, result.more, result.total, result.facets, query, self.vocab, self._load)
+        return rank_page(self._columns().search(query, self.vocab), query, self.vocab, self._load)
 
     def _load(self, ids: list[str]) -> dict[str, Listing]:
         if not ids:
