@@ -27,7 +27,8 @@ import zipcodes
 from directory.backends.sqlite import SQLiteBackend
 from directory.geo import zip_place
 from directory.models import Certification, Evidence, License, LicenseStatus, Listing, Location, SourceRef
-from directory.search_service import SearchParams, build_query, listing_summary
+from directory.presenter import present_search
+from directory.search_service import SearchParams, build_query
 from directory.vocabulary import get_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,9 +210,9 @@ def search_benchmark(sizes: tuple[int, ...] = (200_000, 500_000)) -> dict:
         in_process, dense, totals = [], [], []
         for kind, p in mix:
             started = time.perf_counter()
-            query, _ = build_query(_params(p), vocab, TODAY)
+            query, interpreted = build_query(_params(p), vocab, TODAY)
             page = backend.search(query)
-            _ = [listing_summary(h.listing, vocab, TODAY) for h in page.hits]
+            _ = present_search(page, interpreted, vocab, TODAY)
             elapsed = (time.perf_counter() - started) * 1000
             in_process.append(elapsed)
             if kind == "near_only":

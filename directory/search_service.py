@@ -1,20 +1,20 @@
-"""From request parameters to a validated query tree, and from results to response data.
+"""From request parameters to a validated query tree, and what the search was understood as.
 
 Shared by the HTTP API and the `therapists search` command so both understand a search the same
-way. Explicit parameters override what the free text `q` implied.
+way. Explicit parameters override what the free text `q` implied. How results look is
+`directory.presenter`'s job.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from directory.errors import InvalidParameter
 from directory.geo import US_STATES, Place, city_place, resolve_near
-from directory.models import Listing
+from directory.presenter import Interpreted, present_interpreted
 from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery
+from directory.search_params import GENDERS, SearchParams  # noqa: F401  (SearchParams: re-exported for callers)
 from directory.vocabulary import Match, TermKind, Vocabulary, normalize_text
 
 STOPWORDS = frozenset(
@@ -23,29 +23,6 @@ STOPWORDS = frozenset(
 )
 _NEAR = re.compile(r"\b(?:near|in|around|close to)\s+(.+)$", re.IGNORECASE)
 _TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
-
-
-@dataclass
-class SearchParams:
-    """A search as the user gave it: every field optional, all text unvalidated."""
-
-    q: str | None = None
-    condition: str | None = None
-    modality: list[str] = field(default_factory=list)
-    near: str | None = None
-    radius_km: float | None = None
-    license_status: str = "active"
-    limit: int = 10
-    cursor: str | None = None
-    min_years: float | None = None
-    certification: list[str] = field(default_factory=list)
-    language: str | None = None
-    gender: str | None = None
-    accepting_new_clients: bool | None = None
-    mobile: bool | None = None
-
-
-GENDERS = ("female", "male", "non-binary")
 MAX_MIN_YEARS = 70
 
 
@@ -128,7 +105,7 @@ def build_query(
     today: date | None = None,
     default_radius_km: float = 40.0,
     stale_after_days: int = 365,
-) -> tuple[SearchQuery, dict[str, Any]]:
+) -> tuple[SearchQuery, Interpreted]:
     """Validate the parameters into a SearchQuery, and say what was understood."""
     if not 1 <= params.limit <= MAX_LIMIT:
         raise InvalidParameter("limit", f"must be between 1 and {MAX_LIMIT}, got {params.limit}")
@@ -183,106 +160,6 @@ def build_query(
         accepting_new_clients=params.accepting_new_clients,
         mobile=params.mobile,
     )
-    interpreted: dict[str, Any] = {
-        "condition": _describe(conditions[0], vocab) if conditions else None,
-        "other_conditions": [_describe(m, vocab) for m in conditions[1:]],
-        "modalities": [{**_describe(m, vocab), "use": "filter"} for m in modalities]
-        + [{**_describe(m, vocab), "use": "preference"} for m in preferred],
-        "certifications": [_describe(m, vocab) for m in certifications],
-        "filters": {
-            name: value
-            for name, value in (
-                ("min_years", params.min_years), ("language", query.language), ("gender", gender),
-                ("accepting_new_clients", params.accepting_new_clients), ("mobile", params.mobile),
-            )
-            if value is not None
-        },
-        "near": {"label": near.label, "lat": near.lat, "lon": near.lon} if near else None,
-        "radius_km": query.radius_km if near else None,
-        "license_status": query.license_status,
-        "advisories": [
-            {"id": a.id, "message": a.message, "prefer_modalities": [vocab.name("modality", m) for m in a.prefer_modalities]}
-            for a in advisories
-        ],
-        "ignored_words": ignored,
-    }
+    interpreted = present_interpreted(query, vocab, other_conditions=conditions[1:], ignored_words=ignored)
     return query, interpreted
 
-
-def _describe(match: Match, vocab: Vocabulary) -> dict[str, Any]:
-    described: dict[str, Any] = {
-        "id": match.id,
-        "name": vocab.name(match.kind, match.id),
-        "matched_text": match.text,
-        "method": match.method,
-    }
-    if match.corrected:
-        described["corrected_from"] = match.text
-    return described
-
-
-def listing_summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]:
-    """The fields every listing shows, in search results and on its own page."""
-    loc = listing.location
-    return {
-        "id": listing.id,
-        "name": listing.name,
-        "credentials": listing.credentials,
-        "npi": listing.npi,
-        "licenses": [
-            {
-                "state": lic.state,
-                "number": lic.number,
-                "status": lic.status.value,
-                "verified": lic.verified,
-                "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
-                "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
-            }
-            for lic in listing.licenses_as_of(today)
-        ],
-        "certifications": [
-            {
-                "name": cert.name,
-                "issuer": cert.issuer,
-                "number": cert.number,
-                "expires_on": cert.expires_on.isoformat() if cert.expires_on else None,
-            }
-            for cert in listing.certifications
-        ],
-        "modalities": [vocab.name("modality", m) for m in listing.modalities],
-        "conditions": [vocab.name("condition", c) for c in listing.conditions],
-        "years_experience": listing.years_experience,
-        "location": {
-            "city": loc.city if loc else None,
-            "state": loc.state if loc else None,
-            "postal_code": loc.postal_code if loc else None,
-            "lat": loc.lat if loc else None,
-            "lon": loc.lon if loc else None,
-        },
-    }
-
-
-def listing_detail(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]:
-    """A listing's own page: the summary plus contact, bio and provenance."""
-    detail = listing_summary(listing, vocab, today)
-    detail.update(
-        {
-            "phone": listing.phone,
-            "bio": listing.bio,
-            "address": listing.location.address if listing.location else None,
-            "languages": listing.languages,
-            "accepting_new_clients": listing.accepting_new_clients,
-            "mobile": listing.mobile,
-            "payment_accepted": listing.payment_accepted,
-            "price_range": listing.price_range,
-            "wheelchair_accessible": listing.wheelchair_accessible,
-            "opening_hours": listing.opening_hours,
-            "experience_basis": listing.experience_basis,
-            "sources": [
-                {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()}
-                for s in listing.sources
-            ],
-            "unparsed": [u.model_dump() for u in listing.unparsed],
-        }
-    )
-    return detail

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from directory.backends.sqlite import SQLiteBackend
 from directory.settings import Settings
 from search_api.app import create_app
-from search_api.schemas import SearchResponse
+from directory.presenter import SearchResponse
 from tests.conftest import TODAY
 from tests.factories import population
 

@@ -34,8 +34,17 @@ def test_words_not_understood_are_reported_not_silently_dropped(vocab) -> None:
 def test_interpreted_says_what_was_corrected(vocab) -> None:
     query, interpreted = build_query(SearchParams(q="frozen sholder near 78704"), vocab, TODAY)
     assert query.condition_ids == ["frozen_shoulder"]
-    assert interpreted["condition"] == {
+    shown = interpreted.model_dump(mode="json")
+    assert shown["condition"] == {
         "id": "frozen_shoulder", "name": "Frozen shoulder", "matched_text": "frozen sholder",
         "method": "fuzzy", "corrected_from": "frozen sholder",
     }
-    assert interpreted["radius_km"] == 40.0 and interpreted["near"]["label"].startswith("78704")
+    assert shown["radius_km"] == 40.0 and shown["near"]["label"].startswith("78704")
+
+
+def test_interpreted_leaves_out_what_was_not_asked(vocab) -> None:
+    _, interpreted = build_query(SearchParams(q="sciatica", language=" Spanish ", mobile=False), vocab, TODAY)
+    shown = interpreted.model_dump(mode="json")
+    assert "corrected_from" not in shown["condition"]
+    assert shown["filters"] == {"language": "Spanish", "mobile": False}
+    assert shown["near"] is None and shown["radius_km"] is None

@@ -8,13 +8,16 @@ parameter) exits non-zero with one line on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from directory.errors import DirectoryError, InvalidParameter
+
+if TYPE_CHECKING:
+    from directory.presenter import Interpreted
 
 EPILOG = "Environment: THERAPISTS_DB (index file), ES_URL (Elasticsearch, later), THERAPISTS_HOST, THERAPISTS_PORT."
 
@@ -44,15 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
 
-    search = sub.add_parser("search", help="search the index from the terminal", epilog=EPILOG)
-    search.add_argument("query", nargs="?", default=None, metavar="QUERY", help="free text, e.g. 'deep tissue for sciatica'")
-    search.add_argument("--near", default=None, help='ZIP, "City, ST" or "lat,lon"')
-    search.add_argument("--radius-km", type=float, default=None, help="search radius in km (default 40)")
-    search.add_argument("--condition", default=None, help="condition name, synonym, misspelling or ICD-10 code")
-    search.add_argument("--modality", action="append", default=[], help="technique (repeatable)")
-    search.add_argument("--license-status", choices=["active", "any"], default="active", help="'any' includes lapsed licences")
-    search.add_argument("--limit", type=int, default=10, help="number of results (1-100)")
-    search.add_argument("--json", action="store_true", help="print the API's JSON instead of a table")
+    search = sub.add_parser(
+        "search",
+        help="search the index from the terminal (every /search parameter, as a flag)",
+        description="Search the index with the HTTP API's /search parameters; --json prints exactly its response.",
+        epilog=EPILOG,
+    )
+    _add_search_parameters(search)
+    search.add_argument("--json", action="store_true", help="print the API's JSON response instead of a table")
     search.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
 
     demo = sub.add_parser(
@@ -65,6 +67,37 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)")
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
     return parser
+
+
+def _add_search_parameters(search: argparse.ArgumentParser) -> None:
+    """One flag per /search query parameter (dest = the parameter's name), with the API's help text.
+
+    tests/test_cli.py enumerates the API's parameters and fails when one is missing here.
+    """
+    from directory.search_params import GENDERS
+    from directory.search_params import PARAMETER_HELP as HELP
+
+    search.add_argument("q", nargs="?", default=None, metavar="QUERY", help=HELP["q"])
+    search.add_argument("--condition", default=None, help=HELP["condition"])
+    search.add_argument("--modality", action="append", default=[], metavar="MODALITY", help=HELP["modality"])
+    search.add_argument("--near", default=None, metavar="PLACE", help=HELP["near"])
+    search.add_argument("--radius-km", type=float, default=None, metavar="KM", help=HELP["radius_km"])
+    search.add_argument("--license-status", choices=["active", "any"], default="active", help=HELP["license_status"])
+    search.add_argument("--limit", type=int, default=10, metavar="N", help=HELP["limit"])
+    search.add_argument("--cursor", default=None, help="continue after a previous page: the cursor on its 'More:' line (next_cursor in --json)")
+    search.add_argument("--min-years", type=float, default=None, metavar="YEARS", help=HELP["min_years"])
+    search.add_argument("--certification", action="append", default=[], metavar="CERTIFICATION", help=HELP["certification"])
+    search.add_argument("--language", default=None, help=HELP["language"])
+    search.add_argument("--gender", default=None, metavar="|".join(GENDERS), help=HELP["gender"])
+    # Tri-state like the API's true/false/absent: --x keeps those who do, --no-x those who do not.
+    search.add_argument(
+        "--accepting-new-clients", action=argparse.BooleanOptionalAction, default=None,
+        help=HELP["accepting_new_clients"] + " --no-accepting-new-clients: only those who say they do not.",
+    )
+    search.add_argument(
+        "--mobile", action=argparse.BooleanOptionalAction, default=None,
+        help=HELP["mobile"] + " --no-mobile: only those who do not.",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,51 +166,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from dataclasses import fields
+
     from directory.backends import open_backend
-    from directory.search_service import SearchParams, build_query, listing_summary
+    from directory.presenter import present_search
+    from directory.search_params import SearchParams
+    from directory.search_service import build_query
     from directory.settings import get_settings
     from directory.vocabulary import get_vocabulary
 
     settings = get_settings(db=args.db)
     vocab = get_vocabulary()
     today = date.today()
-    params = SearchParams(
-        q=args.query, condition=args.condition, modality=args.modality, near=args.near,
-        radius_km=args.radius_km, license_status=args.license_status, limit=args.limit,
-    )
+    params = SearchParams(**{f.name: getattr(args, f.name) for f in fields(SearchParams)})
     query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = open_backend(settings).search(query)
+    response = present_search(page, interpreted, vocab, today)
     if args.json:
-        results = [
-            {**listing_summary(h.listing, vocab, today), "distance_km": h.distance_km, "score": h.score, "why": h.why}
-            for h in page.hits
-        ]
-        print(json.dumps({"total": page.total, "results": results, "next_cursor": page.next_cursor,
-                          "interpreted": interpreted, "facets": page.facets}, indent=2))
+        print(response.model_dump_json(indent=2))
         return 0
-    print(describe_interpretation(interpreted))
-    print(f"{page.total} therapists match")
-    for rank, hit in enumerate(page.hits, start=1):
-        loc = hit.listing.location
-        where = f"{loc.city}, {loc.state}" if loc and loc.city else "location unknown"
-        print(f"{rank:>2}. {hit.listing.name} ({', '.join(hit.listing.credentials) or 'no credentials listed'}) — {where}  score {hit.score:.3f}")
-        for reason in hit.why:
+    print(describe_interpretation(response.interpreted))
+    print(f"{response.total} therapists match")
+    for rank, result in enumerate(response.results, start=1):
+        where = f"{result.location.city}, {result.location.state}" if result.location.city else "location unknown"
+        print(f"{rank:>2}. {result.name} ({', '.join(result.credentials) or 'no credentials listed'}) — {where}  score {result.score:.3f}")
+        for reason in result.why:
             print(f"      · {reason}")
-    for advisory in interpreted["advisories"]:
-        print(f"Note: {advisory['message']}")
+    for advisory in response.interpreted.advisories:
+        print(f"Note: {advisory.message}")
+    if response.next_cursor:
+        print(f"More: add --cursor {response.next_cursor}")
     return 0
 
 
-def describe_interpretation(interpreted: dict) -> str:
+def describe_interpretation(interpreted: Interpreted) -> str:
     parts = []
-    if interpreted.get("condition"):
-        cond = interpreted["condition"]
-        corrected = f" (from {cond['corrected_from']!r})" if cond.get("corrected_from") else ""
-        parts.append(f"condition: {cond['name']}{corrected}")
-    if interpreted.get("modalities"):
-        parts.append("technique: " + ", ".join(m["name"] for m in interpreted["modalities"]))
-    if interpreted.get("near"):
-        parts.append(f"near {interpreted['near']['label']} within {interpreted['radius_km']:g} km")
+    if cond := interpreted.condition:
+        corrected = f" (from {cond.corrected_from!r})" if cond.corrected_from else ""
+        parts.append(f"condition: {cond.name}{corrected}")
+    if interpreted.modalities:
+        parts.append("technique: " + ", ".join(m.name for m in interpreted.modalities))
+    if interpreted.near and interpreted.radius_km is not None:
+        parts.append(f"near {interpreted.near.label} within {interpreted.radius_km:g} km")
     return "Searching for " + ("; ".join(parts) if parts else "all therapists")
 
 
