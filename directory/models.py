@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from directory.raw import SourceKind
+
 
 class LicenseStatus(str, Enum):
     active = "active"
@@ -28,7 +30,7 @@ class SourceRef(BaseModel):
     """Where a listing's facts came from."""
 
     source: str
-    kind: str
+    kind: SourceKind
     url: str
     fetched_at: datetime
 
@@ -81,7 +83,7 @@ class Evidence(BaseModel):
     kind: Literal["condition", "modality"]
     text: str
     source: str
-    source_kind: str
+    source_kind: SourceKind
 
 
 class UnparsedValue(BaseModel):

@@ -19,6 +19,7 @@ import numpy as np
 
 from directory.models import Listing, LicenseStatus
 from directory.query import SearchQuery
+from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
 
 FitBasis = Literal["specialty", "certification", "related", "modality"]
@@ -181,10 +182,10 @@ def score_arrays(
 
 
 _BASIS_WORDS = {
-    "nppes": "NPI Registry",
-    "license_csv": "state licensing board",
-    "profile_site": "practice website",
-    "cert_roster": "certification roster",
+    SourceKind.nppes: "NPI Registry",
+    SourceKind.license_csv: "state licensing board",
+    SourceKind.profile_site: "practice website",
+    SourceKind.cert_roster: "certification roster",
 }
 
 

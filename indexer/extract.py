@@ -13,7 +13,7 @@ from typing import Any
 
 from directory.geo import city_place, zip_place
 from directory.models import Certification, Evidence, License, LicenseStatus, Location
-from directory.raw import RawRecord
+from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
 from indexer.normalize import (
     PersonName,
@@ -38,7 +38,7 @@ MASSAGE_TAXONOMY = "225700000X"
 class SourceRecord:
     key: str
     source: str
-    kind: str
+    kind: SourceKind
     url: str
     fetched_at: datetime
     name: PersonName
@@ -119,10 +119,10 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     readers = {
-        "nppes": _from_nppes,
-        "license_csv": _from_license_row,
-        "cert_roster": _from_roster_entry,
-        "profile_site": _from_profile_page,
+        SourceKind.nppes: _from_nppes,
+        SourceKind.license_csv: _from_license_row,
+        SourceKind.cert_roster: _from_roster_entry,
+        SourceKind.profile_site: _from_profile_page,
     }
     reader = readers.get(record.kind)
     if reader is None:
@@ -131,7 +131,7 @@ def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRec
 
 
 def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
-    return SourceRecord(key=key, source=record.source, kind=record.kind, url=record.url, fetched_at=_fetched(record), name=name)
+    return SourceRecord(key=key, source=record.source, kind=SourceKind(record.kind), url=record.url, fetched_at=_fetched(record), name=name)
 
 
 # NPPES ----------------------------------------------------------------------------------------
