@@ -8,7 +8,7 @@ vocabulary at response time, so renaming a term never requires a re-index.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -24,6 +24,19 @@ class LicenseStatus(str, Enum):
     probation = "probation"
     inactive = "inactive"
     unknown = "unknown"
+
+
+class Gender(StrEnum):
+    """The genders a listing may state; a source's other words for it are left out.
+
+    Append new ones at the end: the columnar index codes each gender by its position."""
+
+    female = "female"
+    male = "male"
+    non_binary = "non-binary"
+
+
+GENDERS: tuple[Gender, ...] = tuple(Gender)
 
 
 class SourceRef(BaseModel):
@@ -111,7 +124,7 @@ class Listing(BaseModel):
     phone: str | None = None
     bio: str | None = None
     languages: list[str] = []
-    gender: str | None = None
+    gender: str | None = None  # a Gender
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
     payment_accepted: list[str] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from directory.errors import InvalidParameter
 from directory.geo import US_STATES, Place, city_place, resolve_near
-from directory.models import Listing
+from directory.models import GENDERS, Listing
 from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery
 from directory.vocabulary import Match, TermKind, Vocabulary, normalize_text
 
@@ -45,7 +45,6 @@ class SearchParams:
     mobile: bool | None = None
 
 
-GENDERS = ("female", "male", "non-binary")
 MAX_MIN_YEARS = 70
 
 

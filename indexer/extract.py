@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from directory.geo import city_place, zip_place
-from directory.models import Certification, Evidence, License, LicenseStatus, Location
+from directory.models import GENDERS, Certification, Evidence, Gender, License, LicenseStatus, Location
 from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
 from indexer.normalize import (
@@ -54,7 +54,7 @@ class SourceRecord:
     phone: str | None = None
     bio: str | None = None
     languages: list[str] = field(default_factory=list)
-    gender: str | None = None
+    gender: Gender | None = None
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
     payment_accepted: list[str] = field(default_factory=list)
@@ -153,7 +153,7 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     out.npi = number
     out.credentials = parse_credentials(basic.get("credential"), vocab)
     out.parsed("credentials", basic.get("credential"), out.credentials or None)
-    out.gender = {"F": "female", "M": "male"}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
+    out.gender = {"F": Gender.female, "M": Gender.male}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
     out.enumeration_date = out.parsed("enumeration_date", basic.get("enumeration_date"), parse_date(basic.get("enumeration_date")))
     for tax in taxonomies:
         number_text, state = clean(tax.get("license")), clean(tax.get("state"))
@@ -345,7 +345,7 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()
-    rec.gender = gender if gender in ("female", "male", "non-binary") else None
+    rec.gender = Gender(gender) if gender in GENDERS else None
     rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
     _read_practice_details(rec, person, practice)
     for item in _as_list(person.get("knowsAbout")):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from directory.errors import NotFound
+from directory.models import GENDERS
 from directory.search_service import SearchParams, build_query, listing_detail, listing_summary
 from search_api.deps import AppSettings, Backend, Today, Vocab
 from search_api.schemas import ConditionTerm, ErrorResponse, SearchResponse, TherapistDetail
@@ -37,7 +38,7 @@ async def search(
     min_years: Annotated[float | None, Query(description="At least this many years licensed.")] = None,
     certification: Annotated[list[str], Query(description="Certification name or abbreviation (e.g. BCTMB); repeat for any of several.")] = [],
     language: Annotated[str | None, Query(description="A language the therapist speaks, e.g. Spanish.")] = None,
-    gender: Annotated[str | None, Query(description="female, male or non-binary.")] = None,
+    gender: Annotated[str | None, Query(description=f"{', '.join(GENDERS[:-1])} or {GENDERS[-1]}.")] = None,
     accepting_new_clients: Annotated[bool | None, Query(description="Only those who say they take new clients.")] = None,
     mobile: Annotated[bool | None, Query(description="Only those who offer in-home (mobile) sessions.")] = None,
 ) -> JSONResponse:

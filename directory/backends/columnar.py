@@ -22,7 +22,7 @@ import numpy as np
 
 from directory.backends.base import DISTANCE_BANDS_KM, band_label, ordered_counts
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
-from directory.models import LicenseStatus, Listing
+from directory.models import Gender, LicenseStatus, Listing
 from directory.query import SearchQuery
 from directory.ranking import (
     BOARD_CERTIFICATION,
@@ -41,7 +41,7 @@ EPOCH = date(1970, 1, 1)
 NO_DATE = -1
 FOREVER = np.iinfo(np.int32).max
 STATUSES = [s.value for s in LicenseStatus]
-GENDERS = {None: 0, "female": 1, "male": 2, "non-binary": 3}
+GENDERS: dict[str | None, int] = {None: 0, **{gender: code for code, gender in enumerate(Gender, start=1)}}
 BASES = ["specialty", "certification", "related", "modality"]
 # Vector scores may differ from `ranking.score` by ~1e-5 (a distance rounded to the metre on the
 # other side); every candidate within this of the page's last vector score is re-scored exactly.
