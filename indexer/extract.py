@@ -353,7 +353,7 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
         if not phrase:
             continue
         for match in vocab.terms_in_phrase(phrase):
-            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=record.kind))  # type: ignore[arg-type]
+            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))  # type: ignore[arg-type]
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
             continue
@@ -427,7 +427,7 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
     for kind in ("condition", "modality"):
         for match in vocab.find_in_text(body, kind):  # type: ignore[arg-type]
-            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=record.kind))
+            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=rec.kind))
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)
     if lic and state:
