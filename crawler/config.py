@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from directory.errors import ConfigError
 from directory.models import LicenseStatus
+from directory.raw import SourceKind
 
 
 class _Strict(BaseModel):
@@ -34,7 +35,7 @@ class SourceBase(_Strict):
 
 
 class NppesSource(SourceBase):
-    kind: Literal["nppes"]
+    kind: Literal[SourceKind.nppes]
     taxonomy_description: str = Field(min_length=2)
     states: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(min_length=1)
 
@@ -63,7 +64,7 @@ class LicenseColumns(_Strict):
 
 
 class LicenseCsvSource(SourceBase):
-    kind: Literal["license_csv"]
+    kind: Literal[SourceKind.license_csv]
     state: str = Field(pattern=r"^[A-Z]{2}$")
     date_format: str = Field(description="strptime format of the board's dates, e.g. %m/%d/%Y.")
     delimiter: str = Field(",", min_length=1, max_length=1)
@@ -75,7 +76,7 @@ class LicenseCsvSource(SourceBase):
 
 
 class ProfileSiteSource(SourceBase):
-    kind: Literal["profile_site"]
+    kind: Literal[SourceKind.profile_site]
     max_page_bytes: int = Field(2_000_000, ge=1_000)
 
 
@@ -89,7 +90,7 @@ class RosterColumns(_Strict):
 
 
 class CertRosterSource(SourceBase):
-    kind: Literal["cert_roster"]
+    kind: Literal[SourceKind.cert_roster]
     issuer: str = Field(min_length=1)
     columns: RosterColumns
     date_format: str = "%m/%d/%Y"
@@ -123,7 +124,11 @@ def parse_sources(text: str, origin: str = "sources.toml") -> list[SourceConfig]
                 if loc and loc[0] == table.get("kind"):
                     loc = loc[1:]  # the union's tag adds nothing the reader does not know
                 where = ".".join(str(part) for part in loc) or "table"
-                problems.append(f"source {label}: {where}: {error['msg']}")
+                message = error["msg"]
+                if error["type"] == "union_tag_invalid":  # pydantic would name the kinds as enum members
+                    kinds = ", ".join(repr(kind.value) for kind in SourceKind)
+                    message = f"Input tag {error['ctx']['tag']!r} found using 'kind' does not match any of the expected tags: {kinds}"
+                problems.append(f"source {label}: {where}: {message}")
             continue
         if source.name in seen:
             problems.append(f"source {label}: name is used by another source")

@@ -8,10 +8,14 @@ vocabulary at response time, so renaming a term never requires a re-index.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from directory.gender import Gender  # noqa: F401  (the genders `Listing.gender` may hold)
+
+from directory.raw import SourceKind
 
 
 class LicenseStatus(str, Enum):
@@ -28,7 +32,7 @@ class SourceRef(BaseModel):
     """Where a listing's facts came from."""
 
     source: str
-    kind: str
+    kind: SourceKind
     url: str
     fetched_at: datetime
 
@@ -81,7 +85,7 @@ class Evidence(BaseModel):
     kind: Literal["condition", "modality"]
     text: str
     source: str
-    source_kind: str
+    source_kind: SourceKind
 
 
 class UnparsedValue(BaseModel):
@@ -109,7 +113,7 @@ class Listing(BaseModel):
     phone: str | None = None
     bio: str | None = None
     languages: list[str] = []
-    gender: str | None = None
+    gender: str | None = None  # a Gender
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
     payment_accepted: list[str] = []

@@ -22,6 +22,7 @@ import numpy as np
 
 from directory.models import Listing, LicenseStatus
 from directory.query import SearchQuery
+from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
 
 FitBasis = Literal["specialty", "certification", "related", "modality"]
@@ -231,10 +232,10 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[st
 
 
 _BASIS_WORDS = {
-    "nppes": "NPI Registry",
-    "license_csv": "state licensing board",
-    "profile_site": "practice website",
-    "cert_roster": "certification roster",
+    SourceKind.nppes: "NPI Registry",
+    SourceKind.license_csv: "state licensing board",
+    SourceKind.profile_site: "practice website",
+    SourceKind.cert_roster: "certification roster",
 }
 
 

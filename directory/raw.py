@@ -8,9 +8,21 @@ date format), and provenance. Bad input goes to `quarantine.jsonl` as `Quarantin
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
-SOURCE_KINDS = ("nppes", "license_csv", "profile_site", "cert_roster")
+
+class SourceKind(StrEnum):
+    """The kinds of source the crawler reads, each with its own spider and indexer reader.
+
+    A `StrEnum`: each member equals its value ("nppes" == SourceKind.nppes), so raw files and API
+    JSON carry the plain word."""
+
+    nppes = "nppes"  # the NPI Registry API
+    license_csv = "license_csv"  # a state licensing board's licensee download
+    profile_site = "profile_site"  # a practice website's schema.org data
+    cert_roster = "cert_roster"  # a certification body's roster
+
 QUARANTINE_FILE = "quarantine.jsonl"
 SUMMARY_FILE = "crawl_summary.json"
 
@@ -20,7 +32,7 @@ class Provenance:
     """Where and when a record was fetched; stamped by the crawler, never by a spider."""
 
     source: str = ""
-    kind: str = ""
+    kind: str = ""  # a SourceKind; read back as published, so an unknown kind is quarantined by the indexer
     url: str = ""
     fetched_at: str = ""
     content_sha256: str = ""

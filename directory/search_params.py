@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-GENDERS = ("female", "male", "non-binary")
+from directory.gender import GENDERS
+
 
 
 @dataclass
@@ -43,7 +44,7 @@ PARAMETER_HELP: dict[str, str] = {
     "min_years": "At least this many years licensed.",
     "certification": "Certification name or abbreviation (e.g. BCTMB); repeat for any of several.",
     "language": "A language the therapist speaks, e.g. Spanish.",
-    "gender": "female, male or non-binary.",
+    "gender": f"{', '.join(GENDERS[:-1])} or {GENDERS[-1]}.",
     "accepting_new_clients": "Only those who say they take new clients.",
     "mobile": "Only those who offer in-home (mobile) sessions.",
 }

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from directory.backends.base import SearchBackend
 from directory.errors import ConfigError
 from directory.models import Listing, ReviewItem
-from directory.raw import QUARANTINE_FILE, RawRecord
+from directory.raw import QUARANTINE_FILE, RawRecord, SourceKind
 from directory.vocabulary import Vocabulary, get_vocabulary
 from indexer.extract import ExtractError, SourceRecord, extract
 from indexer.linkage import link
@@ -116,7 +116,7 @@ def build_listings(
     listing_of: dict[str, str] = {}
     for group_id, group in tqdm(zip(linkage.ids, linkage.clusters), total=len(linkage.ids), desc="merging listings", unit="listing", disable=not progress):
         # A roster line alone says nothing about licence or practice: not enough for a listing.
-        if all(rec.kind == "cert_roster" for rec in group):
+        if all(rec.kind == SourceKind.cert_roster for rec in group):
             report.dropped_unanchored += 1
             continue
         if suppressions.covers(group, group_id):

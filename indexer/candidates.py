@@ -6,27 +6,29 @@ two people. This module:
 
 1. enumerates every pair of records that share a blocking key, once each, as (smaller, larger);
 2. drops pairs whose identifiers already settle them as two people (two different NPIs, two licence
-   numbers in one state, two generational suffixes), which `linkage._score` would call IMPOSSIBLE;
-3. computes for each remaining pair an upper bound of `linkage._score` and drops pairs whose bound
-   is below the lowest score linkage ever looks at.
+   numbers in one state, two generational suffixes), which `linkage_score.score_features` would call
+   IMPOSSIBLE;
+3. computes for each remaining pair an upper bound of `linkage_score.score_features`, from the same
+   `linkage_score.WEIGHTS` and thresholds, and drops pairs whose bound is below the lowest score
+   linkage ever looks at.
 
-What survives is scored exactly by `linkage._score`, so the bound only has to be never lower than
-that score; `tests/test_linkage.py` checks that on the labelled set and on the national fixture.
+What survives is scored exactly by `linkage_score.score_features`, so the bound only has to be never
+lower than that score; `tests/test_linkage.py` checks that on the labelled set and on the national
+fixture, and with retuned weights.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
-if TYPE_CHECKING:
-    from indexer.linkage import _Features
+from indexer import linkage_score
+from indexer.linkage_score import Features
 
-# `_score` rounds to 4 decimals; a bound this far under the floor is certainly under it.
+# `score_features` rounds to 4 decimals; a bound this far under the floor is certainly under it.
 ROUNDING_SLACK = 1e-4
 
 
@@ -79,9 +81,12 @@ def block_pairs(record_keys: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.nd
 
 
 class PairBound:
-    """Record features as arrays, to bound `linkage._score` for many pairs at once."""
+    """Record features as arrays, to bound `linkage_score.score_features` for many pairs at once.
 
-    def __init__(self, feats: Sequence[_Features]) -> None:
+    The weights and thresholds are read from `linkage_score` when a bound is computed, as exact
+    scoring reads them."""
+
+    def __init__(self, feats: Sequence[Features]) -> None:
         self.npi = _ids(f.npi for f in feats)
         self.licence = _single_or_many([f.licenses for f in feats])
         self.licence_state = _single_or_many([f.license_states for f in feats])
@@ -104,7 +109,7 @@ class PairBound:
         self.city = _ids(f.city for f in feats)
 
     def may_matter(self, a: np.ndarray, b: np.ndarray, floor: float) -> np.ndarray:
-        """False only for pairs `_score` would call IMPOSSIBLE or score below `floor`."""
+        """False only for pairs `score_features` would call IMPOSSIBLE or score below `floor`."""
         both_npi = (self.npi[a] >= 0) & (self.npi[b] >= 0)
         same_npi = both_npi & (self.npi[a] == self.npi[b])
         la, lb = self.licence[a], self.licence[b]
@@ -123,30 +128,35 @@ class PairBound:
     def _name_bound(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
             return np.empty(0)
+        w = linkage_score.WEIGHTS
         # Given names, as `_first_name_score` has them (its rounding aside).
         ratio_first = cpdist(self.first_key[a], self.first_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64) / 100
-        typo = np.where(ratio_first >= 0.8, (ratio_first - 0.7) / 0.3, np.where(self.first_key_2[a] == self.first_key_2[b], 0.3, 0.0))
+        typo = np.where(
+            ratio_first >= w.first_typo_ratio,
+            (ratio_first - w.first_typo_zero) / w.first_typo_span,
+            np.where(self.first_key_2[a] == self.first_key_2[b], w.first_prefix, 0.0),
+        )
         one_letter = (self.first_len[a] == 1) | (self.first_len[b] == 1)
-        first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], 0.7, 0.0), typo)
+        first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], w.first_initial, 0.0), typo)
         middle_match = ((self.middle_key_id[a] >= 0) & (self.middle_key_id[a] == self.first_key_id[b])) | (
             (self.middle_key_id[b] >= 0) & (self.middle_key_id[b] == self.first_key_id[a])
         )
-        first = np.where(middle_match, 0.9, first)
+        first = np.where(middle_match, w.first_is_middle, first)
         first = np.where(self.first_key_id[a] == self.first_key_id[b], 1.0, first)
-        first = np.where((self.first_len[a] == 0) | (self.first_len[b] == 0), 0.5, first)
+        first = np.where((self.first_len[a] == 0) | (self.first_len[b] == 0), w.first_unknown, first)
         # Surnames: containment is bounded by an exact partial match (every substring has one).
         ratio_last = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64)
         partial = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.partial_ratio, workers=-1, dtype=np.float64)
-        contained = (partial >= 100) & (np.minimum(self.last_len[a], self.last_len[b]) >= 4)
-        last = np.where(ratio_last >= 85, ratio_last / 100, 0.0)
-        last = np.where(contained, np.maximum(last, 0.85), last)
+        contained = (partial >= 100) & (np.minimum(self.last_len[a], self.last_len[b]) >= w.last_contained_min_len)
+        last = np.where(ratio_last >= w.last_typo_ratio, ratio_last / 100, 0.0)
+        last = np.where(contained, np.maximum(last, w.last_contained), last)
         last = np.where(self.last_key_id[a] == self.last_key_id[b], 1.0, last)
-        score = 0.45 * first + 0.45 * last
+        score = w.first_name * first + w.last_name * last
         same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
         same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
         both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
-        score += np.where(same_phone, 0.15, 0.0)
-        score += np.where(same_zip, 0.15, np.where(both_city, np.where(self.city[a] == self.city[b], 0.10, -0.05), 0.0))
+        score += np.where(same_phone, w.phone, 0.0)
+        score += np.where(same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0))
         # The married-name rule lifts a pair to the match threshold; bounded without its surname test.
-        married = (first >= 0.9 - ROUNDING_SLACK) & same_phone & (self.zip[a] == self.zip[b])
-        return np.where(married, np.maximum(score, 0.8), score)
+        married = (first >= w.married_first - ROUNDING_SLACK) & same_phone & (self.zip[a] == self.zip[b])
+        return np.where(married, np.maximum(score, linkage_score.MATCH_THRESHOLD), score)

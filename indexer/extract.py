@@ -12,8 +12,9 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from directory.geo import city_place, zip_place
+from directory.gender import GENDERS, Gender
 from directory.models import Certification, Evidence, License, LicenseStatus, Location
-from directory.raw import RawRecord
+from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
 from indexer.normalize import (
     PersonName,
@@ -38,7 +39,7 @@ MASSAGE_TAXONOMY = "225700000X"
 class SourceRecord:
     key: str
     source: str
-    kind: str
+    kind: SourceKind
     url: str
     fetched_at: datetime
     name: PersonName
@@ -54,7 +55,7 @@ class SourceRecord:
     phone: str | None = None
     bio: str | None = None
     languages: list[str] = field(default_factory=list)
-    gender: str | None = None
+    gender: Gender | None = None
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
     payment_accepted: list[str] = field(default_factory=list)
@@ -119,10 +120,10 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     readers = {
-        "nppes": _from_nppes,
-        "license_csv": _from_license_row,
-        "cert_roster": _from_roster_entry,
-        "profile_site": _from_profile_page,
+        SourceKind.nppes: _from_nppes,
+        SourceKind.license_csv: _from_license_row,
+        SourceKind.cert_roster: _from_roster_entry,
+        SourceKind.profile_site: _from_profile_page,
     }
     reader = readers.get(record.kind)
     if reader is None:
@@ -131,7 +132,7 @@ def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRec
 
 
 def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
-    return SourceRecord(key=key, source=record.source, kind=record.kind, url=record.url, fetched_at=_fetched(record), name=name)
+    return SourceRecord(key=key, source=record.source, kind=SourceKind(record.kind), url=record.url, fetched_at=_fetched(record), name=name)
 
 
 # NPPES ----------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     out.npi = number
     out.credentials = parse_credentials(basic.get("credential"), vocab)
     out.parsed("credentials", basic.get("credential"), out.credentials or None)
-    out.gender = {"F": "female", "M": "male"}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
+    out.gender = {"F": Gender.female, "M": Gender.male}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
     out.enumeration_date = out.parsed("enumeration_date", basic.get("enumeration_date"), parse_date(basic.get("enumeration_date")))
     for tax in taxonomies:
         number_text, state = clean(tax.get("license")), clean(tax.get("state"))
@@ -345,7 +346,7 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()
-    rec.gender = gender if gender in ("female", "male", "non-binary") else None
+    rec.gender = Gender(gender) if gender in GENDERS else None
     rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
     _read_practice_details(rec, person, practice)
     for item in _as_list(person.get("knowsAbout")):
@@ -353,7 +354,7 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
         if not phrase:
             continue
         for match in vocab.terms_in_phrase(phrase):
-            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=record.kind))  # type: ignore[arg-type]
+            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))  # type: ignore[arg-type]
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
             continue
@@ -427,7 +428,7 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
     for kind in ("condition", "modality"):
         for match in vocab.find_in_text(body, kind):  # type: ignore[arg-type]
-            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=record.kind))
+            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=rec.kind))
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)
     if lic and state:

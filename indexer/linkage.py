@@ -3,16 +3,17 @@
 1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
    + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
    (nicknames no table knows), state + first name + city + the surname's first letters (typos).
-2. Scoring each candidate pair with rapidfuzz (`pair_score`), after `indexer.candidates` has dropped,
-   with array operations, the pairs whose score could not reach the review band: shared identifiers decide outright;
-   otherwise name similarity (nicknames, initials, typos, hyphenation) plus agreement on phone, ZIP
-   and city. Different NPIs, different licence numbers in one state, or different generational
-   suffixes (Sr./Jr.) make a pair impossible.
+2. Scoring each candidate pair with rapidfuzz (`indexer.linkage_score.pair_score`), after
+   `indexer.candidates` has dropped, with array operations, the pairs whose score could not reach the
+   review band: shared identifiers decide outright; otherwise name similarity (nicknames, initials,
+   typos, hyphenation) plus agreement on phone, ZIP and city. Different NPIs, different licence
+   numbers in one state, or different generational suffixes (Sr./Jr.) make a pair impossible.
 3. Clustering: pairs are joined from the strongest down, refusing any join that would give a person
    two NPIs, two licence numbers in one state, or two suffixes. A record that fits two different
    people about equally well is not joined to either; the pair goes to the review queue.
 
-MATCH_THRESHOLD and REVIEW_THRESHOLD were chosen on tests/data/linkage (see bench/linkage_eval.py).
+MATCH_THRESHOLD, REVIEW_THRESHOLD and the score's weights (`indexer.linkage_score`) were chosen on
+tests/data/linkage (see bench/linkage_eval.py).
 """
 
 from __future__ import annotations
@@ -20,22 +21,15 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
-from rapidfuzz import fuzz
-
-from directory.geo import city_key
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer.normalize import NICKNAMES, PersonName, fold
+from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, Features, features, score_features
+from indexer.normalize import PersonName, fold
 
-MATCH_THRESHOLD = 0.80
-REVIEW_THRESHOLD = 0.60
 AMBIGUITY_MARGIN = 0.10
 MIDDLE_AGREES = 0.05
 MIDDLE_DIFFERS = -0.3
-CERTAIN = 2.0
-IMPOSSIBLE = -1.0
 
 
 @dataclass
@@ -76,49 +70,7 @@ def _state(rec: SourceRecord) -> str:
     return (rec.state or (rec.location.state if rec.location else None) or "").upper()
 
 
-def _zip(rec: SourceRecord) -> str | None:
-    return rec.location.postal_code if rec.location and rec.location.postal_code else None
-
-
-def _city(rec: SourceRecord) -> str | None:
-    city = rec.city or (rec.location.city if rec.location else None)
-    return city_key(city) if city else None
-
-
-class _Features(NamedTuple):
-    """What scoring reads of a record, computed once per record (linkage compares each many times)."""
-
-    npi: str | None
-    licenses: frozenset[str]
-    license_states: frozenset[str]
-    suffix: str
-    first: str
-    first_key: str
-    middle_key: str
-    last_key: str
-    phone: str | None
-    zip: str | None
-    city: str | None
-
-
-def features(rec: SourceRecord) -> _Features:
-    middle = fold(rec.name.middle)
-    return _Features(
-        npi=rec.npi,
-        licenses=rec.license_keys,
-        license_states=frozenset(k.split(":")[0] for k in rec.license_keys),
-        suffix=rec.name.suffix_key,
-        first=fold(rec.name.first),
-        first_key=rec.name.first_key,
-        middle_key=NICKNAMES.get(middle, middle),
-        last_key=rec.name.last_key,
-        phone=rec.phone,
-        zip=_zip(rec),
-        city=_city(rec),
-    )
-
-
-def _blocking_keys(rec: SourceRecord, f: _Features) -> list[str]:
+def _blocking_keys(rec: SourceRecord, f: Features) -> list[str]:
     keys = [f"npi:{f.npi}"] if f.npi else []
     keys += [f"lic:{k}" for k in f.licenses]
     initials = rec.name.initials
@@ -135,72 +87,6 @@ def _blocking_keys(rec: SourceRecord, f: _Features) -> list[str]:
                 keys.append(f"fn:{state}:{f.first_key}:{extra}")
                 keys.append(f"lx:{state}:{f.last_key}:{extra}")
     return keys
-
-
-def _first_name_score(a: _Features, b: _Features) -> float:
-    if not a.first or not b.first:
-        return 0.5
-    if a.first_key == b.first_key:
-        return 1.0
-    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
-    if (a.middle_key and a.middle_key == b.first_key) or (b.middle_key and b.middle_key == a.first_key):
-        return 0.9
-    if len(a.first) == 1 or len(b.first) == 1:
-        return 0.7 if a.first[0] == b.first[0] else 0.0
-    ratio = fuzz.ratio(a.first_key, b.first_key) / 100
-    if ratio >= 0.8:
-        # A one-letter typo in a long name ("Jenifer") scores high; relatives' names that are
-        # merely alike ("Mario"/"Marco", "Daniel"/"Danielle") score low.
-        return round((ratio - 0.7) / 0.3, 4)
-    # A nickname no table knows shares the first letters at least ("Beto"/"Alberto" does not).
-    return 0.3 if a.first_key[:2] == b.first_key[:2] else 0.0
-
-
-def _last_name_score(a: _Features, b: _Features) -> float:
-    la, lb = a.last_key, b.last_key
-    if la == lb:
-        return 1.0
-    if la and lb and (la in lb or lb in la) and min(len(la), len(lb)) >= 4:
-        return 0.85  # one of two surnames, or a joined double-barrelled name
-    ratio = fuzz.ratio(la, lb)
-    return ratio / 100 if ratio >= 85 else 0.0
-
-
-def pair_score(a: SourceRecord, b: SourceRecord) -> tuple[float, str]:
-    """How likely two records are one person (CERTAIN for a shared identifier, IMPOSSIBLE for a conflict)."""
-    return _score(features(a), features(b))
-
-
-def _score(a: _Features, b: _Features) -> tuple[float, str]:
-    if a.npi and b.npi:
-        if a.npi == b.npi:
-            return CERTAIN, "same NPI"
-        return IMPOSSIBLE, "different NPIs"
-    if a.licenses & b.licenses:
-        return CERTAIN, "same licence number"
-    if a.license_states & b.license_states:
-        return IMPOSSIBLE, "different licence numbers in one state"
-    if a.suffix and b.suffix and a.suffix != b.suffix:
-        return IMPOSSIBLE, "different generational suffixes"
-    first, last = _first_name_score(a, b), _last_name_score(a, b)
-    score = 0.45 * first + 0.45 * last
-    evidence = []
-    same_phone = bool(a.phone) and a.phone == b.phone
-    if same_phone:
-        score += 0.15
-        evidence.append("phone")
-    if a.zip and a.zip == b.zip:
-        score += 0.15
-        evidence.append("ZIP")
-    elif a.city and b.city:
-        if a.city == b.city:
-            score += 0.10
-            evidence.append("city")
-        else:
-            score -= 0.05
-    if last == 0.0 and first >= 0.9 and same_phone and a.zip == b.zip:
-        score = max(score, MATCH_THRESHOLD)  # a married name: same person, phone and practice
-    return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
 
 
 def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
@@ -266,7 +152,7 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     # Pairs that cannot reach the review band, or that identifiers settle as two people, are
     # dropped by an array bound first; the rest are scored exactly.
     keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
-    scored = {(a, b): _score(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist())}
+    scored = {(a, b): score_features(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist())}
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import date
 
 from directory.models import Certification, Evidence, License, Listing, LicenseStatus, Location, SourceRef, UnparsedValue
+from directory.raw import SourceKind
 from indexer.extract import SourceRecord
 from indexer.linkage import listing_id
 from indexer.normalize import license_key
 
-_KIND_PRIORITY = {"profile_site": 0, "nppes": 1, "license_csv": 2, "cert_roster": 3}
+_KIND_PRIORITY = {SourceKind.profile_site: 0, SourceKind.nppes: 1, SourceKind.license_csv: 2, SourceKind.cert_roster: 3}
 DAYS_PER_YEAR = 365.25
 
 
@@ -31,7 +32,7 @@ def _merge_licenses(group: list[SourceRecord], today: date) -> list[License]:
     for rec in group:
         for lic in rec.licenses:
             key = license_key(lic.state, lic.number) or f"{lic.state}:{lic.number}"
-            if rec.kind == "license_csv":
+            if rec.kind == SourceKind.license_csv:
                 current = board.get(key)
                 # Two board rows for one licence: the one expiring last is the current one.
                 if current is None or (lic.expires_on or date.min) > (current.expires_on or date.min):
@@ -45,7 +46,7 @@ def _merge_licenses(group: list[SourceRecord], today: date) -> list[License]:
 
 def _merge_certifications(group: list[SourceRecord]) -> list[Certification]:
     found: dict[str, Certification] = {}
-    for rec in sorted(group, key=lambda r: (r.kind != "cert_roster", r.key)):
+    for rec in sorted(group, key=lambda r: (r.kind != SourceKind.cert_roster, r.key)):
         for cert in rec.certifications:
             key = cert.id or cert.name.lower()
             if key not in found:

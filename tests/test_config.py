@@ -79,7 +79,8 @@ url = "https://example.org/"
         "source 'tx': date_format: Field required",
         "source 'tx': status_map.CLEAR",
         "source 'tx': columns: Value error, map either full_name or both first_name and last_name",
-        "source 'what'",
+        "source 'what': table: Input tag 'carrier_pigeon' found using 'kind' does not match any of the expected tags:"
+        " 'nppes', 'license_csv', 'profile_site', 'cert_roster'",
     ):
         assert expected in message, expected
 

@@ -15,18 +15,16 @@ from directory.vocabulary import get_vocabulary
 from indexer.build import IndexReport, read_source_records
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer.linkage import (
+from indexer import linkage_score
+from indexer.linkage import MIDDLE_AGREES, _blocking_keys, link, listing_id
+from indexer.linkage_score import (
     CERTAIN,
     IMPOSSIBLE,
     MATCH_THRESHOLD,
-    MIDDLE_AGREES,
     REVIEW_THRESHOLD,
-    _blocking_keys,
-    _score,
     features,
-    link,
-    listing_id,
     pair_score,
+    score_features,
 )
 from indexer.normalize import parse_person_name
 from directory.models import License, Location
@@ -99,7 +97,7 @@ def _all_pairs_agree_with_the_bound(records: list[SourceRecord], first: np.ndarr
     for a, b, kept in zip(first.tolist(), second.tolist(), keep.tolist()):
         if not kept:
             dropped += 1
-            score, reason = _score(feats[a], feats[b])
+            score, reason = score_features(feats[a], feats[b])
             assert score == IMPOSSIBLE or score < floor, (records[a].key, records[b].key, score, reason)
     return dropped
 
@@ -117,6 +115,27 @@ def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(t
     feats = [features(rec) for rec in records]
     first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats)])
     assert _all_pairs_agree_with_the_bound(records, first, second) > 0
+
+
+@pytest.mark.parametrize(
+    "retuned",
+    [{"phone": 0.45}, {"zip": 0.35, "other_city": 0.0}, {"first_initial": 0.95, "first_prefix": 0.6}, {"last_contained": 1.0, "last_typo_ratio": 70}],
+    ids=["phone", "place", "given names", "surnames"],
+)
+def test_the_pair_bound_follows_a_retuned_score(retuned: dict[str, float], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound reads the weights exact scoring reads: retune one and the bound still never drops a
+    pair the exact score would keep, including pairs the retuning lifts into the review band."""
+    records, _ = labelled_records()
+    pairs = np.array(list(combinations(range(len(records)), 2)))
+    feats = [features(rec) for rec in records]
+    floor = REVIEW_THRESHOLD - MIDDLE_AGREES
+    kept_before = PairBound(feats).may_matter(pairs[:, 0], pairs[:, 1], floor)
+    monkeypatch.setattr(linkage_score, "WEIGHTS", replace(linkage_score.WEIGHTS, **retuned))
+    _all_pairs_agree_with_the_bound(records, pairs[:, 0], pairs[:, 1])
+    kept_after = PairBound(feats).may_matter(pairs[:, 0], pairs[:, 1], floor)
+    # A bound with its own copy of the old weights would have dropped these.
+    lifted = [(a, b) for a, b in pairs[kept_after & ~kept_before].tolist() if score_features(feats[a], feats[b])[0] >= floor]
+    assert lifted
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ from crawler.spiders.cert_roster import CertRosterSpider
 from crawler.spiders.license_csv import LicenseCsvSpider
 from crawler.spiders.nppes import NppesSpider
 from crawler.spiders.profile_site import ProfileSiteSpider
+from directory.raw import SourceKind
 
-SPIDERS: dict[str, type[Spider]] = {
-    "nppes": NppesSpider,
-    "license_csv": LicenseCsvSpider,
-    "profile_site": ProfileSiteSpider,
-    "cert_roster": CertRosterSpider,
+SPIDERS: dict[SourceKind, type[Spider]] = {
+    SourceKind.nppes: NppesSpider,
+    SourceKind.license_csv: LicenseCsvSpider,
+    SourceKind.profile_site: ProfileSiteSpider,
+    SourceKind.cert_roster: CertRosterSpider,
 }

@@ -22,6 +22,7 @@ import numpy as np
 
 from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
+from directory.gender import Gender
 from directory.models import Listing
 from directory.query import SearchQuery
 from directory.ranking import (
@@ -41,7 +42,7 @@ from directory.vocabulary import Vocabulary, normalize_text
 EPOCH = date(1970, 1, 1)
 NO_DATE = -1
 FOREVER = np.iinfo(np.int32).max
-GENDERS = {None: 0, "female": 1, "male": 2, "non-binary": 3}
+GENDERS: dict[str | None, int] = {None: 0, **{gender: code for code, gender in enumerate(Gender, start=1)}}
 BASES = ["specialty", "certification", "related", "modality"]
 # Chord distances agree with `geo.distance_km` but for a metre where a value sits on a rounding
 # boundary (tests/test_backends.py checks it).

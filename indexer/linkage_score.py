@@ -1,0 +1,166 @@
+"""How likely two source records are one person: the pair score linkage clusters on.
+
+Defined once, here: `indexer.linkage` scores candidate pairs with `score_features`, and
+`indexer.candidates.PairBound` bounds the same score with array operations, reading the same
+`WEIGHTS` and thresholds, so retuning one changes both.
+
+Shared identifiers decide outright (CERTAIN); different NPIs, different licence numbers in one state,
+or different generational suffixes make a pair IMPOSSIBLE; otherwise the score is name similarity
+(nicknames, initials, typos, hyphenation) plus agreement on phone, ZIP and city.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+from directory.geo import city_key
+from indexer.extract import SourceRecord
+from indexer.normalize import NICKNAMES, fold
+
+MATCH_THRESHOLD = 0.80
+REVIEW_THRESHOLD = 0.60
+CERTAIN = 2.0
+IMPOSSIBLE = -1.0
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """The pair score's weights and levels (chosen on tests/data/linkage, see bench/linkage_eval.py)."""
+
+    # What each agreement adds to a pair.
+    first_name: float = 0.45
+    last_name: float = 0.45
+    phone: float = 0.15
+    zip: float = 0.15
+    city: float = 0.10  # same city, when the ZIPs do not agree
+    other_city: float = -0.05  # both name a city, and they differ
+    # Given names, scored 0..1.
+    first_unknown: float = 0.5  # one record has none
+    first_is_middle: float = 0.9  # someone who goes by their middle name
+    first_initial: float = 0.7  # an initial that agrees
+    first_typo_ratio: float = 0.8  # fuzz ratio (0..1) from which a given name counts as a typo,
+    first_typo_zero: float = 0.7  # scored (ratio - zero) / span: 0.8 gives 1/3, 1.0 gives 1
+    first_typo_span: float = 0.3
+    first_prefix: float = 0.3  # a nickname no table knows, sharing the first two letters
+    # Surnames, scored 0..1.
+    last_contained: float = 0.85  # one of two surnames, or a joined double-barrelled name
+    last_contained_min_len: int = 4
+    last_typo_ratio: float = 85  # fuzz ratio (0..100) from which a surname counts as a typo
+    # A married name: the given name agrees this well, same phone and ZIP → at least MATCH_THRESHOLD.
+    married_first: float = 0.9
+
+
+WEIGHTS = ScoreWeights()
+
+
+class Features(NamedTuple):
+    """What scoring reads of a record, computed once per record (linkage compares each many times)."""
+
+    npi: str | None
+    licenses: frozenset[str]
+    license_states: frozenset[str]
+    suffix: str
+    first: str
+    first_key: str
+    middle_key: str
+    last_key: str
+    phone: str | None
+    zip: str | None
+    city: str | None
+
+
+def _zip(rec: SourceRecord) -> str | None:
+    return rec.location.postal_code if rec.location and rec.location.postal_code else None
+
+
+def _city(rec: SourceRecord) -> str | None:
+    city = rec.city or (rec.location.city if rec.location else None)
+    return city_key(city) if city else None
+
+
+def features(rec: SourceRecord) -> Features:
+    middle = fold(rec.name.middle)
+    return Features(
+        npi=rec.npi,
+        licenses=rec.license_keys,
+        license_states=frozenset(k.split(":")[0] for k in rec.license_keys),
+        suffix=rec.name.suffix_key,
+        first=fold(rec.name.first),
+        first_key=rec.name.first_key,
+        middle_key=NICKNAMES.get(middle, middle),
+        last_key=rec.name.last_key,
+        phone=rec.phone,
+        zip=_zip(rec),
+        city=_city(rec),
+    )
+
+
+def _first_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
+    if not a.first or not b.first:
+        return w.first_unknown
+    if a.first_key == b.first_key:
+        return 1.0
+    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
+    if (a.middle_key and a.middle_key == b.first_key) or (b.middle_key and b.middle_key == a.first_key):
+        return w.first_is_middle
+    if len(a.first) == 1 or len(b.first) == 1:
+        return w.first_initial if a.first[0] == b.first[0] else 0.0
+    ratio = fuzz.ratio(a.first_key, b.first_key) / 100
+    if ratio >= w.first_typo_ratio:
+        # A one-letter typo in a long name ("Jenifer") scores high; relatives' names that are
+        # merely alike ("Mario"/"Marco", "Daniel"/"Danielle") score low.
+        return round((ratio - w.first_typo_zero) / w.first_typo_span, 4)
+    # A nickname no table knows shares the first letters at least ("Beto"/"Alberto" does not).
+    return w.first_prefix if a.first_key[:2] == b.first_key[:2] else 0.0
+
+
+def _last_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
+    la, lb = a.last_key, b.last_key
+    if la == lb:
+        return 1.0
+    if la and lb and (la in lb or lb in la) and min(len(la), len(lb)) >= w.last_contained_min_len:
+        return w.last_contained
+    ratio = fuzz.ratio(la, lb)
+    return ratio / 100 if ratio >= w.last_typo_ratio else 0.0
+
+
+def pair_score(a: SourceRecord, b: SourceRecord) -> tuple[float, str]:
+    """How likely two records are one person (CERTAIN for a shared identifier, IMPOSSIBLE for a conflict)."""
+    return score_features(features(a), features(b))
+
+
+def score_features(a: Features, b: Features) -> tuple[float, str]:
+    """`pair_score` of two records' features, with the reason."""
+    if a.npi and b.npi:
+        if a.npi == b.npi:
+            return CERTAIN, "same NPI"
+        return IMPOSSIBLE, "different NPIs"
+    if a.licenses & b.licenses:
+        return CERTAIN, "same licence number"
+    if a.license_states & b.license_states:
+        return IMPOSSIBLE, "different licence numbers in one state"
+    if a.suffix and b.suffix and a.suffix != b.suffix:
+        return IMPOSSIBLE, "different generational suffixes"
+    w = WEIGHTS
+    first, last = _first_name_score(a, b, w), _last_name_score(a, b, w)
+    score = w.first_name * first + w.last_name * last
+    evidence = []
+    same_phone = bool(a.phone) and a.phone == b.phone
+    if same_phone:
+        score += w.phone
+        evidence.append("phone")
+    if a.zip and a.zip == b.zip:
+        score += w.zip
+        evidence.append("ZIP")
+    elif a.city and b.city:
+        if a.city == b.city:
+            score += w.city
+            evidence.append("city")
+        else:
+            score += w.other_city
+    if last == 0.0 and first >= w.married_first and same_phone and a.zip == b.zip:
+        score = max(score, MATCH_THRESHOLD)  # a married name: same person, phone and practice
+    return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")
