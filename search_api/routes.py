@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from directory.errors import NotFound
 from directory.search_service import SearchParams, build_query, listing_detail, listing_summary
@@ -63,9 +63,11 @@ async def search(
 
 
 @router.get("/therapists/{listing_id}", response_model=TherapistDetail, responses=ERRORS, summary="One therapist, with sources")
-def therapist(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> dict:
+def therapist(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> dict | RedirectResponse:
     listing = backend.get(listing_id)
     if listing is None:
+        if (survivor := backend.redirect(listing_id)) is not None:  # merged into another listing
+            return RedirectResponse(f"/therapists/{survivor}", status_code=301)
         raise NotFound(f"no therapist with id {listing_id!r}")
     return listing_detail(listing, vocab, today)
 
