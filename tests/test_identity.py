@@ -11,9 +11,12 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from directory.backends.memory import MemoryBackend
 from directory.backends.sqlite import SQLiteBackend
+from directory.identity import IdentityMap, Redirect
 from directory.models import Listing
 from indexer.build import IndexReport, run_index
 from indexer.extract import SourceRecord
@@ -21,6 +24,7 @@ from indexer.linkage import listing_id
 from indexer.normalize import PersonName
 from indexer.suppress import SuppressionList
 from search_api.app import create_app
+from tests import factories
 from tests.conftest import TODAY
 
 FETCHED = "2026-11-20T10:00:00+00:00"
@@ -286,3 +290,22 @@ def test_a_rebuild_from_scratch_of_unchanged_data_gives_the_same_ids_and_map(tmp
     a, b = first.identity(), second.identity()
     assert a.records == b.records and a.first_build == b.first_build and a.build == b.build == 1
     assert id_of(first, npi="1234567893") == content_id("1234567893")
+
+
+@pytest.mark.parametrize("make", [lambda tmp, vocab: MemoryBackend(vocab), lambda tmp, vocab: SQLiteBackend(tmp / "index.db", vocab)],
+                         ids=["memory", "sqlite"])
+def test_backends_store_the_identity_map_and_redirect_only_to_live_listings(tmp_path: Path, vocab, make) -> None:
+    backend = make(tmp_path, vocab)
+    assert backend.identity() == IdentityMap()  # nothing built yet
+    identity = IdentityMap(
+        build=2,
+        records={"tx_board:lic:TX:1": "t_0001", "nppes:npi:1234567893": "t_0001"},
+        first_build={"t_0001": 1, "t_0002": 2, "t_0003": 1},
+        first_seen={"t_0001": "2026-01-01", "t_0002": "2026-02-01", "t_0003": "2026-01-01"},
+        redirects={"t_0009": Redirect("t_0001", "merged", "2026-02-01"), "t_0008": Redirect("t_0003", "merged", "2026-02-01")},
+    )
+    backend.replace_all(factories.population()[:2], identity=identity)
+    assert backend.identity() == identity
+    assert backend.redirect("t_0009") == "t_0001"
+    assert backend.redirect("t_0008") is None  # its target is not in the index: no redirect to a missing listing
+    assert backend.redirect("t_0001") is None and backend.redirect("t_nope") is None
