@@ -21,10 +21,12 @@ from tqdm import tqdm
 
 from directory.backends.base import SearchBackend
 from directory.errors import ConfigError
+from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
 from directory.raw import QUARANTINE_FILE, RawRecord, SourceKind
 from directory.vocabulary import Vocabulary, get_vocabulary
-from indexer.extract import ExtractError, SourceRecord, extract
+from indexer.extract import ExtractError, SourceRecord, distinct_keys, extract
+from indexer.identity import assign_ids
 from indexer.linkage import link
 from indexer.merge import merge
 from indexer.suppress import SuppressionList
@@ -43,6 +45,7 @@ class IndexReport:
     dropped_unanchored: int = 0
     suppressed: int = 0
     review_pairs: int = 0
+    ids: dict[str, int] = field(default_factory=dict)  # listing ids kept / minted / merged away / split off
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     unparsed_values: dict[str, int] = field(default_factory=dict)  # by field, over the listings
@@ -87,7 +90,7 @@ def read_source_records(
                         continue
                     records.extend(found)
                     report.by_source[path.stem] = report.by_source.get(path.stem, 0) + len(found)
-    return records
+    return distinct_keys(records)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class BuiltIndex:
     listings: list[Listing]
     review: list[ReviewItem]
     report: IndexReport
+    identity: IdentityMap
 
 
 def build_listings(
@@ -103,7 +107,9 @@ def build_listings(
     vocab: Vocabulary | None = None,
     progress: bool = False,
     suppressions: SuppressionList | None = None,
+    previous: IdentityMap | None = None,
 ) -> BuiltIndex:
+    """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)."""
     vocab = vocab or get_vocabulary()
     suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
@@ -112,14 +118,18 @@ def build_listings(
     report.source_records = len(records)
     linkage = link(records)
     report.refused_joins = linkage.refused_joins
+    # A roster line alone says nothing about licence or practice: not enough for a listing.
+    people = [group for group in linkage.clusters if not all(rec.kind == SourceKind.cert_roster for rec in group)]
+    report.dropped_unanchored = len(linkage.clusters) - len(people)
+    # Suppressed people get ids too: their identity is tracked so a suppression by id keeps holding.
+    assignment = assign_ids(people, previous or IdentityMap(), today)
+    report.ids = assignment.counts
     listings: list[Listing] = []
     listing_of: dict[str, str] = {}
-    for group_id, group in tqdm(zip(linkage.ids, linkage.clusters), total=len(linkage.ids), desc="merging listings", unit="listing", disable=not progress):
-        # A roster line alone says nothing about licence or practice: not enough for a listing.
-        if all(rec.kind == SourceKind.cert_roster for rec in group):
-            report.dropped_unanchored += 1
-            continue
-        if suppressions.covers(group, group_id):
+    order = sorted(range(len(people)), key=assignment.ids.__getitem__)
+    for i in tqdm(order, desc="merging listings", unit="listing", disable=not progress):
+        group, group_id = people[i], assignment.ids[i]
+        if suppressions.covers(group, assignment.aliases[i]):
             report.suppressed += 1
             continue
         listing = merge(group, today, group_id)
@@ -136,7 +146,7 @@ def build_listings(
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
     _write_quarantine(raw_dir, quarantine)
-    return BuiltIndex(listings, review, report)
+    return BuiltIndex(listings, review, report, assignment.identity)
 
 
 def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
@@ -178,7 +188,7 @@ def run_index(
 
 
 def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None) -> IndexReport:
-    built = build_listings(raw_dir, today, progress=progress, suppressions=suppressions)
+    built = build_listings(raw_dir, today, progress=progress, suppressions=suppressions, previous=backend.identity())
     report = built.report
     backend.replace_all(
         tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
@@ -193,14 +203,16 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
             "review_pairs": str(report.review_pairs),
         },
         review=built.review,
+        identity=built.identity,
     )
     if report.unparsed_values:
         log.info("values kept as published because they did not parse: %s",
                  ", ".join(f"{n} {name}" for name, n in report.unparsed_values.items()))
     log.info(
         "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d suppressed, "
-        "%d joins refused, %d pairs for review)",
+        "%d joins refused, %d pairs for review; ids: %d kept, %d new, %d merged away, %d split off)",
         report.listings, report.source_records, report.raw_records, report.quarantined, report.suppressed,
         report.refused_joins, report.review_pairs,
+        *(report.ids.get(k, 0) for k in ("kept", "minted", "merged", "split")),
     )
     return report

@@ -5,6 +5,7 @@ Each source kind has its own reader; all produce the same shape, which linkage t
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from directory.vocabulary import Vocabulary
 from indexer.normalize import (
     PersonName,
     clean,
+    fold,
     license_display,
     license_key,
     license_status,
@@ -78,6 +80,16 @@ class SourceRecord:
         self.parsed("postal_code", postal_code, zip5(postal_code))
         self.phone = self.parsed("phone", phone, normalize_phone(phone))
 
+    def variant(self) -> str:
+        """A digest of what the record says, to tell apart records a source gives the same identifier."""
+        return _digest(
+            self.name.display(),
+            [(lic.state, lic.number, lic.status, lic.license_type, lic.issued_on, lic.expires_on) for lic in self.licenses],
+            [(c.name, c.number, c.expires_on) for c in self.certifications],
+            (self.location.address, self.location.city, self.location.postal_code) if self.location else None,
+            self.city, self.state, self.phone,
+        )
+
     @property
     def license_keys(self) -> frozenset[str]:
         """Matching keys of its licences; read only once extraction has finished adding them."""
@@ -135,6 +147,43 @@ def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
     return SourceRecord(key=key, source=record.source, kind=SourceKind(record.kind), url=record.url, fetched_at=_fetched(record), name=name)
 
 
+def _digest(*parts: object) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(fold(text).encode()).hexdigest()[:10]
+
+
+def _page_key(record: RawRecord, name: PersonName) -> str:
+    """A page may describe several people: each is the page plus who they are, not their place on it."""
+    return f"{record.source}:page:{record.url}#{'-'.join(fold(name.display()).split())}"
+
+
+def distinct_keys(records: list[SourceRecord]) -> list[SourceRecord]:
+    """Make record keys unique by content, whatever order the records came in.
+
+    A key names a record by its source's own identifier (licence, NPI, certificate, page + person).
+    Where a source repeats one (a board lists an expired period of a licence beside the current
+    one), the current record keeps the plain key — the one expiring last — and the others gain a
+    digest of their content; exact duplicates are numbered, which no order can tell apart anyway.
+    """
+    by_key: dict[str, list[SourceRecord]] = {}
+    for rec in records:
+        by_key.setdefault(rec.key, []).append(rec)
+    for key, same in by_key.items():
+        if len(same) == 1:
+            continue
+        ranked = sorted(same, key=lambda rec: (-_latest_expiry(rec), rec.variant()))
+        seen: dict[str, int] = {}
+        for rec in ranked[1:]:
+            variant = rec.variant()
+            seen[variant] = seen.get(variant, 0) + 1
+            rec.key = f"{key}~{variant}" + (f"~{seen[variant]}" if seen[variant] > 1 else "")
+    return records
+
+
+def _latest_expiry(rec: SourceRecord) -> int:
+    return max((lic.expires_on.toordinal() for lic in rec.licenses if lic.expires_on), default=0)
+
+
 # NPPES ----------------------------------------------------------------------------------------
 
 
@@ -185,7 +234,9 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     if name is None or not number or not state:
         raise ExtractError("licence row without a name, licence number or board state")
     fmt = ctx.get("date_format")
-    out = _base(record, f"{record.source}:lic:{license_display(number)}:{data.get('row_number', '')}", name)
+    # The licence is the row's identity; a board listing one licence twice (an old period and the
+    # current one) is told apart afterwards by content, in `distinct_keys`, never by row position.
+    out = _base(record, f"{record.source}:lic:{license_key(state, number) or license_display(number)}", name)
     expires_on = out.parsed("expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), fmt))
     issued_on = out.parsed("issued_on", data.get("issued_on"), parse_date(data.get("issued_on"), fmt))
     status_map = ctx.get("status_map") or {}
@@ -227,13 +278,16 @@ def _from_roster_entry(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         raise ExtractError("roster entry without a name")
     cert_text = clean(data.get("certification")) or ""
     match = vocab.match(cert_text, "certification") if cert_text else None
-    out = _base(record, f"{record.source}:cert:{clean(data.get('certificate_number')) or data.get('row_number')}", name)
+    number = clean(data.get("certificate_number"))
+    # Without a certificate number, the entry is who it names, not where on the roster it stood.
+    identifier = number or "~" + _digest(name.display(), cert_text, clean(data.get("city")), clean(data.get("state")))
+    out = _base(record, f"{record.source}:cert:{identifier}", name)
     out.credentials = credentials
     out.certifications.append(
         Certification(
             name=vocab.name("certification", match.id) if match else cert_text or str(ctx.get("issuer")),
             issuer=ctx.get("issuer"),
-            number=clean(data.get("certificate_number")),
+            number=number,
             expires_on=out.parsed("certification_expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), ctx.get("date_format"))),
             id=match.id if match else None,
             source=record.source,
@@ -323,7 +377,7 @@ def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         if name is None or name.display() in seen:
             continue
         seen.add(name.display())
-        rec = _base(record, f"{record.source}:page:{record.url}#{len(out)}", name)
+        rec = _base(record, _page_key(record, name), name)
         rec.display_name = name.display()
         rec.credentials = credentials
         _read_person(rec, person, practice, vocab, record)
@@ -423,7 +477,7 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     body = str(record.data.get("text") or "")
     if name is None:
         raise ExtractError("page without structured data or a person's name in its title")
-    rec = _base(record, f"{record.source}:page:{record.url}#0", name)
+    rec = _base(record, _page_key(record, name), name)
     rec.display_name = name.display()
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
     for kind in ("condition", "modality"):

@@ -8,6 +8,7 @@ index run, so a new crawl can never bring a suppressed person back.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from directory.errors import ConfigError
 from indexer.extract import SourceRecord
-from indexer.linkage import listing_id
 from indexer.normalize import license_key
 
 
@@ -79,9 +79,13 @@ class SuppressionList:
             {e.listing_id for e in entries if e.listing_id},
         )
 
-    def covers(self, group: list[SourceRecord], group_id: str | None = None) -> bool:
-        """Whether any record of this person matches an entry."""
-        if (group_id or listing_id(group)) in self.listing_ids:
+    def covers(self, group: list[SourceRecord], ids: Iterable[str] = ()) -> bool:
+        """Whether any record of this person, or any id that stands for them, matches an entry.
+
+        `ids` are the listing's id and the ids merged into it (`indexer.identity.Assignment.aliases`),
+        so a suppression by an id that a merge absorbed still holds. When a listing splits, the
+        suppression stays with the part that keeps the id."""
+        if not self.listing_ids.isdisjoint(ids):
             return True
         return any(
             (rec.npi and rec.npi in self.npis) or (rec.license_keys & self.license_keys) for rec in group

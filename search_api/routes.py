@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import RedirectResponse
 
 from directory.errors import NotFound
 from directory.presenter import ConditionTerm, ErrorResponse, SearchResponse, TherapistDetail, present_listing, present_search
@@ -58,9 +59,11 @@ async def search(
 
 
 @router.get("/therapists/{listing_id}", response_model=TherapistDetail, responses=ERRORS, summary="One therapist, with sources")
-def therapist(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> TherapistDetail:
+def therapist(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> TherapistDetail | RedirectResponse:
     listing = backend.get(listing_id)
     if listing is None:
+        if (survivor := backend.redirect(listing_id)) is not None:  # merged into another listing
+            return RedirectResponse(f"/therapists/{survivor}", status_code=301)
         raise NotFound(f"no therapist with id {listing_id!r}")
     return present_listing(listing, vocab, today)
 

@@ -1,6 +1,7 @@
 """Search backends: one protocol (`base.SearchBackend`), several implementations.
 
-- `sqlite.SQLiteBackend`: the embedded default, one file, R*Tree for location.
+- `sqlite.SQLiteBackend`: the embedded default, one file; search runs on a columnar index
+  (`columnar.py`) stored in it.
 - `memory.MemoryBackend`: brute force over Python objects; the reference the others must agree with.
 """
 

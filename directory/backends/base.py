@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
 
@@ -45,9 +46,22 @@ class SearchBackend(Protocol):
     name: str
 
     def replace_all(
-        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+        self,
+        listings: Iterable[Listing],
+        metadata: dict[str, str] | None = None,
+        review: list[ReviewItem] | None = None,
+        identity: IdentityMap | None = None,
     ) -> IndexStats:
-        """Replace the whole index atomically: readers see the old index until the new one is complete."""
+        """Replace the whole index atomically: readers see the old index until the new one is complete.
+        `identity` is stored with it, for the next build to read back from `identity()`."""
+        ...
+
+    def identity(self) -> IdentityMap:
+        """The identity map stored with the current index (empty if there is none)."""
+        ...
+
+    def redirect(self, listing_id: str) -> str | None:
+        """The live listing an absorbed id now stands for, or None."""
         ...
 
     def review_queue(self) -> list[ReviewItem]:

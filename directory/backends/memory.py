@@ -12,6 +12,7 @@ import numpy as np
 from directory.backends.base import IndexStats, SearchPage
 from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits, rank_page
 from directory.geo import distance_km
+from directory.identity import IdentityMap
 from directory.models import LicenseStatus, Listing, ReviewItem
 from directory.query import SearchQuery
 from directory.ranking import Candidate, Fit, condition_fits, inputs_of, relevant_certifications, score_inputs
@@ -69,11 +70,17 @@ class MemoryBackend:
         self._review: list[ReviewItem] = []
         self._sorted_ids = np.empty(0, dtype=object)
         self._bits = TermBits.of(self.vocab)
+        self._identity = IdentityMap()
 
     def replace_all(
-        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+        self,
+        listings: Iterable[Listing],
+        metadata: dict[str, str] | None = None,
+        review: list[ReviewItem] | None = None,
+        identity: IdentityMap | None = None,
     ) -> IndexStats:
         fresh = {listing.id: listing for listing in listings}
+        self._identity = identity or IdentityMap()
         self._review = list(review or [])
         self._fits = {lid: condition_fits(listing, self.vocab) for lid, listing in fresh.items()}
         self._listings = fresh
@@ -127,6 +134,13 @@ class MemoryBackend:
 
     def all_ids(self) -> list[str]:
         return sorted(self._listings)
+
+    def redirect(self, listing_id: str) -> str | None:
+        hop = self._identity.redirects.get(listing_id)
+        return hop.new_id if hop is not None and hop.new_id in self._listings else None
+
+    def identity(self) -> IdentityMap:
+        return self._identity
 
     def metadata(self) -> dict[str, str]:
         return dict(self._meta)

@@ -1,7 +1,9 @@
-"""The embedded SQLite backend: one file, an R*Tree for location, precomputed condition fits.
+"""The embedded SQLite backend: one file holding the listings, the columnar search index
+(`backends/columnar.py`: location, condition fits, filters), the review queue and the identity map.
 
 A rebuild writes a new file beside the live one and swaps it in with `os.replace`, so a crashed
-index run leaves the previous index serving; readers notice the swap and reopen.
+index run leaves the previous index serving; readers notice the swap and reopen. The identity map
+is read from the live file before a build and written into the new one, so ids survive rebuilds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from directory.backends.base import IndexStats, SearchPage
 from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ListingFacts
 from directory.backends.results import rank_page
 from directory.errors import BackendError
+from directory.identity import IdentityMap, Redirect
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
@@ -84,7 +87,34 @@ MIGRATIONS: list[str] = [
     DROP TABLE listing_modalities;
     CREATE TABLE columnar (name TEXT PRIMARY KEY, data BLOB NOT NULL);
     """,
+    """
+    -- Only id, name_key and doc are read (search: id and name_key in rowid order, the columnar
+    -- index's row order; details: doc); the other columns were written and never read.
+    CREATE TABLE listings_slim (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name_key TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );
+    INSERT INTO listings_slim(rowid, id, name_key, doc) SELECT rowid, id, name_key, doc FROM listings;
+    DROP TABLE listings;
+    ALTER TABLE listings_slim RENAME TO listings;
+    -- The identity map (directory/identity.py), carried from build to build.
+    CREATE TABLE identity (record_key TEXT PRIMARY KEY, listing_id TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE listing_ids (
+        listing_id TEXT PRIMARY KEY,
+        first_build INTEGER NOT NULL,  -- the build that minted it: older ids survive merges
+        first_seen TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE redirects (
+        old_id TEXT PRIMARY KEY,
+        new_id TEXT NOT NULL,          -- the end of the chain, never another redirected id
+        reason TEXT NOT NULL,
+        since TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
+IDENTITY_SINCE = 5  # the schema version that added the identity map
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -121,7 +151,11 @@ class SQLiteBackend:
     # Writing ---------------------------------------------------------------------------------
 
     def replace_all(
-        self, listings: Iterable[Listing], metadata: dict[str, str] | None = None, review: list[ReviewItem] | None = None
+        self,
+        listings: Iterable[Listing],
+        metadata: dict[str, str] | None = None,
+        review: list[ReviewItem] | None = None,
+        identity: IdentityMap | None = None,
     ) -> IndexStats:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
@@ -139,7 +173,7 @@ class SQLiteBackend:
             columns = ColumnarBuilder(self.vocab)
             for listing in listings:
                 facts = ListingFacts.of(listing)
-                self._insert(conn, listing, facts)
+                self._insert(conn, listing)
                 columns.add(count, listing, facts)
                 count += 1
             conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
@@ -150,6 +184,8 @@ class SQLiteBackend:
                 "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
                 [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
             )
+            if identity is not None:
+                self._write_identity(conn, identity)
             conn.execute("ANALYZE")
             conn.commit()
         except BaseException:
@@ -162,37 +198,22 @@ class SQLiteBackend:
         os.replace(building, self.path)
         return IndexStats(count, self.name, str(self.path))
 
-    def _insert(self, conn: sqlite3.Connection, listing: Listing, facts: ListingFacts) -> None:
-        loc = listing.location
-        lat = loc.lat if loc else None
-        lon = loc.lon if loc else None
-        active_until, verified_until = facts.active_until, facts.verified_until
+    def _insert(self, conn: sqlite3.Connection, listing: Listing) -> None:
         conn.execute(
-            """INSERT INTO listings(id, name, name_key, npi, active_until, verified_until, lapsed_status,
-                   years_experience, lat, lon, source_kinds, modality_ids, certification_ids, doc, last_seen,
-                   languages, gender, accepting_new_clients, mobile)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                listing.id,
-                listing.name,
-                normalize_text(listing.name),
-                listing.npi,
-                active_until.isoformat() if active_until else None,
-                verified_until.isoformat() if verified_until else None,
-                facts.lapsed_status.value,
-                listing.years_experience,
-                lat,
-                lon,
-                facts.source_kinds,
-                " ".join(listing.modalities),
-                " ".join(sorted({c.id for c in listing.certifications if c.id})),
-                listing.model_dump_json(),
-                listing.last_seen.isoformat() if listing.last_seen else None,
-                "|" + "|".join(lang.casefold() for lang in listing.languages) + "|" if listing.languages else "",
-                listing.gender,
-                None if listing.accepting_new_clients is None else int(listing.accepting_new_clients),
-                None if listing.mobile is None else int(listing.mobile),
-            ),
+            "INSERT INTO listings(id, name_key, doc) VALUES (?, ?, ?)",
+            (listing.id, normalize_text(listing.name), listing.model_dump_json()),
+        )
+
+    @staticmethod
+    def _write_identity(conn: sqlite3.Connection, identity: IdentityMap) -> None:
+        conn.executemany("INSERT INTO identity VALUES (?, ?)", identity.records.items())
+        conn.executemany(
+            "INSERT INTO listing_ids VALUES (?, ?, ?)",
+            ((lid, build, identity.first_seen.get(lid, "")) for lid, build in identity.first_build.items()),
+        )
+        conn.executemany(
+            "INSERT INTO redirects VALUES (?, ?, ?, ?)",
+            ((old, hop.new_id, hop.reason, hop.since) for old, hop in identity.redirects.items()),
         )
 
     # Reading ---------------------------------------------------------------------------------
@@ -247,6 +268,38 @@ class SQLiteBackend:
 
     def all_ids(self) -> list[str]:
         return [row[0] for row in self._conn().execute("SELECT id FROM listings ORDER BY id")]
+
+    def redirect(self, listing_id: str) -> str | None:
+        row = self._conn().execute(
+            "SELECT r.new_id FROM redirects r JOIN listings l ON l.id = r.new_id WHERE r.old_id = ?", (listing_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def identity(self) -> IdentityMap:
+        """The identity map of the live file; empty when there is none yet, or the file predates it."""
+        if not self.path.exists():
+            return IdentityMap()
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < IDENTITY_SINCE:
+                return IdentityMap()
+            first_build, first_seen = {}, {}
+            for lid, build, seen in conn.execute("SELECT listing_id, first_build, first_seen FROM listing_ids"):
+                first_build[lid], first_seen[lid] = build, seen
+            return IdentityMap(
+                build=max(first_build.values(), default=0),
+                records=dict(conn.execute("SELECT record_key, listing_id FROM identity")),
+                first_build=first_build,
+                first_seen=first_seen,
+                redirects={old: Redirect(new, reason, since) for old, new, reason, since in conn.execute("SELECT * FROM redirects")},
+            )
+        except sqlite3.Error as exc:
+            raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
+        finally:
+            conn.close()
 
     def metadata(self) -> dict[str, str]:
         return dict(self._conn().execute("SELECT key, value FROM meta"))

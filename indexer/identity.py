@@ -1,0 +1,104 @@
+"""Listing ids for this build's clusters, from the identity map the previous build stored.
+
+For each cluster, the ids its records had before:
+- none: a new person; an id is minted from the cluster's strongest identifier
+  (`indexer.linkage.listing_id`), so a rebuild from scratch of the same data gives the same ids;
+- one: the listing keeps it, whatever records it gained or lost;
+- several: two listings merged; the oldest id survives and the others redirect to it;
+- an id several clusters claim (a split): the cluster holding most of the records that had it
+  keeps it (ties: the cluster whose smallest record key sorts first); the others get new ids.
+
+Everything is a dict lookup per record or per id, so the step is linear in the records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from directory.identity import IdentityMap, Redirect, resolve
+from indexer.extract import SourceRecord
+from indexer.linkage import listing_id
+
+
+@dataclass
+class Assignment:
+    ids: list[str]  # the listing id of each cluster, in the order given
+    aliases: list[set[str]]  # per cluster: its id and every earlier id that now stands for it
+    identity: IdentityMap  # the map to store with the new index
+    counts: dict[str, int] = field(default_factory=dict)  # kept / minted / merged / split
+
+
+def _mint(group: list[SourceRecord], taken: set[str]) -> str:
+    """The content-derived id, or, if another listing of this build holds it, a derived one."""
+    candidate = base = listing_id(group)
+    salt = 0
+    while candidate in taken:
+        salt += 1
+        candidate = "t_" + hashlib.sha1(f"{base}#{salt}".encode()).hexdigest()[:12]
+    return candidate
+
+
+def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today: date) -> Assignment:
+    """Give every cluster its listing id and compute the identity map that follows from this build."""
+    build = previous.build + 1
+    counts = Counter(kept=0, minted=0, merged=0, split=0)
+    smallest = [min(rec.key for rec in group) for group in clusters]
+    claims: list[Counter[str]] = []
+    winner: dict[str, int] = {}  # old id → the cluster that keeps it
+    for i, group in enumerate(clusters):
+        had = Counter(previous.resolve(old) for rec in group if (old := previous.records.get(rec.key)) is not None)
+        claims.append(had)
+        for old, n in had.items():
+            best = winner.get(old)
+            if best is None or n > claims[best][old] or (n == claims[best][old] and smallest[i] < smallest[best]):
+                winner[old] = i
+
+    ids: list[str | None] = [None] * len(clusters)
+    absorbed: list[list[str]] = [[] for _ in clusters]
+    for i, had in enumerate(claims):
+        won = sorted((old for old in had if winner[old] == i), key=previous.age)
+        if won:
+            ids[i], absorbed[i] = won[0], won[1:]
+            counts["kept"] += 1
+            counts["merged"] += len(won) - 1
+    taken = {lid for lid in ids if lid is not None}
+    for i in sorted(range(len(clusters)), key=smallest.__getitem__):
+        if ids[i] is None:
+            ids[i] = _mint(clusters[i], taken)
+            taken.add(ids[i])  # type: ignore[arg-type]
+            counts["split" if claims[i] else "minted"] += 1
+    final: list[str] = ids  # type: ignore[assignment]
+
+    redirects = {old: hop for old, hop in previous.redirects.items() if old not in taken}
+    for i, olds in enumerate(absorbed):
+        for old in olds:
+            redirects[old] = Redirect(final[i], "merged", today.isoformat())
+    identity = IdentityMap(build=build, first_build=dict(previous.first_build), first_seen=dict(previous.first_seen))
+    for old, hop in redirects.items():
+        end = resolve(redirects, hop.new_id)
+        if end != old:
+            identity.redirects[old] = hop._replace(new_id=end)
+    for lid in final:
+        if lid not in identity.first_build:
+            identity.first_build[lid] = build
+            identity.first_seen[lid] = today.isoformat()
+    # Records not seen this time keep their id, so a person a source drops for a while comes back
+    # under the same id; their ids are re-resolved in case they were merged since.
+    identity.records = {key: identity.resolve(lid) for key, lid in previous.records.items()}
+    for lid, group in zip(final, clusters):
+        for rec in group:
+            identity.records[rec.key] = lid
+
+    earlier: dict[str, set[str]] = {}  # final id → the previous build's ids redirected to it
+    for old, hop in previous.redirects.items():
+        earlier.setdefault(hop.new_id, set()).add(old)
+    aliases = []
+    for lid, olds in zip(final, absorbed):
+        names = {lid, *olds}
+        for name in list(names):
+            names |= earlier.get(name, set())
+        aliases.append(names)
+    return Assignment(final, aliases, identity, dict(counts))
