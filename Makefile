@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo bench clean
+.PHONY: install lint test demo bench clean
+CHECKED := directory indexer search_api crawler therapists
 
 install: $(STAMP)
 
@@ -14,7 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: install
+# Static checks (configured in pyproject.toml): any lint, format or type error fails `make test`.
+lint: install
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 demo: install

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
@@ -57,7 +57,7 @@ class LicenseColumns(_Strict):
     phone: str | None = None
 
     @model_validator(mode="after")
-    def _has_a_name(self) -> "LicenseColumns":
+    def _has_a_name(self) -> LicenseColumns:
         if not self.full_name and not (self.first_name and self.last_name):
             raise ValueError("map either full_name or both first_name and last_name")
         return self
@@ -96,9 +96,7 @@ class CertRosterSource(SourceBase):
     date_format: str = "%m/%d/%Y"
 
 
-SourceConfig = Annotated[
-    Union[NppesSource, LicenseCsvSource, ProfileSiteSource, CertRosterSource], Field(discriminator="kind")
-]
+SourceConfig = Annotated[NppesSource | LicenseCsvSource | ProfileSiteSource | CertRosterSource, Field(discriminator="kind")]
 _SOURCE = TypeAdapter(SourceConfig)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from crawler.spiders.base import running_source
 from directory.raw import Provenance
 
 
@@ -20,18 +21,16 @@ class ProvenanceMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "ProvenanceMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> ProvenanceMiddleware:
         return cls(crawler)
 
     def _stamp(self, item: Any, response: Response) -> Any:
         if isinstance(item, Provenance):
-            source = self.crawler.spider.source  # type: ignore[union-attr]
+            source = running_source(self.crawler)
             item.source = source.name
             item.kind = source.kind
             item.url = item.url or response.url
-            item.fetched_at = response.meta.setdefault(
-                "fetched_at", datetime.now(timezone.utc).isoformat(timespec="seconds")
-            )
+            item.fetched_at = response.meta.setdefault("fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
             if "content_sha256" not in response.meta:
                 # Once per response: a board file yields 100k records from one body.
                 response.meta["content_sha256"] = hashlib.sha256(response.body).hexdigest()

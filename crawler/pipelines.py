@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
+from crawler.spiders.base import running_source
 from directory.raw import QUARANTINE_FILE, QuarantineRecord, RawRecord
 
 
@@ -29,11 +30,11 @@ class RawJsonlPipeline:
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "RawJsonlPipeline":
+    def from_crawler(cls, crawler: Crawler) -> RawJsonlPipeline:
         return cls(crawler)
 
     def _paths(self) -> tuple[Path, Path]:
-        final = self.out_dir / f"{self.crawler.spider.source.name}.jsonl"  # type: ignore[union-attr]
+        final = self.out_dir / f"{running_source(self.crawler).name}.jsonl"
         return final, final.with_name(final.name + ".partial")
 
     def open_spider(self) -> None:

@@ -10,6 +10,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 from twisted.internet import task
 
+from crawler.spiders.base import running_source
+
 log = logging.getLogger("therapists.crawl")
 
 
@@ -20,7 +22,7 @@ class CrawlProgress:
         self._loop: task.LoopingCall | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "CrawlProgress":
+    def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         interval = crawler.settings.getfloat("THERAPISTS_PROGRESS_INTERVAL", 5.0)
         if interval <= 0:
             raise NotConfigured
@@ -31,7 +33,7 @@ class CrawlProgress:
 
     def _line(self) -> str:
         stats = self.crawler.stats
-        name = self.crawler.spider.source.name  # type: ignore[union-attr]
+        name = running_source(self.crawler).name
         return (
             f"[{name}] {stats.get_value('downloader/response_count', 0)} pages, "
             f"{stats.get_value('therapists/items', 0)} records, "

@@ -7,7 +7,7 @@ RETRY_AFTER_MAX seconds, before re-scheduling the request.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -33,12 +33,12 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]  # Scrapy awaits a coroutine here; the base class is synchronous
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After"))

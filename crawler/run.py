@@ -95,9 +95,7 @@ def run_crawl(
                 for name in ("fetched", "items", "quarantined", "errors", "robots_denied"):
                     setattr(summary, name, getattr(summary, name) + getattr(before, name))
     merged = {**previous, **{s.source: s for s in summaries}} if resume else {s.source: s for s in summaries}
-    (out_dir / SUMMARY_FILE).write_text(
-        json.dumps({"sources": [asdict(s) for s in merged.values()]}, indent=2) + "\n", encoding="utf-8"
-    )
+    (out_dir / SUMMARY_FILE).write_text(json.dumps({"sources": [asdict(s) for s in merged.values()]}, indent=2) + "\n", encoding="utf-8")
     failed = [s for s in summaries if s.unreachable]
     summaries = list(merged.values())
     if failed:

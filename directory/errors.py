@@ -1,11 +1,11 @@
 """The directory's exception hierarchy.
 
-    DirectoryError
-    ├── ConfigError            a settings or sources.toml problem (CLI exits non-zero)
-    ├── SourceUnreachable      a crawl source could not be fetched at all
-    ├── InvalidParameter       a search parameter is malformed (API answers 422)
-    ├── NotFound               no listing with that id (API answers 404)
-    └── BackendError           the search backend failed or is missing its index
+DirectoryError
+├── ConfigError            a settings or sources.toml problem (CLI exits non-zero)
+├── SourceUnreachable      a crawl source could not be fetched at all
+├── InvalidParameter       a search parameter is malformed (API answers 422)
+├── NotFound               no listing with that id (API answers 404)
+└── BackendError           the search backend failed or is missing its index
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def resolve_near(text: str, parameter: str = "near") -> Place:
     """Turn a ZIP, "City, ST" or "lat,lon" into a point, or raise InvalidParameter saying why."""
     text = text.strip()
     if not text:
-        raise InvalidParameter(parameter, "is empty; give a ZIP code, \"City, ST\" or \"lat,lon\"")
+        raise InvalidParameter(parameter, 'is empty; give a ZIP code, "City, ST" or "lat,lon"')
     if match := _LATLON.match(text):
         lat, lon = float(match.group(1)), float(match.group(2))
         if not -90 <= lat <= 90:
@@ -121,7 +121,7 @@ def resolve_near(text: str, parameter: str = "near") -> Place:
         if place is None:
             raise InvalidParameter(parameter, f"unknown city {city!r} in {state}")
         return place
-    raise InvalidParameter(parameter, f"{text!r} is not a ZIP code, \"City, ST\" or \"lat,lon\"")
+    raise InvalidParameter(parameter, f'{text!r} is not a ZIP code, "City, ST" or "lat,lon"')
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

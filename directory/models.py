@@ -8,17 +8,15 @@ vocabulary at response time, so renaming a term never requires a re-index.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from directory.gender import Gender  # noqa: F401  (the genders `Listing.gender` may hold)
-
 from directory.raw import SourceKind
 
 
-class LicenseStatus(str, Enum):
+class LicenseStatus(StrEnum):
     active = "active"
     expired = "expired"
     suspended = "suspended"
@@ -47,7 +45,7 @@ class License(BaseModel):
     license_type: str | None = None
     source: str | None = Field(None, description="Name of the source the status came from.")
 
-    def as_of(self, today: date) -> "License":
+    def as_of(self, today: date) -> License:
         """The licence as it stands on `today`: an 'active' licence past its expiry is expired.
 
         Applied again when serving, so an index built last month never shows a licence that
@@ -113,7 +111,7 @@ class Listing(BaseModel):
     phone: str | None = None
     bio: str | None = None
     languages: list[str] = []
-    gender: str | None = None  # a Gender
+    gender: str | None = None  # one of directory.gender.GENDERS
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
     payment_accepted: list[str] = []

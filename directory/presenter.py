@@ -162,9 +162,7 @@ class TherapistDetail(ListingFields):
     opening_hours: list[str]
     experience_basis: str | None
     sources: list[SourceOut]
-    unparsed: list[UnparsedOut] = Field(
-        [], description="Values a source published that could not be parsed, shown as published."
-    )
+    unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
 
 
 class ConditionTerm(BaseModel):
@@ -215,15 +213,19 @@ def present_interpreted(
             + [{**_term(m, vocab), "use": "preference"} for m in query.preferred_modalities],
             "certifications": [_term(m, vocab) for m in query.certifications],
             "filters": {
-                "min_years": query.min_years, "language": query.language, "gender": query.gender,
-                "accepting_new_clients": query.accepting_new_clients, "mobile": query.mobile,
+                "min_years": query.min_years,
+                "language": query.language,
+                "gender": query.gender,
+                "accepting_new_clients": query.accepting_new_clients,
+                "mobile": query.mobile,
             },
             "near": {"label": query.near.label, "lat": query.near.lat, "lon": query.near.lon} if query.near else None,
             "radius_km": query.radius_km if query.near else None,
             "license_status": query.license_status,
             "advisories": [
                 {
-                    "id": advisory.id, "message": advisory.message,
+                    "id": advisory.id,
+                    "message": advisory.message,
                     "prefer_modalities": [vocab.name("modality", m) for m in advisory.prefer_modalities],
                 }
                 for advisory in (vocab.advisories[a] for a in query.advisories if a in vocab.advisories)
@@ -313,8 +315,7 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
             "opening_hours": listing.opening_hours,
             "experience_basis": listing.experience_basis,
             "sources": [
-                {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()}
-                for s in listing.sources
+                {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
         }

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
-from directory.models import Listing, LicenseStatus
+from directory.models import LicenseStatus, Listing
 from directory.query import SearchQuery
 from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
@@ -133,10 +133,11 @@ class ScoreInputs:
     distance_km: np.ndarray | None  # float: None when the query has no place
     stale: np.ndarray  # bool: no source confirmed it within the stale window
 
-    def take(self, positions: np.ndarray) -> "ScoreInputs":
-        return ScoreInputs(**{
-            name: None if value is None else value.take(positions) for name, value in vars(self).items()
-        })
+    def take(self, positions: np.ndarray) -> ScoreInputs:
+        return replace(
+            self,
+            **{name: value.take(positions) for name, value in vars(self).items() if value is not None},
+        )
 
 
 def experience_term(years: np.ndarray) -> np.ndarray:
@@ -169,12 +170,18 @@ def _always(_: SearchQuery) -> bool:
     return True
 
 
+def _distances(inputs: ScoreInputs) -> np.ndarray:
+    if inputs.distance_km is None:
+        raise ValueError("a query with a place needs the distance of every candidate")
+    return inputs.distance_km
+
+
 TERMS: tuple[Term, ...] = (
     Term("fit", lambda q: bool(q.conditions), lambda i: i.fit),
     Term("technique", lambda q: bool(q.wanted_modality_ids), lambda i: i.technique.astype(np.float64)),
     Term("credentials", _always, lambda i: credentials_term(i.verified, i.board_certified, i.relevant_certified)),
     Term("experience", _always, lambda i: i.experience),
-    Term("proximity", lambda q: q.near is not None, lambda i: proximity_term(i.distance_km)),  # type: ignore[arg-type]
+    Term("proximity", lambda q: q.near is not None, lambda i: proximity_term(_distances(i))),
     Term("confidence", _always, lambda i: i.confidence),
 )
 assert [t.name for t in TERMS] == list(WEIGHTS), "every weighted term is defined, once"
@@ -206,7 +213,7 @@ def distance_error_bound(query: SearchQuery, distance_error_km: float) -> float:
         return 0.0
     total_weight = sum(WEIGHTS[t.name] for t in query_terms(query))
     slope = math.log(2) / PROXIMITY_HALF_KM
-    return WEIGHTS["proximity"] / total_weight * slope * distance_error_km + 10.0 ** -SCORE_DECIMALS
+    return WEIGHTS["proximity"] / total_weight * slope * distance_error_km + 10.0**-SCORE_DECIMALS
 
 
 def inputs_of(candidates: list[Candidate], query: SearchQuery, relevant_certs: frozenset[str]) -> ScoreInputs:
@@ -219,7 +226,9 @@ def inputs_of(candidates: list[Candidate], query: SearchQuery, relevant_certs: f
         verified=np.array([c.verified for c in candidates], dtype=bool),
         board_certified=np.array([BOARD_CERTIFICATION in c.certification_ids for c in candidates], dtype=bool),
         relevant_certified=np.array([bool(relevant_certs & set(c.certification_ids)) for c in candidates], dtype=bool),
-        experience=experience_term(np.array([np.nan if c.years_experience is None else c.years_experience for c in candidates], dtype=np.float64)),
+        experience=experience_term(
+            np.array([np.nan if c.years_experience is None else c.years_experience for c in candidates], dtype=np.float64)
+        ),
         confidence=confidence_term(np.array([c.source_kinds for c in candidates], dtype=np.float64)),
         distance_km=None if query.near is None else np.array([np.nan if d is None else d for d in distances], dtype=np.float64),
         stale=np.array([c.stale for c in candidates], dtype=bool),

@@ -23,6 +23,7 @@ class SourceKind(StrEnum):
     profile_site = "profile_site"  # a practice website's schema.org data
     cert_roster = "cert_roster"  # a certification body's roster
 
+
 QUARANTINE_FILE = "quarantine.jsonl"
 SUMMARY_FILE = "crawl_summary.json"
 
@@ -50,7 +51,7 @@ class RawRecord(Provenance):
     context: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, obj: dict[str, Any]) -> "RawRecord":
+    def from_json(cls, obj: dict[str, Any]) -> RawRecord:
         missing = [name for name in ("record_type", "data", "source", "kind", "url", "fetched_at") if name not in obj]
         if missing:
             raise ValueError(f"raw record lacks {', '.join(missing)}")

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from directory.gender import GENDERS
 
 
-
 @dataclass
 class SearchParams:
     """A search as the user gave it: every field optional, all text unvalidated."""

@@ -14,7 +14,7 @@ from directory.errors import InvalidParameter
 from directory.geo import US_STATES, Place, city_place, resolve_near
 from directory.presenter import Interpreted, present_interpreted
 from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery
-from directory.search_params import GENDERS, SearchParams  # noqa: F401  (SearchParams: re-exported for callers)
+from directory.search_params import GENDERS, SearchParams
 from directory.vocabulary import Match, TermKind, Vocabulary, normalize_text
 
 STOPWORDS = frozenset(
@@ -47,14 +47,14 @@ def _phrase_matches(text: str, vocab: Vocabulary) -> tuple[list[Match], list[Mat
                 if fuzzy and len(phrase) < 5:
                     continue
                 for kind in ("condition", "modality"):
-                    match = vocab.match(phrase, kind, inside=False)  # type: ignore[arg-type]
+                    match = vocab.match(phrase, kind, inside=False)
                     if match is None or match.corrected != fuzzy:
                         continue
-                    if all(m.id != match.id for m in found[kind]):  # type: ignore[index]
-                        found[kind].append(match)  # type: ignore[index]
+                    if all(m.id != match.id for m in found[kind]):
+                        found[kind].append(match)
                     used[start : start + n] = [True] * n
                     break
-    leftover = [tok for tok, u in zip(tokens, used) if not u]
+    leftover = [tok for tok, u in zip(tokens, used, strict=True) if not u]
     return found["condition"], found["modality"], leftover
 
 
@@ -146,7 +146,7 @@ def build_query(
         modalities=modalities,
         near=near,
         radius_km=params.radius_km if params.radius_km is not None else default_radius_km,
-        license_status=params.license_status,  # type: ignore[arg-type]
+        license_status="active" if params.license_status == "active" else "any",  # validated above
         limit=params.limit,
         cursor=cursor,
         today=today or date.today(),
@@ -162,4 +162,3 @@ def build_query(
     )
     interpreted = present_interpreted(query, vocab, other_conditions=conditions[1:], ignored_words=ignored)
     return query, interpreted
-

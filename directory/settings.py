@@ -51,4 +51,4 @@ class Settings(BaseSettings):
 def get_settings(**flags: object) -> Settings:
     """Settings with the given flags on top; flags that are None were not given and do not count."""
     given = {key: value for key, value in flags.items() if value is not None}
-    return Settings(**given)
+    return Settings.model_validate(given)

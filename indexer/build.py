@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,9 @@ def read_source_records(
 ) -> list[SourceRecord]:
     records: list[SourceRecord] = []
     files = raw_files(raw_dir)
-    with tqdm(total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, desc="reading raw records", disable=not progress) as bar:
+    with tqdm(
+        total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, desc="reading raw records", disable=not progress
+    ) as bar:
         for path in files:
             try:
                 handle = open(path, encoding="utf-8")
@@ -193,7 +195,7 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
     backend.replace_all(
         tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
         metadata={
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "built_for_date": today.isoformat(),
             "raw_dir": str(raw_dir.resolve()),
             "listings": str(report.listings),
@@ -206,13 +208,20 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
         identity=built.identity,
     )
     if report.unparsed_values:
-        log.info("values kept as published because they did not parse: %s",
-                 ", ".join(f"{n} {name}" for name, n in report.unparsed_values.items()))
+        log.info(
+            "values kept as published because they did not parse: %s",
+            ", ".join(f"{n} {name}" for name, n in report.unparsed_values.items()),
+        )
     log.info(
         "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d suppressed, "
         "%d joins refused, %d pairs for review; ids: %d kept, %d new, %d merged away, %d split off)",
-        report.listings, report.source_records, report.raw_records, report.quarantined, report.suppressed,
-        report.refused_joins, report.review_pairs,
+        report.listings,
+        report.source_records,
+        report.raw_records,
+        report.quarantined,
+        report.suppressed,
+        report.refused_joins,
+        report.review_pairs,
         *(report.ids.get(k, 0) for k in ("kept", "minted", "merged", "split")),
     )
     return report

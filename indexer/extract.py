@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
-from directory.geo import city_place, zip_place
 from directory.gender import GENDERS, Gender
+from directory.geo import city_place, zip_place
 from directory.models import Certification, Evidence, License, LicenseStatus, Location
 from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
@@ -87,7 +87,9 @@ class SourceRecord:
             [(lic.state, lic.number, lic.status, lic.license_type, lic.issued_on, lic.expires_on) for lic in self.licenses],
             [(c.name, c.number, c.expires_on) for c in self.certifications],
             (self.location.address, self.location.city, self.location.postal_code) if self.location else None,
-            self.city, self.state, self.phone,
+            self.city,
+            self.state,
+            self.phone,
         )
 
     @property
@@ -111,7 +113,7 @@ def _fetched(record: RawRecord) -> datetime:
         stamp = datetime.fromisoformat(record.fetched_at)
     except ValueError:
         raise ExtractError(f"fetched_at {record.fetched_at!r} is not an ISO timestamp") from None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def practice_location(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> Location | None:
@@ -131,13 +133,13 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
-    readers = {
+    readers: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
         SourceKind.nppes: _from_nppes,
         SourceKind.license_csv: _from_license_row,
         SourceKind.cert_roster: _from_roster_entry,
         SourceKind.profile_site: _from_profile_page,
     }
-    reader = readers.get(record.kind)
+    reader = readers.get(record.kind)  # a raw file says its kind as a plain word
     if reader is None:
         raise ExtractError(f"unknown source kind {record.kind!r}")
     return reader(record, vocab, today)
@@ -213,7 +215,9 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     for addr in data.get("addresses") or []:
         if addr.get("address_purpose") == "LOCATION":
             street = " ".join(p for p in [clean(addr.get("address_1")), clean(addr.get("address_2"))] if p)
-            out.set_practice(street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"), addr.get("telephone_number"))
+            out.set_practice(
+                street.title() or None, addr.get("city"), addr.get("state"), addr.get("postal_code"), addr.get("telephone_number")
+            )
             out.city, out.state = clean(addr.get("city")), clean(addr.get("state"))
     return [out]
 
@@ -261,8 +265,11 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     out.city, out.state = clean(data.get("city")), clean(data.get("state")) or state
     if ctx.get("address_kind", "practice") == "practice":
         out.set_practice(
-            (clean(data.get("address")) or "").title() or None, data.get("city"), data.get("state") or state,
-            data.get("postal_code"), data.get("phone"),
+            (clean(data.get("address")) or "").title() or None,
+            data.get("city"),
+            data.get("state") or state,
+            data.get("postal_code"),
+            data.get("phone"),
         )
     return [out]
 
@@ -288,7 +295,9 @@ def _from_roster_entry(record: RawRecord, vocab: Vocabulary, today: date) -> lis
             name=vocab.name("certification", match.id) if match else cert_text or str(ctx.get("issuer")),
             issuer=ctx.get("issuer"),
             number=number,
-            expires_on=out.parsed("certification_expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), ctx.get("date_format"))),
+            expires_on=out.parsed(
+                "certification_expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), ctx.get("date_format"))
+            ),
             id=match.id if match else None,
             source=record.source,
         )
@@ -328,7 +337,16 @@ def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-PRACTICE_TYPES = {"HealthAndBeautyBusiness", "MedicalBusiness", "LocalBusiness", "DaySpa", "MedicalClinic", "Physiotherapy", "MedicalOrganization", "Organization"}
+PRACTICE_TYPES = {
+    "HealthAndBeautyBusiness",
+    "MedicalBusiness",
+    "LocalBusiness",
+    "DaySpa",
+    "MedicalClinic",
+    "Physiotherapy",
+    "MedicalOrganization",
+    "Organization",
+}
 
 
 def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -391,8 +409,10 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
     address = address or {}
     rec.set_practice(
-        _text(address.get("streetAddress")), _text(address.get("addressLocality")),
-        _text(address.get("addressRegion")), _text(address.get("postalCode")),
+        _text(address.get("streetAddress")),
+        _text(address.get("addressLocality")),
+        _text(address.get("addressRegion")),
+        _text(address.get("postalCode")),
         _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None),
     )
     if address:
@@ -408,7 +428,8 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
         if not phrase:
             continue
         for match in vocab.terms_in_phrase(phrase):
-            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))  # type: ignore[arg-type]
+            if match.kind == "condition" or match.kind == "modality":
+                rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
             continue
@@ -421,11 +442,14 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
             if state:
                 rec.licenses.append(License(state=state, number=license_display(identifier), source=record.source))
         elif category in ("certification", "certificate") or cred_name:
-            match = vocab.match(cred_name, "certification") if cred_name else None
+            cert_match = vocab.match(cred_name, "certification") if cred_name else None
             rec.certifications.append(
                 Certification(
-                    name=vocab.name("certification", match.id) if match else cred_name,
-                    issuer=issuer, number=identifier, id=match.id if match else None, source=record.source,
+                    name=vocab.name("certification", cert_match.id) if cert_match else cred_name,
+                    issuer=issuer,
+                    number=identifier,
+                    id=cert_match.id if cert_match else None,
+                    source=record.source,
                 )
             )
 
@@ -461,7 +485,9 @@ def _read_practice_details(rec: SourceRecord, person: dict[str, Any], practice: 
         items = payment if isinstance(payment, list) else re.split(r"\s*,\s*", str(payment))
         rec.payment_accepted = [p for p in (clean(str(i)) for i in items) if p]
     rec.price_range = clean(_first_present("priceRange", person, practice))
-    rec.opening_hours = _opening_hours(_first_present("openingHoursSpecification", person, practice) or _first_present("openingHours", person, practice))
+    rec.opening_hours = _opening_hours(
+        _first_present("openingHoursSpecification", person, practice) or _first_present("openingHours", person, practice)
+    )
 
 
 _LICENSE_IN_TEXT = re.compile(r"\b(?:licen[cs]e|lic\.?)\s*(?:#|no\.?|number)?\s*:?\s*([A-Z]{0,3}\d{4,8})\b", re.IGNORECASE)
@@ -481,7 +507,7 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec.display_name = name.display()
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
     for kind in ("condition", "modality"):
-        for match in vocab.find_in_text(body, kind):  # type: ignore[arg-type]
+        for match in vocab.find_in_text(body, kind):
             rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=rec.kind))
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)

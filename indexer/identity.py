@@ -67,10 +67,12 @@ def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today:
     taken = {lid for lid in ids if lid is not None}
     for i in sorted(range(len(clusters)), key=smallest.__getitem__):
         if ids[i] is None:
-            ids[i] = _mint(clusters[i], taken)
-            taken.add(ids[i])  # type: ignore[arg-type]
+            minted = _mint(clusters[i], taken)
+            ids[i] = minted
+            taken.add(minted)
             counts["split" if claims[i] else "minted"] += 1
-    final: list[str] = ids  # type: ignore[assignment]
+    final = [lid for lid in ids if lid is not None]
+    assert len(final) == len(ids), "every cluster has an id"
 
     redirects = {old: hop for old, hop in previous.redirects.items() if old not in taken}
     for i, olds in enumerate(absorbed):
@@ -88,7 +90,7 @@ def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today:
     # Records not seen this time keep their id, so a person a source drops for a while comes back
     # under the same id; their ids are re-resolved in case they were merged since.
     identity.records = {key: identity.resolve(lid) for key, lid in previous.records.items()}
-    for lid, group in zip(final, clusters):
+    for lid, group in zip(final, clusters, strict=True):
         for rec in group:
             identity.records[rec.key] = lid
 
@@ -96,7 +98,7 @@ def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today:
     for old, hop in previous.redirects.items():
         earlier.setdefault(hop.new_id, set()).add(old)
     aliases = []
-    for lid, olds in zip(final, absorbed):
+    for lid, olds in zip(final, absorbed, strict=True):
         names = {lid, *olds}
         for name in list(names):
             names |= earlier.get(name, set())

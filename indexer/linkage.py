@@ -110,7 +110,9 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     parent = list(range(len(records)))
     for i, rec in enumerate(records):
         cluster = _Cluster(
-            [i], {rec.npi} if rec.npi else set(), suffixes={rec.name.suffix_key} - {""},
+            [i],
+            {rec.npi} if rec.npi else set(),
+            suffixes={rec.name.suffix_key} - {""},
             middles={fold(rec.name.middle)[:1]} - {""},
         )
         for key in rec.license_keys:
@@ -148,11 +150,11 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         return True
 
     feats = [features(rec) for rec in records]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats)])
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats, strict=True)])
     # Pairs that cannot reach the review band, or that identifiers settle as two people, are
     # dropped by an array bound first; the rest are scored exactly.
     keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
-    scored = {(a, b): score_features(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist())}
+    scored = {(a, b): score_features(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist(), strict=True)}
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
@@ -186,7 +188,9 @@ def link(records: list[SourceRecord]) -> LinkageReport:
     # city), which can settle records that were ambiguous in the round before.
     review: list[ReviewPair] = []
     # Middle initials add at most MIDDLE_AGREES to a pair; pairs that cannot reach review never matter.
-    candidates = [(a, b, score, reason) for (a, b), (score, reason) in scored.items() if REVIEW_THRESHOLD - MIDDLE_AGREES <= score < CERTAIN]
+    candidates = [
+        (a, b, score, reason) for (a, b), (score, reason) in scored.items() if REVIEW_THRESHOLD - MIDDLE_AGREES <= score < CERTAIN
+    ]
     for _round in range(4):
         candidates = [row for row in candidates if find(row[0]) != find(row[1])]
         weak = [(weighed(a, b, score), a, b, reason) for a, b, score, reason in candidates]

@@ -10,9 +10,11 @@ Which source wins for each field, and why:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Literal, TypeVar
 
-from directory.models import Certification, Evidence, License, Listing, LicenseStatus, Location, SourceRef, UnparsedValue
+from directory.models import Certification, Evidence, License, LicenseStatus, Listing, Location, SourceRef, UnparsedValue
 from directory.raw import SourceKind
 from indexer.extract import SourceRecord
 from indexer.linkage import listing_id
@@ -20,6 +22,7 @@ from indexer.normalize import license_key
 
 _KIND_PRIORITY = {SourceKind.profile_site: 0, SourceKind.nppes: 1, SourceKind.license_csv: 2, SourceKind.cert_roster: 3}
 DAYS_PER_YEAR = 365.25
+T = TypeVar("T")
 
 
 def _by_priority(group: list[SourceRecord]) -> list[SourceRecord]:
@@ -40,7 +43,9 @@ def _merge_licenses(group: list[SourceRecord], today: date) -> list[License]:
             else:
                 claimed.setdefault(key, lic)
     merged = [lic.as_of(today) for lic in board.values()]
-    merged += [lic.model_copy(update={"status": LicenseStatus.unknown, "verified": False}) for key, lic in claimed.items() if key not in board]
+    merged += [
+        lic.model_copy(update={"status": LicenseStatus.unknown, "verified": False}) for key, lic in claimed.items() if key not in board
+    ]
     return sorted(merged, key=lambda lic: (lic.status != LicenseStatus.active, lic.state, lic.number))
 
 
@@ -54,7 +59,9 @@ def _merge_certifications(group: list[SourceRecord]) -> list[Certification]:
     return list(found.values())
 
 
-def _experience(licenses: list[License], group: list[SourceRecord], today: date) -> tuple[float | None, str | None]:
+def _experience(
+    licenses: list[License], group: list[SourceRecord], today: date
+) -> tuple[float | None, Literal["license", "npi_enumeration"] | None]:
     issued = [lic.issued_on for lic in licenses if lic.issued_on and lic.issued_on <= today]
     if issued:
         return round((today - min(issued)).days / DAYS_PER_YEAR, 1), "license"
@@ -64,7 +71,7 @@ def _experience(licenses: list[License], group: list[SourceRecord], today: date)
     return None, None
 
 
-def _first(values: list) -> object | None:
+def _first(values: Sequence[T | None]) -> T | None:
     return next((v for v in values if v), None)
 
 
@@ -85,9 +92,11 @@ def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None
             if cred not in credentials:
                 credentials.append(cred)
     locations: list[Location] = [r.location for r in ordered if r.location is not None]
-    location = next((loc for loc in locations if loc.lat is not None and loc.address), None) or _first(
-        [loc for loc in locations if loc.lat is not None]
-    ) or _first(locations)
+    location = (
+        next((loc for loc in locations if loc.lat is not None and loc.address), None)
+        or _first([loc for loc in locations if loc.lat is not None])
+        or _first(locations)
+    )
     display = _first([r.display_name for r in ordered]) or ordered[0].name.display()
     sources: dict[tuple[str, str], SourceRef] = {}
     for rec in group:
@@ -96,25 +105,25 @@ def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None
         id=listing_id_ or listing_id(group),
         name=str(display),
         credentials=credentials,
-        npi=_first([r.npi for r in ordered]),  # type: ignore[arg-type]
+        npi=_first([r.npi for r in ordered]),
         licenses=licenses,
         certifications=_merge_certifications(group),
         modalities=[ev.term for ev in evidence if ev.kind == "modality"],
         conditions=[ev.term for ev in evidence if ev.kind == "condition"],
         evidence=evidence,
         years_experience=years,
-        experience_basis=basis,  # type: ignore[arg-type]
-        location=location,  # type: ignore[arg-type]
-        phone=_first([r.phone for r in ordered]),  # type: ignore[arg-type]
-        bio=_first([r.bio for r in ordered]),  # type: ignore[arg-type]
+        experience_basis=basis,
+        location=location,
+        phone=_first([r.phone for r in ordered]),
+        bio=_first([r.bio for r in ordered]),
         languages=list(dict.fromkeys(lang for r in ordered for lang in r.languages)),
-        gender=_first([r.gender for r in ordered]),  # type: ignore[arg-type]
+        gender=_first([r.gender for r in ordered]),
         accepting_new_clients=next((r.accepting_new_clients for r in ordered if r.accepting_new_clients is not None), None),
         mobile=next((r.mobile for r in ordered if r.mobile is not None), None),
-        payment_accepted=_first([r.payment_accepted for r in ordered]) or [],  # type: ignore[arg-type]
-        price_range=_first([r.price_range for r in ordered]),  # type: ignore[arg-type]
+        payment_accepted=_first([r.payment_accepted for r in ordered]) or [],
+        price_range=_first([r.price_range for r in ordered]),
         wheelchair_accessible=next((r.wheelchair_accessible for r in ordered if r.wheelchair_accessible is not None), None),
-        opening_hours=_first([r.opening_hours for r in ordered]) or [],  # type: ignore[arg-type]
+        opening_hours=_first([r.opening_hours for r in ordered]) or [],
         sources=sorted(sources.values(), key=lambda s: (s.kind, s.source, s.url)),
         last_seen=max(r.fetched_at for r in group).date(),
         unparsed=[

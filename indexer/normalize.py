@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import phonenumbers
 from nameparser import HumanName
@@ -44,22 +44,88 @@ DEFAULT_STATUS_WORDS: dict[str, LicenseStatus] = {
 
 # Common English nicknames → the formal first name, for linking "Jenny" to "JENNIFER".
 NICKNAMES: dict[str, str] = {
-    "jenny": "jennifer", "jen": "jennifer", "jenn": "jennifer", "mike": "michael", "mick": "michael",
-    "liz": "elizabeth", "beth": "elizabeth", "betsy": "elizabeth", "lizzy": "elizabeth", "eliza": "elizabeth",
-    "bob": "robert", "rob": "robert", "bobby": "robert", "robbie": "robert", "kate": "katherine",
-    "katie": "katherine", "kathy": "katherine", "cathy": "catherine", "bill": "william", "will": "william",
-    "billy": "william", "jim": "james", "jimmy": "james", "jamie": "james", "tom": "thomas", "tommy": "thomas",
-    "dave": "david", "dan": "daniel", "danny": "daniel", "chris": "christopher", "matt": "matthew",
-    "tony": "anthony", "joe": "joseph", "joey": "joseph", "steve": "steven", "sam": "samantha",
-    "alex": "alexander", "andy": "andrew", "drew": "andrew", "nick": "nicholas", "pat": "patricia",
-    "patty": "patricia", "trish": "patricia", "sue": "susan", "suzy": "susan", "meg": "margaret",
-    "maggie": "margaret", "peggy": "margaret", "becky": "rebecca", "becca": "rebecca", "debbie": "deborah",
-    "deb": "deborah", "vicky": "victoria", "tori": "victoria", "abby": "abigail", "mandy": "amanda",
-    "manny": "manuel", "pepe": "jose", "rick": "richard", "rich": "richard", "dick": "richard",
-    "ted": "edward", "ed": "edward", "eddie": "edward", "greg": "gregory", "jeff": "jeffrey", "ken": "kenneth",
-    "larry": "lawrence", "nate": "nathan", "ben": "benjamin", "josh": "joshua", "zach": "zachary",
-    "cindy": "cynthia", "sandy": "sandra", "terri": "teresa", "tess": "teresa", "val": "valerie",
-    "nikki": "nicole", "gabby": "gabriela", "lupe": "guadalupe", "chuy": "jesus", "lou": "louis",
+    "jenny": "jennifer",
+    "jen": "jennifer",
+    "jenn": "jennifer",
+    "mike": "michael",
+    "mick": "michael",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "betsy": "elizabeth",
+    "lizzy": "elizabeth",
+    "eliza": "elizabeth",
+    "bob": "robert",
+    "rob": "robert",
+    "bobby": "robert",
+    "robbie": "robert",
+    "kate": "katherine",
+    "katie": "katherine",
+    "kathy": "katherine",
+    "cathy": "catherine",
+    "bill": "william",
+    "will": "william",
+    "billy": "william",
+    "jim": "james",
+    "jimmy": "james",
+    "jamie": "james",
+    "tom": "thomas",
+    "tommy": "thomas",
+    "dave": "david",
+    "dan": "daniel",
+    "danny": "daniel",
+    "chris": "christopher",
+    "matt": "matthew",
+    "tony": "anthony",
+    "joe": "joseph",
+    "joey": "joseph",
+    "steve": "steven",
+    "sam": "samantha",
+    "alex": "alexander",
+    "andy": "andrew",
+    "drew": "andrew",
+    "nick": "nicholas",
+    "pat": "patricia",
+    "patty": "patricia",
+    "trish": "patricia",
+    "sue": "susan",
+    "suzy": "susan",
+    "meg": "margaret",
+    "maggie": "margaret",
+    "peggy": "margaret",
+    "becky": "rebecca",
+    "becca": "rebecca",
+    "debbie": "deborah",
+    "deb": "deborah",
+    "vicky": "victoria",
+    "tori": "victoria",
+    "abby": "abigail",
+    "mandy": "amanda",
+    "manny": "manuel",
+    "pepe": "jose",
+    "rick": "richard",
+    "rich": "richard",
+    "dick": "richard",
+    "ted": "edward",
+    "ed": "edward",
+    "eddie": "edward",
+    "greg": "gregory",
+    "jeff": "jeffrey",
+    "ken": "kenneth",
+    "larry": "lawrence",
+    "nate": "nathan",
+    "ben": "benjamin",
+    "josh": "joshua",
+    "zach": "zachary",
+    "cindy": "cynthia",
+    "sandy": "sandra",
+    "terri": "teresa",
+    "tess": "teresa",
+    "val": "valerie",
+    "nikki": "nicole",
+    "gabby": "gabriela",
+    "lupe": "guadalupe",
+    "chuy": "jesus",
+    "lou": "louis",
 }
 
 
@@ -139,8 +205,9 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     kept: list[str] = []
     for part in [p.strip() for p in text.split(",")]:
         tokens = [t for t in _TOKEN_SEPARATORS.split(part) if t]
-        if tokens and all(vocab.credential(t) for t in tokens):
-            credentials += [vocab.credential(t).abbreviation for t in tokens]  # type: ignore[union-attr]
+        known = [vocab.credential(t) for t in tokens]
+        if tokens and all(known):
+            credentials += [c.abbreviation for c in known if c]
         elif part:
             kept.append(part)
     if kept:
@@ -298,9 +365,7 @@ def _parse_date_text(text: str, fmt: str | None) -> date | None:
     return None
 
 
-def license_status(
-    word: str | None, status_map: dict[str, str], expires_on: date | None, today: date
-) -> LicenseStatus:
+def license_status(word: str | None, status_map: dict[str, str], expires_on: date | None, today: date) -> LicenseStatus:
     """The board's status word through the source's map (then common words); without a word,
     the expiry date decides. An 'active' licence past its expiry is expired."""
     word = clean(word)

@@ -30,9 +30,9 @@ class Suppression(BaseModel):
     requested_on: date | None = None
 
     @model_validator(mode="after")
-    def _names_someone(self) -> "Suppression":
+    def _names_someone(self) -> Suppression:
         if not (self.npi or self.license or self.listing_id):
-            raise ValueError("give npi, license (\"ST:NUMBER\") or listing_id")
+            raise ValueError('give npi, license ("ST:NUMBER") or listing_id')
         if self.license and ":" not in self.license:
             raise ValueError(f"license {self.license!r} must be written STATE:NUMBER")
         return self
@@ -45,11 +45,11 @@ class SuppressionList:
     listing_ids: set[str]
 
     @classmethod
-    def empty(cls) -> "SuppressionList":
+    def empty(cls) -> SuppressionList:
         return cls(set(), set(), set())
 
     @classmethod
-    def load(cls, path: Path | None) -> "SuppressionList":
+    def load(cls, path: Path | None) -> SuppressionList:
         if path is None:
             return cls.empty()
         try:
@@ -87,6 +87,4 @@ class SuppressionList:
         suppression stays with the part that keeps the id."""
         if not self.listing_ids.isdisjoint(ids):
             return True
-        return any(
-            (rec.npi and rec.npi in self.npis) or (rec.license_keys & self.license_keys) for rec in group
-        )
+        return any((rec.npi and rec.npi in self.npis) or (rec.license_keys & self.license_keys) for rec in group)

@@ -112,7 +112,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code < 200 or exc.status_code in (204, 205, 304):  # no body allowed
-            return Response(status_code=exc.status_code, headers=exc.headers)
+            return Response(status_code=exc.status_code, headers=dict(exc.headers) if exc.headers else None)
         generic = exc.detail == _phrase(exc.status_code)  # Starlette's own, not a reason we wrote
         if exc.status_code == 404 and generic:
             reason = f"no such endpoint {request.url.path!r}; the API's endpoints are listed at /docs"
@@ -121,7 +121,7 @@ def install_error_handlers(app: FastAPI) -> None:
             reason = f"{request.method} is not allowed on {request.url.path!r}; use {allowed or 'another method'}"
         else:
             reason = str(exc.detail)
-        return error_response(exc.status_code, _http_code(exc.status_code), reason, headers=exc.headers)
+        return error_response(exc.status_code, _http_code(exc.status_code), reason, headers=dict(exc.headers) if exc.headers else None)
 
     # Runs in Starlette's ServerErrorMiddleware, which re-raises afterwards so the server logs it too.
     @app.exception_handler(Exception)
@@ -129,6 +129,8 @@ def install_error_handlers(app: FastAPI) -> None:
         rid = request_id(request)
         logger.error("unexpected error, request id %s: %s %s", rid, request.method, request.url.path, exc_info=exc)
         return error_response(
-            500, "internal_error", f"an unexpected error occurred; quote request id {rid} when reporting it",
+            500,
+            "internal_error",
+            f"an unexpected error occurred; quote request id {rid} when reporting it",
             headers={REQUEST_ID_HEADER: rid},
         )

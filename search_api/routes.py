@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import RedirectResponse
@@ -15,9 +15,12 @@ from directory.search_service import build_query
 from search_api.deps import AppSettings, Backend, Today, Vocab
 
 router = APIRouter()
-ERRORS = {
-    404: {"model": ErrorResponse}, 405: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
-    500: {"model": ErrorResponse}, 503: {"model": ErrorResponse},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse},
+    405: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
+    500: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
 }
 
 
@@ -34,24 +37,34 @@ async def search(
     today: Today,
     q: Annotated[str | None, Query(description=HELP["q"])] = None,
     condition: Annotated[str | None, Query(description=HELP["condition"])] = None,
-    modality: Annotated[list[str], Query(description=HELP["modality"])] = [],
+    modality: Annotated[list[str], Query(description=HELP["modality"])] = [],  # noqa: B006 - FastAPI copies a default per request
     near: Annotated[str | None, Query(description=HELP["near"])] = None,
     radius_km: Annotated[float | None, Query(description=HELP["radius_km"])] = None,
     license_status: Annotated[str, Query(description=HELP["license_status"])] = "active",
     limit: Annotated[int, Query(description=HELP["limit"])] = 10,
     cursor: Annotated[str | None, Query(description=HELP["cursor"])] = None,
     min_years: Annotated[float | None, Query(description=HELP["min_years"])] = None,
-    certification: Annotated[list[str], Query(description=HELP["certification"])] = [],
+    certification: Annotated[list[str], Query(description=HELP["certification"])] = [],  # noqa: B006 - FastAPI copies a default per request
     language: Annotated[str | None, Query(description=HELP["language"])] = None,
     gender: Annotated[str | None, Query(description=HELP["gender"])] = None,
     accepting_new_clients: Annotated[bool | None, Query(description=HELP["accepting_new_clients"])] = None,
     mobile: Annotated[bool | None, Query(description=HELP["mobile"])] = None,
 ) -> Response:
     params = SearchParams(
-        q=q, condition=condition, modality=modality, near=near, radius_km=radius_km,
-        license_status=license_status, limit=limit, cursor=cursor, min_years=min_years,
-        certification=certification, language=language, gender=gender,
-        accepting_new_clients=accepting_new_clients, mobile=mobile,
+        q=q,
+        condition=condition,
+        modality=modality,
+        near=near,
+        radius_km=radius_km,
+        license_status=license_status,
+        limit=limit,
+        cursor=cursor,
+        min_years=min_years,
+        certification=certification,
+        language=language,
+        gender=gender,
+        accepting_new_clients=accepting_new_clients,
+        mobile=mobile,
     )
     query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = backend.search(query)
@@ -69,7 +82,9 @@ def therapist(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> 
 
 
 @router.get("/vocabulary/conditions", response_model=list[ConditionTerm], summary="Conditions, for autocomplete")
-def conditions(vocab: Vocab, prefix: Annotated[str | None, Query(description="Only names or synonyms starting with this.")] = None) -> list[dict]:
+def conditions(
+    vocab: Vocab, prefix: Annotated[str | None, Query(description="Only names or synonyms starting with this.")] = None
+) -> list[dict]:
     wanted = (prefix or "").strip().lower()
     out = []
     for term in vocab.terms["condition"].values():

@@ -35,12 +35,16 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--config", type=Path, required=True, help="sources.toml listing the [[source]] tables to crawl")
     crawl.add_argument("--out", type=Path, required=True, help="directory for <source>.jsonl, quarantine.jsonl and crawl_summary.json")
     crawl.add_argument("--resume", action="store_true", help="continue sources whose last crawl into --out was interrupted")
-    crawl.add_argument("--stop-after-pages", type=int, default=None, metavar="N", help="stop each source after N pages (resume later with --resume)")
+    crawl.add_argument(
+        "--stop-after-pages", type=int, default=None, metavar="N", help="stop each source after N pages (resume later with --resume)"
+    )
 
     index = sub.add_parser("index", help="build the search index from a crawl directory", epilog=EPILOG)
     index.add_argument("--from", dest="raw_dir", type=Path, required=True, help="crawl output directory (the crawl's --out)")
     index.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
-    index.add_argument("--suppressions", type=Path, default=None, help="TOML list of therapists who asked to be removed ($THERAPISTS_SUPPRESSIONS)")
+    index.add_argument(
+        "--suppressions", type=Path, default=None, help="TOML list of therapists who asked to be removed ($THERAPISTS_SUPPRESSIONS)"
+    )
 
     serve = sub.add_parser("serve", help="serve the HTTP API", epilog=EPILOG)
     serve.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
@@ -64,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8000, help="API port (default 8000)")
     demo.add_argument("--host", default="127.0.0.1", help="API address (default 127.0.0.1)")
-    demo.add_argument("--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)")
+    demo.add_argument(
+        "--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)"
+    )
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
     return parser
 
@@ -84,18 +90,24 @@ def _add_search_parameters(search: argparse.ArgumentParser) -> None:
     search.add_argument("--radius-km", type=float, default=None, metavar="KM", help=HELP["radius_km"])
     search.add_argument("--license-status", choices=["active", "any"], default="active", help=HELP["license_status"])
     search.add_argument("--limit", type=int, default=10, metavar="N", help=HELP["limit"])
-    search.add_argument("--cursor", default=None, help="continue after a previous page: the cursor on its 'More:' line (next_cursor in --json)")
+    search.add_argument(
+        "--cursor", default=None, help="continue after a previous page: the cursor on its 'More:' line (next_cursor in --json)"
+    )
     search.add_argument("--min-years", type=float, default=None, metavar="YEARS", help=HELP["min_years"])
     search.add_argument("--certification", action="append", default=[], metavar="CERTIFICATION", help=HELP["certification"])
     search.add_argument("--language", default=None, help=HELP["language"])
     search.add_argument("--gender", default=None, metavar="|".join(GENDERS), help=HELP["gender"])
     # Tri-state like the API's true/false/absent: --x keeps those who do, --no-x those who do not.
     search.add_argument(
-        "--accepting-new-clients", action=argparse.BooleanOptionalAction, default=None,
+        "--accepting-new-clients",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help=HELP["accepting_new_clients"] + " --no-accepting-new-clients: only those who say they do not.",
     )
     search.add_argument(
-        "--mobile", action=argparse.BooleanOptionalAction, default=None,
+        "--mobile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help=HELP["mobile"] + " --no-mobile: only those who do not.",
     )
 
@@ -129,7 +141,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     summaries = run_crawl(sources, args.out, settings.crawler_user_agent, args.resume, args.stop_after_pages)
     for s in summaries:
         state = "" if s.complete else "  INCOMPLETE (run again with --resume)"
-        print(f"{s.source:<20} {s.kind:<13} fetched {s.fetched:>5}  items {s.items:>6}  quarantined {s.quarantined:>4}  robots-denied {s.robots_denied}{state}")
+        print(
+            f"{s.source:<20} {s.kind:<13} fetched {s.fetched:>5}  items {s.items:>6}  quarantined {s.quarantined:>4}  robots-denied {s.robots_denied}{state}"
+        )
     return 0
 
 
@@ -137,7 +151,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     from directory.backends import open_backend
     from directory.settings import get_settings
     from indexer.build import run_index
-
     from indexer.suppress import SuppressionList
 
     settings = get_settings(db=args.db, suppressions=args.suppressions)

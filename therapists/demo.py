@@ -57,7 +57,8 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
         print(f"[2/4] crawling {config} with Scrapy ...", flush=True)
         crawl = subprocess.run(
             [sys.executable, "-m", "therapists", "crawl", "--config", str(config), "--out", str(raw_dir)],
-            stderr=subprocess.PIPE, text=True,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         if crawl.returncode != 0:
             last = [line for line in crawl.stderr.splitlines() if line.strip()][-1:] or ["crawl failed"]
@@ -73,10 +74,13 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
     for title, params in EXAMPLES:
         query, _ = build_query(
             SearchParams(
-                q=params.get("q"), condition=params.get("condition"), near=params.get("near"),
+                q=params.get("q"),
+                condition=params.get("condition"),
+                near=params.get("near"),
                 radius_km=float(params["radius_km"]) if "radius_km" in params else None,
             ),
-            vocab, today,
+            vocab,
+            today,
         )
         page = backend.search(query)
         top = ", ".join(hit.listing.name for hit in page.hits[:3]) or "no results"

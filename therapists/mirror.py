@@ -104,21 +104,21 @@ class MirrorServer:
     def base_url(self) -> str:
         assert self._server is not None, "server not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def fail_next(self, path: str, fault: Fault, times: int = 1) -> None:
         """Answer the next `times` requests for `path` with `fault` instead of the real response."""
         with self._lock:
             self.faults.setdefault(path, deque()).extend([fault] * times)
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> "MirrorServer":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> MirrorServer:
         mirror = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - the base class names it
+            def do_GET(self) -> None:
                 mirror._handle(self)
 
         self._server = ThreadingHTTPServer((host, port), Handler)
@@ -133,7 +133,7 @@ class MirrorServer:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "MirrorServer":
+    def __enter__(self) -> MirrorServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -7,14 +7,25 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from directory.raw import QuarantineRecord
 
 
+def running_source(crawler: Crawler) -> Any:
+    """The sources.toml table of the source a crawler is fetching (each crawler runs one SourceSpider)."""
+    spider = crawler.spider
+    if not isinstance(spider, SourceSpider):
+        raise TypeError(f"expected a SourceSpider, the crawler runs {spider!r}")
+    return spider.source
+
+
 class SourceSpider(scrapy.Spider):
     """Base of the per-kind spiders; `source` is the validated sources.toml table."""
+
+    state: dict[str, Any]  # set by Scrapy's SpiderState extension; survives a --resume
 
     def __init__(self, source: Any, **kwargs: Any) -> None:
         super().__init__(name=f"{source.kind}:{source.name}", **kwargs)
@@ -37,7 +48,8 @@ class SourceSpider(scrapy.Spider):
         if response is not None:
             reason = f"HTTP {response.status} from {response.url}"
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()} ({failure.request.url})"  # type: ignore[attr-defined]
+            kind = failure.type.__name__ if failure.type else "error"
+            reason = f"{kind}: {failure.getErrorMessage()} ({failure.request.url})"  # type: ignore[attr-defined]  # Scrapy sets .request on download failures
         self.unreachable = reason
         self.logger.error("source %s unreachable: %s", self.source.name, reason)
         self.crawler.stats.inc_value("therapists/unreachable")

@@ -7,11 +7,11 @@ partition fits. Records are yielded as published; MAILING addresses stay in the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler.spiders.base import SourceSpider
 from directory.raw import QuarantineRecord, RawRecord
@@ -39,12 +39,15 @@ class NppesSpider(SourceSpider):
             return self.first_request(self._url(state, prefix, skip), self.parse, meta=meta)
         return Request(self._url(state, prefix, skip), callback=self.parse, meta=meta)
 
-    async def start(self):  # type: ignore[override]
+    async def start(self) -> AsyncIterator[Request]:
         for state in self.source.states:
             yield self._page(state, None, 0)
 
     def parse(self, response: Response) -> Iterator[RawRecord | QuarantineRecord | Request]:
         state, prefix, skip = response.meta["state"], response.meta["prefix"], response.meta["skip"]
+        if not isinstance(response, TextResponse):  # a binary body is not the Registry's JSON
+            yield self.quarantine("NPPES answered with a body that is not text", raw=None)
+            return
         try:
             payload = response.json()
         except ValueError:

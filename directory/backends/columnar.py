@@ -21,14 +21,15 @@ from functools import lru_cache
 import numpy as np
 
 from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits
-from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 from directory.gender import Gender
-from directory.models import Listing
+from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
+from directory.models import LicenseStatus, Listing
 from directory.query import SearchQuery
 from directory.ranking import (
     BOARD_CERTIFICATION,
     Candidate,
     Fit,
+    FitBasis,
     ScoreInputs,
     condition_fits,
     confidence_term,
@@ -43,7 +44,7 @@ EPOCH = date(1970, 1, 1)
 NO_DATE = -1
 FOREVER = np.iinfo(np.int32).max
 GENDERS: dict[str | None, int] = {None: 0, **{gender: code for code, gender in enumerate(Gender, start=1)}}
-BASES = ["specialty", "certification", "related", "modality"]
+BASES: tuple[FitBasis, ...] = ("specialty", "certification", "related", "modality")
 # Chord distances agree with `geo.distance_km` but for a metre where a value sits on a rounding
 # boundary (tests/test_backends.py checks it).
 CHORD_ERROR_KM = 0.001
@@ -51,9 +52,19 @@ CHORD_ERROR_KM = 0.001
 
 # One value per listing, in these arrays (name → dtype).
 ROW_FIELDS: dict[str, type] = {
-    "lat": np.float64, "lon": np.float64, "active_until": np.int32, "verified_until": np.int32,
-    "lapsed": np.int8, "years": np.float64, "kinds": np.int8, "mod_bits": np.uint64, "cert_bits": np.uint64,
-    "last_seen": np.int32, "gender": np.int8, "accepting": np.int8, "mobile": np.int8,
+    "lat": np.float64,
+    "lon": np.float64,
+    "active_until": np.int32,
+    "verified_until": np.int32,
+    "lapsed": np.int8,
+    "years": np.float64,
+    "kinds": np.int8,
+    "mod_bits": np.uint64,
+    "cert_bits": np.uint64,
+    "last_seen": np.int32,
+    "gender": np.int8,
+    "accepting": np.int8,
+    "mobile": np.int8,
 }
 
 
@@ -79,7 +90,7 @@ class ListingFacts:
     source_kinds: int
 
     @classmethod
-    def of(cls, listing: Listing) -> "ListingFacts":
+    def of(cls, listing: Listing) -> ListingFacts:
         return cls(listing.active_until(), listing.verified_until(), listing.lapsed_status(), len({s.kind for s in listing.sources}))
 
 
@@ -121,7 +132,7 @@ class ColumnarBuilder:
 
     def to_blob(self) -> bytes:
         r = self.rows
-        arrays = {name: np.array(r[name], dtype=dtype) for name, dtype in ROW_FIELDS.items()}
+        arrays: dict[str, np.ndarray] = {name: np.array(r[name], dtype=dtype) for name, dtype in ROW_FIELDS.items()}
         names = sorted(self.conditions)
         vias = sorted({v for c in self.conditions.values() for v in c[3]})
         via_index = {v: i for i, v in enumerate(vias)}
@@ -133,10 +144,16 @@ class ColumnarBuilder:
         # Within each condition, entries in grid order: a search near a place reads only the cells
         # around it, and within a cell only the longitudes of its box.
         cells, lons = grid_keys(arrays["lat"], arrays["lon"])
-        order = np.concatenate([
-            offsets[i] + np.lexsort((lons[rows[offsets[i]:offsets[i + 1]]], cells[rows[offsets[i]:offsets[i + 1]]]))
-            for i in range(len(names))
-        ]) if names else np.empty(0, dtype=np.int64)
+        order = (
+            np.concatenate(
+                [
+                    offsets[i] + np.lexsort((lons[rows[offsets[i] : offsets[i + 1]]], cells[rows[offsets[i] : offsets[i + 1]]]))
+                    for i in range(len(names))
+                ]
+            )
+            if names
+            else np.empty(0, dtype=np.int64)
+        )
         arrays["cond_offsets"] = offsets
         arrays["cond_rows"] = rows[order]
         arrays["cond_cell"] = cells[rows[order]]
@@ -157,7 +174,7 @@ class ColumnarBuilder:
         }
         arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as the allow_pickle flag
         return buffer.getvalue()
 
 
@@ -256,7 +273,7 @@ class ColumnarIndex:
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
         return np.uint64(TermBits.bits(ids, table))
 
-    def search(self, query: SearchQuery, vocab: Vocabulary) -> "ColumnarFound":
+    def search(self, query: SearchQuery, vocab: Vocabulary) -> ColumnarFound:
         """The listings that pass the query's filters, scored as vectors."""
         a = self.a
         today = _days(query.today)
@@ -271,7 +288,9 @@ class ColumnarIndex:
                 lo, hi = int(a["cond_offsets"][c]), int(a["cond_offsets"][c + 1])
                 where = np.arange(lo, hi)
                 if query.near is not None:
-                    where = lo + box_positions(a["cond_cell"][lo:hi], a["cond_lon"][lo:hi], *bounding_box(query.near.lat, query.near.lon, query.radius_km))
+                    where = lo + box_positions(
+                        a["cond_cell"][lo:hi], a["cond_lon"][lo:hi], *bounding_box(query.near.lat, query.near.lon, query.radius_km)
+                    )
                 rows = a["cond_rows"][where].astype(np.int64)
                 fit, basis, via = a["cond_fit"][where], a["cond_basis"][where], a["cond_via"][where]
         elif query.near is not None:
@@ -310,8 +329,8 @@ class ColumnarIndex:
 
         kept = np.flatnonzero(keep)  # one pass over the mask, then cheap takes
         rows = rows.take(kept)
-        if fit is not None:
-            fit, basis, via = fit.take(kept), basis.take(kept), via.take(kept)  # type: ignore[union-attr]
+        if fit is not None and basis is not None and via is not None:
+            fit, basis, via = fit.take(kept), basis.take(kept), via.take(kept)
         if distances is not None:
             distances = distances.take(kept)
 
@@ -352,8 +371,14 @@ class ColumnarFound(CandidateSet):
     is re-scored with exact distances."""
 
     def __init__(
-        self, index: ColumnarIndex, query: SearchQuery, rows: np.ndarray, inputs: ScoreInputs,
-        basis: np.ndarray | None, via: np.ndarray | None, facets: FacetInputs,
+        self,
+        index: ColumnarIndex,
+        query: SearchQuery,
+        rows: np.ndarray,
+        inputs: ScoreInputs,
+        basis: np.ndarray | None,
+        via: np.ndarray | None,
+        facets: FacetInputs,
     ) -> None:
         self.index, self.query, self.rows, self.inputs, self.basis, self.via = index, query, rows, inputs, basis, via
         bound = distance_error_bound(query, CHORD_ERROR_KM)
@@ -378,20 +403,23 @@ class ColumnarFound(CandidateSet):
         index, a, inputs = self.index, self.index.a, self.inputs
         distances = self._exact_distances(positions) if self.query.near is not None else [None] * len(positions)
         out = []
-        for i, distance in zip(positions.tolist(), distances):
+        for i, distance in zip(positions.tolist(), distances, strict=True):
             row = int(self.rows[i])
             years = float(a["years"][row])
-            out.append(Candidate(
-                id=index.ids[row],
-                verified=bool(inputs.verified[i]),
-                status=STATUSES[int(self.facets.status[i])],
-                years_experience=None if np.isnan(years) else years,
-                certification_ids=index._names(int(self.facets.cert_bits[i]), index.certifications),
-                modality_ids=index._names(int(self.facets.mod_bits[i]), index.modalities),
-                source_kinds=int(a["kinds"][row]),
-                fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])  # type: ignore[arg-type,index]
-                if self.basis is not None else None,
-                distance_km=distance,
-                stale=bool(inputs.stale[i]),
-            ))
+            out.append(
+                Candidate(
+                    id=index.ids[row],
+                    verified=bool(inputs.verified[i]),
+                    status=STATUSES[int(self.facets.status[i])],
+                    years_experience=None if np.isnan(years) else years,
+                    certification_ids=index._names(int(self.facets.cert_bits[i]), index.certifications),
+                    modality_ids=index._names(int(self.facets.mod_bits[i]), index.modalities),
+                    source_kinds=int(a["kinds"][row]),
+                    fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])
+                    if self.basis is not None and self.via is not None
+                    else None,
+                    distance_km=distance,
+                    stale=bool(inputs.stale[i]),
+                )
+            )
         return out

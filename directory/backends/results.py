@@ -11,7 +11,7 @@ orders, pages or counts facets itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,12 +52,12 @@ class TermBits:
             raise ValueError("more than 64 modalities or certifications: widen the bit sets")
 
     @classmethod
-    def of(cls, vocab: Vocabulary) -> "TermBits":
+    def of(cls, vocab: Vocabulary) -> TermBits:
         return cls(tuple(sorted(vocab.terms["modality"])), tuple(sorted(vocab.terms["certification"])))
 
     @staticmethod
-    def bits(ids: object, table: dict[str, int]) -> int:
-        return sum(1 << table[i] for i in set(ids) if i in table)  # type: ignore[call-overload]
+    def bits(ids: Iterable[str | None], table: dict[str, int]) -> int:
+        return sum(1 << table[i] for i in set(ids) if i is not None and i in table)
 
     def names(self, bits: int, names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(name for b, name in enumerate(names) if bits >> b & 1)
@@ -81,9 +81,11 @@ def facet_counts(inputs: FacetInputs, query: SearchQuery) -> dict[str, dict[str,
         # Byte by byte: a 256-bin histogram of each byte, then its bits (two passes per byte
         # instead of one pass per name).
         as_bytes = np.ascontiguousarray(bits, dtype="<u8").view(np.uint8).reshape(-1, 8)
-        counts = np.concatenate([
-            np.bincount(as_bytes[:, byte], minlength=256) @ _BYTE_BITS for byte in range((len(names) + 7) // 8)
-        ]) if names else np.empty(0, dtype=np.int64)
+        counts = (
+            np.concatenate([np.bincount(as_bytes[:, byte], minlength=256) @ _BYTE_BITS for byte in range((len(names) + 7) // 8)])
+            if names
+            else np.empty(0, dtype=np.int64)
+        )
         return ordered_counts(Counter({name: int(counts[b]) for b, name in enumerate(names)}))
 
     status_counts = np.bincount(np.asarray(inputs.status, dtype=np.int64), minlength=len(STATUSES))
@@ -126,9 +128,7 @@ class CandidateSet:
         raise NotImplementedError
 
 
-def rank_page(
-    found: CandidateSet, query: SearchQuery, vocab: Vocabulary, load: Callable[[list[str]], dict[str, Listing]]
-) -> SearchPage:
+def rank_page(found: CandidateSet, query: SearchQuery, vocab: Vocabulary, load: Callable[[list[str]], dict[str, Listing]]) -> SearchPage:
     """Order by (-score, id), resume after the cursor, take the page, explain it.
 
     With approximate scores (bound δ > 0) the exact page is found without scoring everything
@@ -153,7 +153,7 @@ def rank_page(
     exact = found.exact_scores(remaining)
     order = np.lexsort((found.id_rank.take(remaining), -exact))[:limit]
     page = found.candidates(remaining.take(order))
-    for cand, value in zip(page, exact.take(order)):
+    for cand, value in zip(page, exact.take(order), strict=True):
         cand.score = float(value)
     next_cursor = Cursor(page[-1].score, page[-1].id).encode() if more and page else None
     listings = load([c.id for c in page])

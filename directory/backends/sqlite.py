@@ -177,9 +177,7 @@ class SQLiteBackend:
                 columns.add(count, listing, facts)
                 count += 1
             conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
-            conn.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items())
-            )
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items()))
             conn.executemany(
                 "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
                 [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
@@ -234,8 +232,7 @@ class SQLiteBackend:
             if version != SCHEMA_VERSION:
                 conn.close()
                 raise BackendError(
-                    f"index {self.path} has schema version {version}, this program needs {SCHEMA_VERSION}; "
-                    "re-run `therapists index`"
+                    f"index {self.path} has schema version {version}, this program needs {SCHEMA_VERSION}; re-run `therapists index`"
                 )
             self._local.conn = conn
             self._local.identity = identity
@@ -270,9 +267,11 @@ class SQLiteBackend:
         return [row[0] for row in self._conn().execute("SELECT id FROM listings ORDER BY id")]
 
     def redirect(self, listing_id: str) -> str | None:
-        row = self._conn().execute(
-            "SELECT r.new_id FROM redirects r JOIN listings l ON l.id = r.new_id WHERE r.old_id = ?", (listing_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT r.new_id FROM redirects r JOIN listings l ON l.id = r.new_id WHERE r.old_id = ?", (listing_id,))
+            .fetchone()
+        )
         return row[0] if row else None
 
     def identity(self) -> IdentityMap:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,8 +126,7 @@ class Vocabulary:
             for variant in (cred.abbreviation, *cred.variants):
                 self._credential_variants[normalize_text(variant).replace(" ", "")] = cred
         patterns = {
-            kind: sorted((alias for alias in aliases if len(alias) >= 3), key=len, reverse=True)
-            for kind, aliases in self._aliases.items()
+            kind: sorted((alias for alias in aliases if len(alias) >= 3), key=len, reverse=True) for kind, aliases in self._aliases.items()
         }
         self._phrase_re = {
             kind: re.compile(r"\b(" + "|".join(re.escape(a) for a in alias_list) + r")\b") if alias_list else None
