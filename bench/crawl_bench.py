@@ -87,7 +87,9 @@ def scrapy_bench_pages_per_s(seconds: int = 8) -> float:
     scrapy = Path(sys.executable).with_name("scrapy")
     result = subprocess.run(
         [str(scrapy), "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}", "-s", "LOGSTATS_INTERVAL=1"],
-        capture_output=True, text=True, timeout=seconds + 120,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
     )
     rates = [float(m) for m in re.findall(r"Crawled \d+ pages \(at (\d+) pages/min\)", result.stderr)]
     if not rates:
@@ -106,7 +108,8 @@ def crawl_benchmark() -> dict:
             started = time.perf_counter()
             result = subprocess.run(
                 [sys.executable, "-m", "therapists", "crawl", "--config", str(config), "--out", str(work / "raw")],
-                capture_output=True, text=True,
+                capture_output=True,
+                text=True,
             )
             elapsed = time.perf_counter() - started
         if result.returncode != 0:

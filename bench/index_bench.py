@@ -55,8 +55,9 @@ def index_benchmark() -> dict:
     work = Path(tempfile.mkdtemp(prefix="index-bench-"))
     try:
         write_raw(work / "raw", PEOPLE)
-        result = subprocess.run([sys.executable, "-c", CHILD, str(work / "raw"), str(work / "index.db")],
-                                capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, str(work / "raw"), str(work / "index.db")], capture_output=True, text=True, cwd=ROOT
+        )
         if result.returncode != 0:
             raise RuntimeError(result.stderr[-3000:])
         run = json.loads(result.stdout.strip().splitlines()[-1])

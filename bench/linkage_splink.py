@@ -295,9 +295,9 @@ def tuned_comparisons(priors: bool) -> list[Any]:
             # Licences only say something within one state: a TX and an FL licence are a
             # two-state licensee as often as two people, so that case is treated as missing.
             _level(
-                '"licence_keys_l" IS NULL OR "licence_keys_r" IS NULL '
-                'OR NOT list_has_any("licence_states_l", "licence_states_r")',
-                "missing / no common state", is_null_level=True,
+                '"licence_keys_l" IS NULL OR "licence_keys_r" IS NULL OR NOT list_has_any("licence_states_l", "licence_states_r")',
+                "missing / no common state",
+                is_null_level=True,
             ),
             _level('list_has_any("licence_keys_l", "licence_keys_r")', "shared licence"),
             _against("different licence, same state", priors),
@@ -455,7 +455,9 @@ def run_model(model: str, rows: list[dict[str, Any]], truth: dict[str, str], ver
                 clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(scored, threshold_match_probability=threshold)
             else:
                 clusters = linker.clustering.cluster_using_single_best_links(
-                    scored, duplicate_free_datasets=DUPLICATE_FREE, threshold_match_probability=threshold,
+                    scored,
+                    duplicate_free_datasets=DUPLICATE_FREE,
+                    threshold_match_probability=threshold,
                     ties_method="drop",  # an exact tie is not a decision ('lowest_id' would guess)
                 )
             groups: dict[Any, list[str]] = defaultdict(list)
@@ -468,30 +470,50 @@ def run_model(model: str, rows: list[dict[str, Any]], truth: dict[str, str], ver
             ep, er, _ = prf(edge_set, true)
             results.append(
                 {
-                    "method": method, "threshold": threshold, "clusters": len(groups), "predicted_pairs": len(predicted),
-                    "true_positives": len(predicted & true), "precision": p, "recall": r, "f1": f1,
-                    "edge_precision": ep, "edge_recall": er,
+                    "method": method,
+                    "threshold": threshold,
+                    "clusters": len(groups),
+                    "predicted_pairs": len(predicted),
+                    "true_positives": len(predicted & true),
+                    "precision": p,
+                    "recall": r,
+                    "f1": f1,
+                    "edge_precision": ep,
+                    "edge_recall": er,
                     "trap_pairs_joined": sum(1 for pair in predicted if pair in traps),
-                    "cluster_seconds": cluster_seconds, "predicted": predicted, "groups": groups,
+                    "cluster_seconds": cluster_seconds,
+                    "predicted": predicted,
+                    "groups": groups,
                 }
             )
     best = max(results, key=lambda x: (round(x["f1"], 6), x["method"] == "cc", -x["threshold"]))
     seconds = (predicted_at - started) + best["cluster_seconds"]
 
-    print(f"\n=== splink {splink.__version__} / duckdb {duckdb.__version__} - model '{model}' "
-          f"({len(rows)} records, {len(true)} true pairs, {len(blocked)} blocked pairs, "
-          f"blocking recall {len(blocked & true) / len(true):.3f})")
-    print(f"train {trained - started:.2f}s  predict {predicted_at - trained:.2f}s  (clustering time per row below; "
-          "cc = connected components, sbl = single best links, no two records of one duplicate-free source)")
-    print(f"{'method':>6} {'thresh':>6} {'clusters':>8} {'pairs':>6} {'TP':>5} {'prec':>6} {'recall':>6} {'F1':>6} "
-          f"{'edgeP':>6} {'edgeR':>6} {'traps':>5} {'clust_s':>7}")
+    print(
+        f"\n=== splink {splink.__version__} / duckdb {duckdb.__version__} - model '{model}' "
+        f"({len(rows)} records, {len(true)} true pairs, {len(blocked)} blocked pairs, "
+        f"blocking recall {len(blocked & true) / len(true):.3f})"
+    )
+    print(
+        f"train {trained - started:.2f}s  predict {predicted_at - trained:.2f}s  (clustering time per row below; "
+        "cc = connected components, sbl = single best links, no two records of one duplicate-free source)"
+    )
+    print(
+        f"{'method':>6} {'thresh':>6} {'clusters':>8} {'pairs':>6} {'TP':>5} {'prec':>6} {'recall':>6} {'F1':>6} "
+        f"{'edgeP':>6} {'edgeR':>6} {'traps':>5} {'clust_s':>7}"
+    )
     for x in results:
-        print(f"{x['method']:>6} {x['threshold']:>6} {x['clusters']:>8} {x['predicted_pairs']:>6} {x['true_positives']:>5} "
-              f"{x['precision']:>6.3f} {x['recall']:>6.3f} {x['f1']:>6.3f} {x['edge_precision']:>6.3f} "
-              f"{x['edge_recall']:>6.3f} {x['trap_pairs_joined']:>5} {x['cluster_seconds']:>7.2f}")
+        print(
+            f"{x['method']:>6} {x['threshold']:>6} {x['clusters']:>8} {x['predicted_pairs']:>6} {x['true_positives']:>5} "
+            f"{x['precision']:>6.3f} {x['recall']:>6.3f} {x['f1']:>6.3f} {x['edge_precision']:>6.3f} "
+            f"{x['edge_recall']:>6.3f} {x['trap_pairs_joined']:>5} {x['cluster_seconds']:>7.2f}"
+        )
     print(f"best: {best['method']} at {best['threshold']} (by F1 on this set); train+predict+cluster {seconds:.2f}s")
     ambiguous = ambiguous_records()
-    keep = lambda pairs: {pair for pair in pairs if not (set(pair) & ambiguous)}
+
+    def keep(pairs):
+        return {pair for pair in pairs if not (set(pair) & ambiguous)}
+
     p, r, f1 = prf(keep(best["predicted"]), keep(true))
     print(f"  without the ambiguous-by-content record(s) {sorted(ambiguous)}: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
 
@@ -500,15 +522,24 @@ def run_model(model: str, rows: list[dict[str, Any]], truth: dict[str, str], ver
     return {"model": model, "best": best, "seconds": seconds, "linker": linker, "results": results}
 
 
-def _explain(best: dict[str, Any], true: set[Pair], blocked: set[Pair], traps: dict[Pair, set[str]], truth: dict[str, str], rows: list[dict[str, Any]]) -> None:
+def _explain(
+    best: dict[str, Any],
+    true: set[Pair],
+    blocked: set[Pair],
+    traps: dict[Pair, set[str]],
+    truth: dict[str, str],
+    rows: list[dict[str, Any]],
+) -> None:
     predicted = best["predicted"]
     by_id = {r["unique_id"]: r for r in rows}
     tags = person_tags()
 
     def show(uid: str) -> str:
         r = by_id[uid]
-        return (f"{uid}[{truth[uid]}] {r['first_key']} {r['middle_initial'] or '-'} {r['last_key']} {r['suffix'] or ''} "
-                f"lic={r['licence_key']} ph={r['phone']} zip={r['zip5']} {r['city']}")
+        return (
+            f"{uid}[{truth[uid]}] {r['first_key']} {r['middle_initial'] or '-'} {r['last_key']} {r['suffix'] or ''} "
+            f"lic={r['licence_key']} ph={r['phone']} zip={r['zip5']} {r['city']}"
+        )
 
     false = sorted(predicted - true)
     kinds = Counter(k for pair in false for k in traps.get(pair, {"not a labelled trap"}))
@@ -560,8 +591,10 @@ def scale_up(linker: Linker, rows: list[dict[str, Any]], copies: int, threshold:
     cc = big_linker.clustering.cluster_pairwise_predictions_at_threshold(scored, threshold_match_probability=threshold)
     n_cc = cc.as_duckdbpyrelation().aggregate("count(DISTINCT cluster_id)").fetchall()[0][0]
     t2 = time.perf_counter()
-    print(f"\nscale-up x{copies} ({linker._settings_obj._link_type}, model trained on the labelled set, {cpu_note()}): "
-          f"{len(big)} records, {n_edges} scored pairs >= 0.01")
+    print(
+        f"\nscale-up x{copies} ({linker._settings_obj._link_type}, model trained on the labelled set, {cpu_note()}): "
+        f"{len(big)} records, {n_edges} scored pairs >= 0.01"
+    )
     print(f"  register + predict {t1 - t0:.1f}s; connected components at {threshold} {t2 - t1:.1f}s ({n_cc} clusters)")
     if len(big) > SBL_MAX_RECORDS:
         # splink 5.0.0 + duckdb 2.0.0: each single-best-links iteration plans a nested-loop join of
@@ -599,17 +632,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale:
         scale_up(final["linker"], rows, args.scale, final["best"]["threshold"])
     best = final["best"]
-    print(json.dumps({
-        "splink_best_threshold": best["threshold"],
-        "splink_precision": round(best["precision"], 4),
-        "splink_recall": round(best["recall"], 4),
-        "splink_f1": round(best["f1"], 4),
-        "splink_seconds": round(final["seconds"], 3),
-        "records": len(rows),
-        "splink_model": final["model"],
-        "splink_clustering": best["method"],
-        "splink_version": splink.__version__,
-    }))
+    print(
+        json.dumps(
+            {
+                "splink_best_threshold": best["threshold"],
+                "splink_precision": round(best["precision"], 4),
+                "splink_recall": round(best["recall"], 4),
+                "splink_f1": round(best["f1"], 4),
+                "splink_seconds": round(final["seconds"], 3),
+                "records": len(rows),
+                "splink_model": final["model"],
+                "splink_clustering": best["method"],
+                "splink_version": splink.__version__,
+            }
+        )
+    )
     return 0
 
 

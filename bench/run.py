@@ -12,16 +12,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.crawl_bench import crawl_benchmark  # noqa: E402
-from bench.index_bench import index_benchmark  # noqa: E402
-from bench.relevance_eval import evaluate as relevance  # noqa: E402
-from bench.search_bench import search_benchmark  # noqa: E402
+from bench.crawl_bench import crawl_benchmark
+from bench.index_bench import index_benchmark
+from bench.relevance_eval import evaluate as relevance
+from bench.search_bench import search_benchmark
 
 
 def relevance_benchmark() -> dict:
     results = relevance()
-    return {"ndcg_at_10": round(sum(r.ndcg for r in results) / len(results), 4), "judged_queries": len(results),
-            "lapsed_licences_in_default_results": sum(len(r.lapsed_shown) for r in results)}
+    return {
+        "ndcg_at_10": round(sum(r.ndcg for r in results) / len(results), 4),
+        "judged_queries": len(results),
+        "lapsed_licences_in_default_results": sum(len(r.lapsed_shown) for r in results),
+    }
 
 
 BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark, "relevance": relevance_benchmark, "search": search_benchmark}

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -33,10 +33,30 @@ from directory.vocabulary import get_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
-METROS = ["10001", "90012", "60601", "77002", "85004", "19103", "78205", "92101", "75201", "95113",
-          "78701", "32202", "43215", "28202", "94103", "98101", "80202", "20001", "02108", "33131"]
+METROS = [
+    "10001",
+    "90012",
+    "60601",
+    "77002",
+    "85004",
+    "19103",
+    "78205",
+    "92101",
+    "75201",
+    "95113",
+    "78701",
+    "32202",
+    "43215",
+    "28202",
+    "94103",
+    "98101",
+    "80202",
+    "20001",
+    "02108",
+    "33131",
+]
 QUERIES = 300
-FETCHED = datetime(2026, 11, 20, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 20, tzinfo=UTC)
 
 
 def synthetic_listings(n: int, seed: int = 11) -> list[Listing]:
@@ -65,26 +85,37 @@ def synthetic_listings(n: int, seed: int = 11) -> list[Listing]:
         held = [c for c in certs if rng.random() < (0.2 if c == "bctmb" else 0.03)]
         evidence = [Evidence(term=c, kind="condition", text=c, source="sites", source_kind="profile_site") for c in specialties]
         evidence += [Evidence(term=m, kind="modality", text=m, source="sites", source_kind="profile_site") for m in techniques]
-        out.append(Listing(
-            id=f"s_{i:07d}",
-            name=f"Therapist {i}",
-            credentials=["LMT"],
-            licenses=[License(state=state, number=f"MT{i:07d}", status=status, verified=status == LicenseStatus.active,
-                              issued_on=issued, expires_on=expires, source="board")],
-            certifications=[Certification(name=c, issuer="x", id=c) for c in held],
-            modalities=techniques,
-            conditions=specialties,
-            evidence=evidence,
-            years_experience=round((TODAY - issued).days / 365.25, 1),
-            experience_basis="license",
-            location=Location(city=city, state=state, postal_code=postal, lat=lat, lon=lon),
-            languages=["English"] + (["Spanish"] if rng.random() < 0.2 else []),
-            gender=rng.choice(["female", "female", "male"]),
-            accepting_new_clients=rng.random() < 0.8,
-            mobile=rng.random() < 0.2,
-            sources=[SourceRef(source="board", kind="license_csv", url="https://board.example/x.csv", fetched_at=FETCHED)],
-            last_seen=FETCHED.date(),
-        ))
+        out.append(
+            Listing(
+                id=f"s_{i:07d}",
+                name=f"Therapist {i}",
+                credentials=["LMT"],
+                licenses=[
+                    License(
+                        state=state,
+                        number=f"MT{i:07d}",
+                        status=status,
+                        verified=status == LicenseStatus.active,
+                        issued_on=issued,
+                        expires_on=expires,
+                        source="board",
+                    )
+                ],
+                certifications=[Certification(name=c, issuer="x", id=c) for c in held],
+                modalities=techniques,
+                conditions=specialties,
+                evidence=evidence,
+                years_experience=round((TODAY - issued).days / 365.25, 1),
+                experience_basis="license",
+                location=Location(city=city, state=state, postal_code=postal, lat=lat, lon=lon),
+                languages=["English"] + (["Spanish"] if rng.random() < 0.2 else []),
+                gender=rng.choice(["female", "female", "male"]),
+                accepting_new_clients=rng.random() < 0.8,
+                mobile=rng.random() < 0.2,
+                sources=[SourceRef(source="board", kind="license_csv", url="https://board.example/x.csv", fetched_at=FETCHED)],
+                last_seen=FETCHED.date(),
+            )
+        )
     return out
 
 
@@ -109,8 +140,9 @@ def query_mix(seed: int = 5) -> list[tuple[str, dict]]:
 
 
 def _params(p: dict) -> SearchParams:
-    return SearchParams(q=p.get("q"), condition=p.get("condition"), near=p.get("near"),
-                        radius_km=float(p["radius_km"]) if "radius_km" in p else None)
+    return SearchParams(
+        q=p.get("q"), condition=p.get("condition"), near=p.get("near"), radius_km=float(p["radius_km"]) if "radius_km" in p else None
+    )
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -121,11 +153,11 @@ def _pct(values: list[float], pct: float) -> float:
 def numpy_brute_force(listings: list[Listing], mix: list[tuple[str, dict]]) -> list[float]:
     """The lower bound: every query a full scan of flat arrays (no index), top 10 by the same score terms."""
     vocab = get_vocabulary()
-    lat = np.radians(np.array([l.location.lat for l in listings]))
-    lon = np.array([l.location.lon for l in listings])
-    active = np.array([l.has_active_license(TODAY) for l in listings])
-    years = np.array([l.years_experience or 0.0 for l in listings])
-    condition_sets = [set(l.conditions) for l in listings]
+    lat = np.radians(np.array([item.location.lat for item in listings]))
+    lon = np.array([item.location.lon for item in listings])
+    active = np.array([item.has_active_license(TODAY) for item in listings])
+    years = np.array([item.years_experience or 0.0 for item in listings])
+    condition_sets = [set(item.conditions) for item in listings]
     timings = []
     for _, p in mix:
         query, _ = build_query(_params(p), vocab, TODAY)
@@ -163,8 +195,23 @@ def http_latencies(db: Path, mix: list[tuple[str, dict]]) -> tuple[list[float], 
     port = _free_port()
     env = {**os.environ, "THERAPISTS_DB": str(db)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "search_api.app:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "search_api.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from directory.geo import zip_place
 from directory.models import Certification, Evidence, License, LicenseStatus, Listing, Location, SourceRef
 
-FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def listing(
@@ -35,8 +35,13 @@ def listing(
         npi=None,
         licenses=[
             License(
-                state=state, number=f"MT{listing_id[-4:]:0>6}", status=status, verified=verified,
-                issued_on=issued_on, expires_on=expires_on, source="board",
+                state=state,
+                number=f"MT{listing_id[-4:]:0>6}",
+                status=status,
+                verified=verified,
+                issued_on=issued_on,
+                expires_on=expires_on,
+                source="board",
             )
         ],
         certifications=[Certification(name=c.upper(), issuer="Issuer", id=c) for c in certifications],

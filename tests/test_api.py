@@ -8,15 +8,26 @@ import pytest
 from fastapi.testclient import TestClient
 
 from directory.backends.sqlite import SQLiteBackend
+from directory.presenter import SearchResponse
 from directory.settings import Settings
 from search_api.app import create_app
-from directory.presenter import SearchResponse
 from tests.conftest import TODAY
 from tests.factories import population
 
 RESULT_FIELDS = {
-    "id", "name", "credentials", "npi", "licenses", "certifications", "modalities", "conditions",
-    "years_experience", "location", "distance_km", "score", "why",
+    "id",
+    "name",
+    "credentials",
+    "npi",
+    "licenses",
+    "certifications",
+    "modalities",
+    "conditions",
+    "years_experience",
+    "location",
+    "distance_km",
+    "score",
+    "why",
 }
 
 
@@ -159,12 +170,16 @@ def test_a_missing_index_is_503_not_a_crash(tmp_path: Path, vocab) -> None:
 
 
 def _names(client: TestClient, **params) -> set[str]:
-    return {r["name"] for r in client.get("/search", params={"near": "Austin, TX", "radius_km": 30, "limit": 100, **params}).json()["results"]}
+    return {
+        r["name"] for r in client.get("/search", params={"near": "Austin, TX", "radius_km": 30, "limit": 100, **params}).json()["results"]
+    }
 
 
 def test_attribute_filters(tmp_path: Path, vocab) -> None:
     people = population()
-    people[0] = people[0].model_copy(update={"languages": ["English", "Spanish"], "gender": "female", "accepting_new_clients": True, "mobile": True})
+    people[0] = people[0].model_copy(
+        update={"languages": ["English", "Spanish"], "gender": "female", "accepting_new_clients": True, "mobile": True}
+    )
     people[1] = people[1].model_copy(update={"languages": ["English"], "gender": "male", "accepting_new_clients": False, "mobile": False})
     db = tmp_path / "attrs.db"
     SQLiteBackend(db, vocab).replace_all(people)

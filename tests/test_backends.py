@@ -134,7 +134,7 @@ def test_get_returns_the_stored_listing(backend) -> None:
     original = population()[0]
     assert backend.get("t_0001") == original
     assert backend.get("nope") is None
-    assert backend.all_ids() == sorted(l.id for l in population())
+    assert backend.all_ids() == sorted(item.id for item in population())
 
 
 # SQLite specifics ----------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_chord_distances_agree_with_the_haversine_distances_to_the_metre() -> No
     lon = np.concatenate([-97.74 + rng.normal(0, 0.3, 20_000), rng.uniform(-180, 180, 5_000)])
     lat[:3], lon[:3] = 30.27, -97.74  # the centre itself: zero distance
     vector = chord_distances_km(unit_vectors(lat, lon), np.arange(len(lat)), 30.27, -97.74)
-    exact = np.array([distance_km(30.27, -97.74, float(a), float(b)) for a, b in zip(lat, lon)])
+    exact = np.array([distance_km(30.27, -97.74, float(a), float(b)) for a, b in zip(lat, lon, strict=True)])
     assert np.all(np.abs(vector - exact) <= 0.0010001)
     assert np.mean(vector == exact) > 0.999  # differing only where a value sits on a metre boundary
     assert vector[0] == 0.0

@@ -111,8 +111,8 @@ def test_search_json_is_exactly_the_api_response(tmp_path: Path, vocab, capsys: 
     from directory.backends.sqlite import SQLiteBackend
     from directory.settings import Settings
     from search_api.app import create_app
-    from therapists.cli import main
     from tests.factories import population
+    from therapists.cli import main
 
     db = tmp_path / "index.db"
     SQLiteBackend(db, vocab).replace_all(population())
@@ -126,22 +126,68 @@ def test_search_json_is_exactly_the_api_response(tmp_path: Path, vocab, capsys: 
         return cli_body, response.json()
 
     cli_body, api_body = both(
-        ["sciatica near Austin, TX", "--modality", "deep tissue", "--modality", "trigger point", "--license-status", "any",
-         "--limit", "1", "--min-years", "2", "--no-mobile", "--radius-km", "60"],
-        {"q": "sciatica near Austin, TX", "modality": ["deep tissue", "trigger point"], "license_status": "any",
-         "limit": 1, "min_years": 2, "mobile": "false", "radius_km": 60},
+        [
+            "sciatica near Austin, TX",
+            "--modality",
+            "deep tissue",
+            "--modality",
+            "trigger point",
+            "--license-status",
+            "any",
+            "--limit",
+            "1",
+            "--min-years",
+            "2",
+            "--no-mobile",
+            "--radius-km",
+            "60",
+        ],
+        {
+            "q": "sciatica near Austin, TX",
+            "modality": ["deep tissue", "trigger point"],
+            "license_status": "any",
+            "limit": 1,
+            "min_years": 2,
+            "mobile": "false",
+            "radius_km": 60,
+        },
     )
     assert cli_body == api_body
     assert cli_body["results"] == [] and cli_body["interpreted"]["filters"] == {"min_years": 2.0, "mobile": False}
 
-    cli_body, api_body = both(["--condition", "sciatica", "--near", "78704", "--limit", "2"], {"condition": "sciatica", "near": "78704", "limit": 2})
+    cli_body, api_body = both(
+        ["--condition", "sciatica", "--near", "78704", "--limit", "2"], {"condition": "sciatica", "near": "78704", "limit": 2}
+    )
     assert cli_body == api_body and len(cli_body["results"]) == 2 and cli_body["next_cursor"]
     cursor = cli_body["next_cursor"]
     cli_body, api_body = both(
-        ["--condition", "sciatica", "--near", "78704", "--limit", "2", "--cursor", cursor, "--certification", "BCTMB",
-         "--language", "English", "--gender", "female", "--accepting-new-clients"],
-        {"condition": "sciatica", "near": "78704", "limit": 2, "cursor": cursor, "certification": "BCTMB",
-         "language": "English", "gender": "female", "accepting_new_clients": "true"},
+        [
+            "--condition",
+            "sciatica",
+            "--near",
+            "78704",
+            "--limit",
+            "2",
+            "--cursor",
+            cursor,
+            "--certification",
+            "BCTMB",
+            "--language",
+            "English",
+            "--gender",
+            "female",
+            "--accepting-new-clients",
+        ],
+        {
+            "condition": "sciatica",
+            "near": "78704",
+            "limit": 2,
+            "cursor": cursor,
+            "certification": "BCTMB",
+            "language": "English",
+            "gender": "female",
+            "accepting_new_clients": "true",
+        },
     )
     assert cli_body == api_body
     assert cli_body["interpreted"]["filters"] == {"language": "English", "gender": "female", "accepting_new_clients": True}
@@ -150,8 +196,8 @@ def test_search_json_is_exactly_the_api_response(tmp_path: Path, vocab, capsys: 
 
 def test_search_text_output_says_how_to_get_the_next_page(tmp_path: Path, vocab, capsys: pytest.CaptureFixture[str]) -> None:
     from directory.backends.sqlite import SQLiteBackend
-    from therapists.cli import main
     from tests.factories import population
+    from therapists.cli import main
 
     db = tmp_path / "index.db"
     SQLiteBackend(db, vocab).replace_all(population())

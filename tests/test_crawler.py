@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_503_with_retry_after_and_429_are_retried_and_recovered(site_root: Path,
         mirror.fail_next("/boards/licensees.csv", Fault(503, {"Retry-After": "1"}, b"maintenance"))
         mirror.fail_next("/boards/licensees.csv", Fault(429, {"Retry-After": "0"}, b"slow down"))
         summary = crawl(mirror, tmp_path / "out", BOARD_SOURCE % "licensees.csv")
-        times = [t for t, path in zip(mirror.request_times, mirror.requests) if path == "/boards/licensees.csv"]
+        times = [t for t, path in zip(mirror.request_times, mirror.requests, strict=True) if path == "/boards/licensees.csv"]
     assert len(times) == 3  # 503, 429, then the file
     assert times[1] - times[0] >= 0.9  # it waited as Retry-After asked
     assert summary["board"]["items"] == 3 and summary["board"]["unreachable"] is None
@@ -151,8 +152,7 @@ def test_pages_over_the_size_limit_are_skipped_with_a_reason(tmp_path: Path) -> 
     root = tmp_path / "www"
     root.mkdir()
     (root / "sitemap.xml").write_text(
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        "<url><loc>{base}/big.html</loc></url></urlset>"
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{base}/big.html</loc></url></urlset>'
     )
     (root / "big.html").write_text("<html><body>" + "x" * 5000 + "</body></html>")
     source = '[[source]]\nname = "site"\nkind = "profile_site"\nurl = "{base}/sitemap.xml"\nmax_page_bytes = 1000\ndownload_delay = 0\n'
@@ -166,15 +166,20 @@ def _nppes_records(count: int) -> list[dict]:
     tx_zips = [z["zip_code"] for z in zipcodes.filter_by(state="TX") if z["zip_code_type"] == "STANDARD"]
     out = []
     for i in range(count):
-        out.append({
-            "number": str(1000000000 + i), "enumeration_type": "NPI-1",
-            "basic": {"first_name": f"PERSON{i}", "last_name": "TEST", "enumeration_date": "2015-01-01"},
-            "addresses": [
-                {"address_purpose": "MAILING", "state": "TX", "postal_code": "787010000", "city": "AUSTIN"},
-                {"address_purpose": "LOCATION", "state": "TX", "postal_code": tx_zips[(i * 7919) % len(tx_zips)] + "0000", "city": "X"},
-            ],
-            "taxonomies": [{"code": "225700000X", "desc": "Massage Therapist", "state": "TX", "license": f"MT{i:06d}", "primary": True}],
-        })
+        out.append(
+            {
+                "number": str(1000000000 + i),
+                "enumeration_type": "NPI-1",
+                "basic": {"first_name": f"PERSON{i}", "last_name": "TEST", "enumeration_date": "2015-01-01"},
+                "addresses": [
+                    {"address_purpose": "MAILING", "state": "TX", "postal_code": "787010000", "city": "AUSTIN"},
+                    {"address_purpose": "LOCATION", "state": "TX", "postal_code": tx_zips[(i * 7919) % len(tx_zips)] + "0000", "city": "X"},
+                ],
+                "taxonomies": [
+                    {"code": "225700000X", "desc": "Massage Therapist", "state": "TX", "license": f"MT{i:06d}", "primary": True}
+                ],
+            }
+        )
     return out
 
 
@@ -228,13 +233,13 @@ def test_retry_after_values(header, seconds) -> None:
 
 
 def test_retry_after_http_date() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("Mon, 23 Nov 2026 12:00:30 GMT", now) == 30.0
 
 
 def test_decoding_falls_back_by_encoding() -> None:
-    assert decode_bytes("Peña".encode("utf-8")) == ("Peña", "utf-8")
+    assert decode_bytes("Peña".encode()) == ("Peña", "utf-8")
     assert decode_bytes(b"\xef\xbb\xbf" + "Peña".encode("cp1252")) == ("Peña", "cp1252+bom")
     assert decode_bytes("Peña".encode("utf-16")) == ("Peña", "utf-16")

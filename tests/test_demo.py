@@ -26,7 +26,11 @@ def test_demo_serves_the_api_and_its_examples_return_results(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("THERAPISTS_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "therapists", "demo", "--port", str(port), "--workdir", str(tmp_path / "demo")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output: list[str] = []
     try:

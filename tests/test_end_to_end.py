@@ -128,8 +128,7 @@ def test_licence_status_and_verification_follow_the_board(details: list[dict]) -
     for person in PEOPLE:
         for expected in person["licenses"]:
             shown = [
-                lic for d in details for lic in d["licenses"]
-                if (lic["state"], lic["number"]) == (expected["state"], expected["number"])
+                lic for d in details for lic in d["licenses"] if (lic["state"], lic["number"]) == (expected["state"], expected["number"])
             ]
             assert len(shown) == 1, (person["person_id"], expected)
             assert shown[0]["status"] == expected["status_expected"], (person["person_id"], shown[0])
@@ -146,9 +145,7 @@ def test_mailing_addresses_never_reach_the_api(pipeline: Pipeline, details: list
 
 
 def test_default_search_shows_only_licences_in_force(pipeline: Pipeline) -> None:
-    lapsed = {
-        (lic["state"], lic["number"]) for p in PEOPLE for lic in p["licenses"] if lic["status_expected"] != "active"
-    }
+    lapsed = {(lic["state"], lic["number"]) for p in PEOPLE for lic in p["licenses"] if lic["status_expected"] != "active"}
     assert lapsed, "the sample must contain lapsed licences to test this"
     for near in ("Austin, TX", "Houston, TX", "Dallas, TX", "Miami, FL", "Tampa, FL", "Orlando, FL"):
         body = pipeline.client.get("/search", params={"near": near, "radius_km": 80, "limit": 100}).json()

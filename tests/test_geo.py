@@ -29,8 +29,15 @@ def test_near_accepts_zip_city_and_coordinates(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("", "is empty"), ("99999", "unknown US ZIP"), ("Nowhere, TX", "unknown city"), ("Austin, XX", "unknown US state"),
-     ("91,0", "latitude"), ("0,181", "longitude"), ("by the river", "is not a ZIP")],
+    [
+        ("", "is empty"),
+        ("99999", "unknown US ZIP"),
+        ("Nowhere, TX", "unknown city"),
+        ("Austin, XX", "unknown US state"),
+        ("91,0", "latitude"),
+        ("0,181", "longitude"),
+        ("by the river", "is not a ZIP"),
+    ],
 )
 def test_near_rejects_what_it_cannot_place(text: str, reason: str) -> None:
     with pytest.raises(InvalidParameter) as info:

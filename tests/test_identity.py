@@ -8,7 +8,7 @@ several builds in a row, each reading the identity map the one before stored.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,44 +30,109 @@ from tests.conftest import TODAY
 FETCHED = "2026-11-20T10:00:00+00:00"
 
 
-def board_row(row: int, number: str, first: str, last: str, *, expires: str = "12/31/2027", issued: str = "03/01/2015",
-              phone: str = "", postal_code: str = "78701") -> dict:
+def board_row(
+    row: int,
+    number: str,
+    first: str,
+    last: str,
+    *,
+    expires: str = "12/31/2027",
+    issued: str = "03/01/2015",
+    phone: str = "",
+    postal_code: str = "78701",
+) -> dict:
     return {
-        "record_type": "license_row", "source": "tx_board", "kind": "license_csv", "url": "https://board.example/licensees.csv",
-        "fetched_at": FETCHED, "content_sha256": "x",
+        "record_type": "license_row",
+        "source": "tx_board",
+        "kind": "license_csv",
+        "url": "https://board.example/licensees.csv",
+        "fetched_at": FETCHED,
+        "content_sha256": "x",
         "context": {"state": "TX", "date_format": "%m/%d/%Y", "address_kind": "practice", "status_map": {"Current": "active"}},
-        "data": {"row_number": str(row), "license_number": number, "first_name": first, "last_name": last, "status": "Current",
-                 "expires_on": expires, "issued_on": issued, "address": "1 Main St", "city": "Austin", "state": "TX",
-                 "postal_code": postal_code, "phone": phone},
+        "data": {
+            "row_number": str(row),
+            "license_number": number,
+            "first_name": first,
+            "last_name": last,
+            "status": "Current",
+            "expires_on": expires,
+            "issued_on": issued,
+            "address": "1 Main St",
+            "city": "Austin",
+            "state": "TX",
+            "postal_code": postal_code,
+            "phone": phone,
+        },
     }
 
 
-def nppes(npi: str, first: str, last: str, *, license_number: str | None = None, city: str = "HOUSTON",
-          postal_code: str = "77002", phone: str = "713-555-0199") -> dict:
+def nppes(
+    npi: str,
+    first: str,
+    last: str,
+    *,
+    license_number: str | None = None,
+    city: str = "HOUSTON",
+    postal_code: str = "77002",
+    phone: str = "713-555-0199",
+) -> dict:
     taxonomy = {"code": "225700000X", "desc": "Massage Therapist", "primary": True, "state": "TX", "license": license_number or ""}
     return {
-        "record_type": "nppes_provider", "source": "nppes", "kind": "nppes", "fetched_at": FETCHED, "content_sha256": "x",
-        "url": "https://npiregistry.example/api/?version=2.1", "context": {},
-        "data": {"number": npi, "enumeration_type": "NPI-1", "taxonomies": [taxonomy],
-                 "basic": {"first_name": first.upper(), "last_name": last.upper(), "credential": "LMT", "enumeration_date": "2016-05-01"},
-                 "addresses": [{"address_purpose": "LOCATION", "address_1": "9 Elm St", "city": city, "state": "TX",
-                                "postal_code": postal_code, "telephone_number": phone}]},
+        "record_type": "nppes_provider",
+        "source": "nppes",
+        "kind": "nppes",
+        "fetched_at": FETCHED,
+        "content_sha256": "x",
+        "url": "https://npiregistry.example/api/?version=2.1",
+        "context": {},
+        "data": {
+            "number": npi,
+            "enumeration_type": "NPI-1",
+            "taxonomies": [taxonomy],
+            "basic": {"first_name": first.upper(), "last_name": last.upper(), "credential": "LMT", "enumeration_date": "2016-05-01"},
+            "addresses": [
+                {
+                    "address_purpose": "LOCATION",
+                    "address_1": "9 Elm St",
+                    "city": city,
+                    "state": "TX",
+                    "postal_code": postal_code,
+                    "telephone_number": phone,
+                }
+            ],
+        },
     }
 
 
 def person(name: str, *, phone: str = "512-555-0142", postal_code: str = "78704", license_number: str | None = None) -> dict:
-    out = {"@type": "Person", "name": name, "telephone": phone,
-           "address": {"@type": "PostalAddress", "streetAddress": "2 Oak Ave", "addressLocality": "Austin",
-                       "addressRegion": "TX", "postalCode": postal_code}}
+    out = {
+        "@type": "Person",
+        "name": name,
+        "telephone": phone,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": "2 Oak Ave",
+            "addressLocality": "Austin",
+            "addressRegion": "TX",
+            "postalCode": postal_code,
+        },
+    }
     if license_number:
-        out["hasCredential"] = [{"@type": "EducationalOccupationalCredential", "credentialCategory": "license", "identifier": license_number}]
+        out["hasCredential"] = [
+            {"@type": "EducationalOccupationalCredential", "credentialCategory": "license", "identifier": license_number}
+        ]
     return out
 
 
 def page(url: str, *people: dict) -> dict:
     return {
-        "record_type": "profile_page", "source": "sites", "kind": "profile_site", "url": url, "fetched_at": FETCHED,
-        "content_sha256": "x", "context": {},
+        "record_type": "profile_page",
+        "source": "sites",
+        "kind": "profile_site",
+        "url": url,
+        "fetched_at": FETCHED,
+        "content_sha256": "x",
+        "context": {},
         "data": {"jsonld": [{"@context": "https://schema.org", **p} for p in people], "microdata": [], "text": None, "title": ""},
     }
 
@@ -75,9 +140,21 @@ def page(url: str, *people: dict) -> dict:
 def roster(row: int, name: str, city: str = "Austin") -> dict:
     """A roster line without a certificate number: only its content can name it."""
     return {
-        "record_type": "roster_entry", "source": "roster", "kind": "cert_roster", "fetched_at": FETCHED, "content_sha256": "x",
-        "url": f"https://roster.example/page-{1 + row // 50}.html", "context": {"issuer": "NCBTMB", "date_format": "%m/%d/%Y"},
-        "data": {"row_number": str(row), "full_name": name, "certification": "BCTMB", "city": city, "state": "TX", "expires_on": "08/20/2027"},
+        "record_type": "roster_entry",
+        "source": "roster",
+        "kind": "cert_roster",
+        "fetched_at": FETCHED,
+        "content_sha256": "x",
+        "url": f"https://roster.example/page-{1 + row // 50}.html",
+        "context": {"issuer": "NCBTMB", "date_format": "%m/%d/%Y"},
+        "data": {
+            "row_number": str(row),
+            "full_name": name,
+            "certification": "BCTMB",
+            "city": city,
+            "state": "TX",
+            "expires_on": "08/20/2027",
+        },
     }
 
 
@@ -104,17 +181,21 @@ def listings(backend: SQLiteBackend) -> list[Listing]:
 def id_of(backend: SQLiteBackend, license: str | None = None, npi: str | None = None) -> str:
     """The id of the one listing holding this licence number or NPI."""
     found = [
-        l.id for l in listings(backend)
-        if (license is None or license in {lic.number for lic in l.licenses}) and (npi is None or l.npi == npi)
+        item.id
+        for item in listings(backend)
+        if (license is None or license in {lic.number for lic in item.licenses}) and (npi is None or item.npi == npi)
     ]
-    assert len(found) == 1, (license, npi, [(l.id, l.name, l.npi, [x.number for x in l.licenses]) for l in listings(backend)])
+    assert len(found) == 1, (
+        license,
+        npi,
+        [(item.id, item.name, item.npi, [x.number for x in item.licenses]) for item in listings(backend)],
+    )
     return found[0]
 
 
 def content_id(npi: str) -> str:
     """The id a listing anchored on this NPI is minted with when no earlier build knew it."""
-    rec = SourceRecord(key="k", source="s", kind="nppes", url="", fetched_at=datetime.now(timezone.utc),
-                       name=PersonName("A", "", "B", ""), npi=npi)
+    rec = SourceRecord(key="k", source="s", kind="nppes", url="", fetched_at=datetime.now(UTC), name=PersonName("A", "", "B", ""), npi=npi)
     return listing_id([rec])
 
 
@@ -144,7 +225,7 @@ def test_a_suppression_by_listing_id_holds_when_an_nppes_record_joins_and_while_
     for _ in range(2):  # and at every build after
         backend, report = index(raw, db, vocab, suppress_ids={dana})
         assert report.suppressed == 1 and backend.get(dana) is None
-        assert all(l.npi != "1234567893" and "MT100001" not in {x.number for x in l.licenses} for l in listings(backend))
+        assert all(item.npi != "1234567893" and "MT100001" not in {x.number for x in item.licenses} for item in listings(backend))
     # While hidden, the identity was kept: lifting the suppression brings back the same id.
     backend, _ = index(raw, db, vocab)
     assert backend.get(dana) is not None and backend.get(dana).npi == "1234567893"  # type: ignore[union-attr]
@@ -160,8 +241,13 @@ def _reorderable() -> dict[str, list[dict]]:
             board_row(5, "MT400004", "Ana", "Ruiz", postal_code="78702"),
         ],
         # Two people on one page, neither with a licence: their ids come from the page and who they are.
-        "sites": [page("https://studio.example/team.html", person("Mira Solano", phone="512-555-0111"),
-                       person("Tomas Reyes", phone="512-555-0122", postal_code="78701"))],
+        "sites": [
+            page(
+                "https://studio.example/team.html",
+                person("Mira Solano", phone="512-555-0111"),
+                person("Tomas Reyes", phone="512-555-0122", postal_code="78701"),
+            )
+        ],
         "roster": [roster(2, "Lee Park"), roster(3, "Ana Ruiz")],
     }
 
@@ -183,28 +269,29 @@ def test_a_board_file_with_its_rows_reordered_gives_the_same_ids(tmp_path: Path,
     raw, db = tmp_path / "raw", tmp_path / "index.db"
     write_raw(raw, _reorderable())
     backend, _ = index(raw, db, vocab)
-    before = {l.name: l.id for l in listings(backend)}
+    before = {item.name: item.id for item in listings(backend)}
     keys_before = backend.identity().records
     assert len(before) == 5
     assert {k for k in keys_before if k.startswith("tx_board:lic:TX:100001")} == {
-        "tx_board:lic:TX:100001", *(k for k in keys_before if k.startswith("tx_board:lic:TX:100001~"))
+        "tx_board:lic:TX:100001",
+        *(k for k in keys_before if k.startswith("tx_board:lic:TX:100001~")),
     } and len([k for k in keys_before if k.startswith("tx_board:lic:TX:100001")]) == 2
     dana = backend.get(before["Dana Okafor"])
     assert dana is not None and [str(x.expires_on) for x in dana.licenses] == ["2027-02-28"]  # the current period
 
     write_raw(raw, _reordered(_reorderable()))
     backend, report = index(raw, db, vocab)
-    assert {l.name: l.id for l in listings(backend)} == before
+    assert {item.name: item.id for item in listings(backend)} == before
     assert backend.identity().records == keys_before  # no key named a position, so none changed
     assert report.ids["minted"] == 0 and report.ids["merged"] == 0
 
     # A rebuild from scratch of the reordered files mints the very same ids from content.
     fresh, _ = index(raw, tmp_path / "fresh.db", vocab)
-    assert {l.name: l.id for l in listings(fresh)} == before
+    assert {item.name: item.id for item in listings(fresh)} == before
 
     # And a suppression by the id of a page-only person holds over the reordered file.
     backend, report = index(raw, db, vocab, suppress_ids={before["Mira Solano"]})
-    assert report.suppressed == 1 and "Mira Solano" not in {l.name for l in listings(backend)}
+    assert report.suppressed == 1 and "Mira Solano" not in {item.name for item in listings(backend)}
 
 
 def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_path: Path, vocab) -> None:
@@ -245,8 +332,13 @@ def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_pa
 def test_a_split_keeps_the_id_with_the_larger_part_and_mints_one_for_the_other(tmp_path: Path, vocab) -> None:
     raw, db = tmp_path / "raw", tmp_path / "index.db"
     board = [board_row(2, "MT200002", "Kemi", "Adeyemi", phone="512-555-0142", postal_code="78704")]
-    write_raw(raw, {"tx_board": board, "sites": [page("https://kemi.example/", person("Kemi Adeyemi")),
-                                                 page("https://kemi.example/about", person("Kemi Adeyemi"))]})
+    write_raw(
+        raw,
+        {
+            "tx_board": board,
+            "sites": [page("https://kemi.example/", person("Kemi Adeyemi")), page("https://kemi.example/about", person("Kemi Adeyemi"))],
+        },
+    )
     backend, _ = index(raw, db, vocab)
     (kemi,) = backend.all_ids()
     assert len(backend.get(kemi).sources) == 3  # type: ignore[union-attr]
@@ -254,8 +346,16 @@ def test_a_split_keeps_the_id_with_the_larger_part_and_mints_one_for_the_other(t
     # The home page now states another TX licence: that Kemi is someone else. The about page and
     # the board row (two of the three records) stay together; the home page's key sorts first, so
     # only the size of the parts can give them the id.
-    write_raw(raw, {"tx_board": board, "sites": [page("https://kemi.example/", person("Kemi Adeyemi", license_number="MT777777")),
-                                                 page("https://kemi.example/about", person("Kemi Adeyemi", license_number="MT200002"))]})
+    write_raw(
+        raw,
+        {
+            "tx_board": board,
+            "sites": [
+                page("https://kemi.example/", person("Kemi Adeyemi", license_number="MT777777")),
+                page("https://kemi.example/about", person("Kemi Adeyemi", license_number="MT200002")),
+            ],
+        },
+    )
     backend, report = index(raw, db, vocab)
     larger, smaller = id_of(backend, license="MT200002"), id_of(backend, license="MT777777")
     assert larger == kemi and len(backend.get(larger).sources) == 2  # type: ignore[union-attr]
@@ -269,13 +369,15 @@ def test_a_split_keeps_the_id_with_the_larger_part_and_mints_one_for_the_other(t
 def test_listings_sharing_an_anchor_get_distinct_ids_whatever_the_order(tmp_path: Path, vocab) -> None:
     # One NPI under two TX licences: linkage refuses the join, so two listings share the NPI the
     # id is minted from. Each still gets its own id, and a rebuild from scratch in another order the same ones.
-    rows = [nppes("1518966193", "Omar", "Haddad", license_number="MT500005"),
-            nppes("1518966193", "Omar", "Haddad", license_number="MT600006", city="DALLAS", postal_code="75201")]
+    rows = [
+        nppes("1518966193", "Omar", "Haddad", license_number="MT500005"),
+        nppes("1518966193", "Omar", "Haddad", license_number="MT600006", city="DALLAS", postal_code="75201"),
+    ]
     seen = []
     for n, ordered in enumerate((rows, rows[::-1])):
         raw = write_raw(tmp_path / f"raw{n}", {"nppes": ordered})
         backend, _ = index(raw, tmp_path / f"index{n}.db", vocab)
-        ids = {l.licenses[0].number: l.id for l in listings(backend)}
+        ids = {item.licenses[0].number: item.id for item in listings(backend)}
         assert len(ids) == 2 and len(set(ids.values())) == 2
         seen.append(ids)
     assert seen[0] == seen[1]
@@ -292,8 +394,9 @@ def test_a_rebuild_from_scratch_of_unchanged_data_gives_the_same_ids_and_map(tmp
     assert id_of(first, npi="1234567893") == content_id("1234567893")
 
 
-@pytest.mark.parametrize("make", [lambda tmp, vocab: MemoryBackend(vocab), lambda tmp, vocab: SQLiteBackend(tmp / "index.db", vocab)],
-                         ids=["memory", "sqlite"])
+@pytest.mark.parametrize(
+    "make", [lambda tmp, vocab: MemoryBackend(vocab), lambda tmp, vocab: SQLiteBackend(tmp / "index.db", vocab)], ids=["memory", "sqlite"]
+)
 def test_backends_store_the_identity_map_and_redirect_only_to_live_listings(tmp_path: Path, vocab, make) -> None:
     backend = make(tmp_path, vocab)
     assert backend.identity() == IdentityMap()  # nothing built yet

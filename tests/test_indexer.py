@@ -67,8 +67,12 @@ def test_a_changed_record_updates_its_listing_and_a_vanished_one_is_retired(raw:
     assert "profile_site" in {s.kind for s in jenny.sources} and "sciatica" in jenny.conditions
 
     # Jenny's practice pages vanish from the site; a TX board-only licensee leaves the board file.
-    _rewrite(raw / "practice_sites.jsonl", lambda r: "jenny-alvarez" not in r["url"] and "barton-creek-therapeutic-massage/index" not in r["url"])
-    board_only = next(l for l in before.values() if {s.kind for s in l.sources} == {"license_csv"} and l.licenses[0].state == "TX")
+    _rewrite(
+        raw / "practice_sites.jsonl", lambda r: "jenny-alvarez" not in r["url"] and "barton-creek-therapeutic-massage/index" not in r["url"]
+    )
+    board_only = next(
+        item for item in before.values() if {s.kind for s in item.sources} == {"license_csv"} and item.licenses[0].state == "TX"
+    )
     _rewrite(raw / "tx_tdlr.jsonl", lambda r: r["data"]["license_number"] != board_only.licenses[0].number)
     # And the board renews someone's licence.
     lines = (raw / "tx_tdlr.jsonl").read_text(encoding="utf-8").splitlines()
@@ -89,8 +93,8 @@ def test_a_changed_record_updates_its_listing_and_a_vanished_one_is_retired(raw:
 
 def test_suppressed_therapists_stay_out_after_every_recrawl(raw: Path, tmp_path: Path, vocab) -> None:
     listings = build_listings(raw, TODAY, vocab).listings
-    target = next(l for l in listings if l.npi)
-    licensed = next(l for l in listings if l.licenses and l.id != target.id)
+    target = next(item for item in listings if item.npi)
+    licensed = next(item for item in listings if item.licenses and item.id != target.id)
     suppressions = tmp_path / "suppress.toml"
     suppressions.write_text(
         f'[[suppress]]\nnpi = "{target.npi}"\nreason = "asked by email"\nrequested_on = 2026-10-01\n\n'
@@ -168,8 +172,12 @@ def test_ambiguous_pairs_reach_the_review_queue(tmp_path: Path, vocab) -> None:
 
 def _board_row(row: int, data: dict, address_kind: str = "practice") -> dict:
     return {
-        "record_type": "license_row", "source": "tx_board", "kind": "license_csv", "url": "https://board.example/licensees.csv",
-        "fetched_at": "2026-11-20T10:00:00+00:00", "content_sha256": "x",
+        "record_type": "license_row",
+        "source": "tx_board",
+        "kind": "license_csv",
+        "url": "https://board.example/licensees.csv",
+        "fetched_at": "2026-11-20T10:00:00+00:00",
+        "content_sha256": "x",
         "context": {"state": "TX", "date_format": "%m/%d/%Y", "address_kind": address_kind, "status_map": {"Current": "active"}},
         "data": {"row_number": row, "first_name": "Dana", "last_name": f"Okafor{row}", "city": "Austin", "state": "TX", **data},
     }
@@ -183,11 +191,30 @@ def test_values_that_do_not_parse_are_kept_as_published_and_flagged(tmp_path: Pa
     raw = tmp_path / "raw"
     raw.mkdir()
     rows = [
-        _board_row(1, {"license_number": "MT100001", "status": "Pending board review", "expires_on": "31/31/2027",
-                       "issued_on": "03/01/2015", "phone": "call the front desk", "postal_code": "787O1", "address": "1 Main St"}),
+        _board_row(
+            1,
+            {
+                "license_number": "MT100001",
+                "status": "Pending board review",
+                "expires_on": "31/31/2027",
+                "issued_on": "03/01/2015",
+                "phone": "call the front desk",
+                "postal_code": "787O1",
+                "address": "1 Main St",
+            },
+        ),
         # A mailing address's bad values stay in the raw layer: not even flagged on the listing.
-        _board_row(2, {"license_number": "MT100002", "status": "Current", "expires_on": "04/30/2027",
-                       "phone": "call me at home", "postal_code": "7870I"}, address_kind="mailing"),
+        _board_row(
+            2,
+            {
+                "license_number": "MT100002",
+                "status": "Current",
+                "expires_on": "04/30/2027",
+                "phone": "call me at home",
+                "postal_code": "7870I",
+            },
+            address_kind="mailing",
+        ),
     ]
     (raw / "tx_board.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     backend = SQLiteBackend(tmp_path / "index.db", vocab)

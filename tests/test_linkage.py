@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from itertools import combinations
 
 import numpy as np
@@ -11,11 +11,12 @@ import pytest
 
 from bench.linkage_eval import evaluate, labelled_records
 from bench.synthetic_raw import write_raw
+from directory.models import License, Location
 from directory.vocabulary import get_vocabulary
+from indexer import linkage_score
 from indexer.build import IndexReport, read_source_records
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer import linkage_score
 from indexer.linkage import MIDDLE_AGREES, _blocking_keys, link, listing_id
 from indexer.linkage_score import (
     CERTAIN,
@@ -27,13 +28,14 @@ from indexer.linkage_score import (
     score_features,
 )
 from indexer.normalize import parse_person_name
-from directory.models import License, Location
 
 
 def record(key: str, name: str, **fields) -> SourceRecord:
     parsed = parse_person_name(name)
     assert parsed is not None
-    return SourceRecord(key=key, source="s", kind="cert_roster", url="u", fetched_at=datetime(2026, 11, 20, tzinfo=timezone.utc), name=parsed, **fields)
+    return SourceRecord(
+        key=key, source="s", kind="cert_roster", url="u", fetched_at=datetime(2026, 11, 20, tzinfo=UTC), name=parsed, **fields
+    )
 
 
 def test_pairwise_precision_and_recall_on_the_labelled_set() -> None:
@@ -94,7 +96,7 @@ def _all_pairs_agree_with_the_bound(records: list[SourceRecord], first: np.ndarr
     floor = REVIEW_THRESHOLD - MIDDLE_AGREES
     keep = PairBound(feats).may_matter(first, second, floor)
     dropped = 0
-    for a, b, kept in zip(first.tolist(), second.tolist(), keep.tolist()):
+    for a, b, kept in zip(first.tolist(), second.tolist(), keep.tolist(), strict=True):
         if not kept:
             dropped += 1
             score, reason = score_features(feats[a], feats[b])
@@ -113,13 +115,18 @@ def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(t
     write_raw(tmp_path / "raw", 4_000)
     records = read_source_records(tmp_path / "raw", get_vocabulary(), date(2026, 11, 23), IndexReport(), [], False)
     feats = [features(rec) for rec in records]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats)])
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats, strict=True)])
     assert _all_pairs_agree_with_the_bound(records, first, second) > 0
 
 
 @pytest.mark.parametrize(
     "retuned",
-    [{"phone": 0.45}, {"zip": 0.35, "other_city": 0.0}, {"first_initial": 0.95, "first_prefix": 0.6}, {"last_contained": 1.0, "last_typo_ratio": 70}],
+    [
+        {"phone": 0.45},
+        {"zip": 0.35, "other_city": 0.0},
+        {"first_initial": 0.95, "first_prefix": 0.6},
+        {"last_contained": 1.0, "last_typo_ratio": 70},
+    ],
     ids=["phone", "place", "given names", "surnames"],
 )
 def test_the_pair_bound_follows_a_retuned_score(retuned: dict[str, float], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,11 +153,13 @@ def test_the_pair_bound_follows_a_retuned_score(retuned: dict[str, float], monke
 def test_block_pairs_lists_each_pair_sharing_a_key_once(keys: list[list[str]]) -> None:
     first, second = block_pairs(keys)
     expected = sorted({(i, j) for i, j in combinations(range(len(keys)), 2) if set(keys[i]) & set(keys[j])})
-    assert list(zip(first.tolist(), second.tolist())) == expected
+    assert list(zip(first.tolist(), second.tolist(), strict=True)) == expected
 
 
 def test_linking_nothing_or_strangers_gives_one_listing_each() -> None:
     assert link([]).clusters == []
     strangers = [record("a", "Ana Ruiz", state="TX"), record("b", "Omar Haddad", state="FL")]
     report = link(strangers)
-    assert [[r.key for r in c] for c in report.clusters] == sorted([["a"], ["b"]], key=lambda c: listing_id([r for r in strangers if r.key == c[0]]))
+    assert [[r.key for r in c] for c in report.clusters] == sorted(
+        [["a"], ["b"]], key=lambda c: listing_id([r for r in strangers if r.key == c[0]])
+    )

@@ -69,7 +69,9 @@ candidates = st.builds(
     near=st.booleans(),
     relevant=st.sets(st.sampled_from(CERTIFICATIONS[1:])),
 )
-def test_score_is_the_documented_weighted_mean(cand: Candidate, condition: bool, techniques: list[str], near: bool, relevant: set[str]) -> None:
+def test_score_is_the_documented_weighted_mean(
+    cand: Candidate, condition: bool, techniques: list[str], near: bool, relevant: set[str]
+) -> None:
     params = SearchParams(condition="sciatica" if condition else None, modality=techniques, near="78704" if near else None)
     query, _ = build_query(params, VOCAB, TODAY)
     value = score(cand, query, frozenset(relevant))
@@ -108,21 +110,32 @@ def listings(draw: st.DrawFn) -> list[Listing]:
         evidence = [Evidence(term=c, kind="condition", text=c, source="s", source_kind="profile_site") for c in conditions]
         evidence += [Evidence(term=m, kind="modality", text=m, source="s", source_kind="profile_site") for m in modalities]
         kinds = draw(st.lists(st.sampled_from(["license_csv", "profile_site", "nppes", "cert_roster"]), unique=True, min_size=1))
-        out.append(Listing(
-            id=f"t_{draw(st.integers(0, 9)) * 1000 + i:05d}",  # ids not in insertion order
-            name=f"Person {i}",
-            licenses=[License(state="TX", number=f"MT{i:06d}", status=status, verified=status == LicenseStatus.active and draw(st.booleans()),
-                              issued_on=issued, expires_on=expires, source="board")],
-            certifications=[Certification(name=c, id=c) for c in certs],
-            modalities=modalities,
-            conditions=conditions,
-            evidence=evidence,
-            years_experience=round((TODAY - issued).days / 365.25, 1) if issued else None,
-            experience_basis="license" if issued else None,
-            location=Location(city="Austin", state="TX", postal_code="78701", lat=lat, lon=lon),
-            sources=[SourceRef(source=k, kind=k, url=f"http://127.0.0.1/{k}/{i}", fetched_at=seen) for k in kinds],
-            last_seen=seen.date(),
-        ))
+        out.append(
+            Listing(
+                id=f"t_{draw(st.integers(0, 9)) * 1000 + i:05d}",  # ids not in insertion order
+                name=f"Person {i}",
+                licenses=[
+                    License(
+                        state="TX",
+                        number=f"MT{i:06d}",
+                        status=status,
+                        verified=status == LicenseStatus.active and draw(st.booleans()),
+                        issued_on=issued,
+                        expires_on=expires,
+                        source="board",
+                    )
+                ],
+                certifications=[Certification(name=c, id=c) for c in certs],
+                modalities=modalities,
+                conditions=conditions,
+                evidence=evidence,
+                years_experience=round((TODAY - issued).days / 365.25, 1) if issued else None,
+                experience_basis="license" if issued else None,
+                location=Location(city="Austin", state="TX", postal_code="78701", lat=lat, lon=lon),
+                sources=[SourceRef(source=k, kind=k, url=f"http://127.0.0.1/{k}/{i}", fetched_at=seen) for k in kinds],
+                last_seen=seen.date(),
+            )
+        )
     return out
 
 

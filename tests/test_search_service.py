@@ -36,8 +36,11 @@ def test_interpreted_says_what_was_corrected(vocab) -> None:
     assert query.condition_ids == ["frozen_shoulder"]
     shown = interpreted.model_dump(mode="json")
     assert shown["condition"] == {
-        "id": "frozen_shoulder", "name": "Frozen shoulder", "matched_text": "frozen sholder",
-        "method": "fuzzy", "corrected_from": "frozen sholder",
+        "id": "frozen_shoulder",
+        "name": "Frozen shoulder",
+        "matched_text": "frozen sholder",
+        "method": "fuzzy",
+        "corrected_from": "frozen sholder",
     }
     assert shown["radius_km"] == 40.0 and shown["near"]["label"].startswith("78704")
 

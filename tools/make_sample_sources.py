@@ -33,7 +33,7 @@ import json
 import random
 import shutil
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 from pathlib import Path
 
@@ -45,8 +45,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "therapists" / "sample_sources"
 # Top-level entries this script owns (and replaces on every run).
 OWNED = (
-    "robots.txt", "private", "nppes", "boards", "sites", "rosters",
-    "sources.toml", "people.json", "manifest.json", "README.md",
+    "robots.txt",
+    "private",
+    "nppes",
+    "boards",
+    "sites",
+    "rosters",
+    "sources.toml",
+    "people.json",
+    "manifest.json",
+    "README.md",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -55,58 +63,147 @@ OWNED = (
 
 METROS = {
     "austin": {
-        "city": "Austin", "state": "TX", "areas": ["512", "737"],
+        "city": "Austin",
+        "state": "TX",
+        "areas": ["512", "737"],
         "zips": ["78701", "78702", "78703", "78704", "78705", "78731", "78745", "78748", "78751", "78756", "78757", "78759"],
         "suburbs": ["78660", "78664", "78613"],
-        "streets": ["S Lamar Blvd", "Burnet Rd", "W Anderson Ln", "Manchaca Rd", "E Riverside Dr", "N Lamar Blvd",
-                    "W 38th St", "Brodie Ln", "Bee Caves Rd", "Escarpment Blvd"],
+        "streets": [
+            "S Lamar Blvd",
+            "Burnet Rd",
+            "W Anderson Ln",
+            "Manchaca Rd",
+            "E Riverside Dr",
+            "N Lamar Blvd",
+            "W 38th St",
+            "Brodie Ln",
+            "Bee Caves Rd",
+            "Escarpment Blvd",
+        ],
     },
     "houston": {
-        "city": "Houston", "state": "TX", "areas": ["713", "832", "281"],
+        "city": "Houston",
+        "state": "TX",
+        "areas": ["713", "832", "281"],
         "zips": ["77002", "77004", "77006", "77008", "77019", "77025", "77027", "77030", "77057", "77063", "77079", "77098"],
         "suburbs": ["77494", "77479", "77581"],
-        "streets": ["Westheimer Rd", "Kirby Dr", "Montrose Blvd", "Richmond Ave", "Bissonnet St", "Washington Ave",
-                    "San Felipe St", "Fannin St", "Memorial Dr", "W Gray St"],
+        "streets": [
+            "Westheimer Rd",
+            "Kirby Dr",
+            "Montrose Blvd",
+            "Richmond Ave",
+            "Bissonnet St",
+            "Washington Ave",
+            "San Felipe St",
+            "Fannin St",
+            "Memorial Dr",
+            "W Gray St",
+        ],
     },
     "dallas": {
-        "city": "Dallas", "state": "TX", "areas": ["214", "469", "972"],
+        "city": "Dallas",
+        "state": "TX",
+        "areas": ["214", "469", "972"],
         "zips": ["75201", "75204", "75206", "75209", "75214", "75219", "75225", "75230", "75231", "75248"],
         "suburbs": ["75080", "75040", "75038"],
-        "streets": ["Greenville Ave", "Lemmon Ave", "Preston Rd", "Mockingbird Ln", "Ross Ave", "Lovers Ln",
-                    "Abrams Rd", "McKinney Ave", "Inwood Rd", "Skillman St"],
+        "streets": [
+            "Greenville Ave",
+            "Lemmon Ave",
+            "Preston Rd",
+            "Mockingbird Ln",
+            "Ross Ave",
+            "Lovers Ln",
+            "Abrams Rd",
+            "McKinney Ave",
+            "Inwood Rd",
+            "Skillman St",
+        ],
     },
     "san_antonio": {
-        "city": "San Antonio", "state": "TX", "areas": ["210", "726"],
+        "city": "San Antonio",
+        "state": "TX",
+        "areas": ["210", "726"],
         "zips": ["78209", "78212", "78213", "78216", "78230", "78240", "78249", "78258"],
         "suburbs": ["78006", "78154", "78130"],
-        "streets": ["Broadway St", "Fredericksburg Rd", "Huebner Rd", "Blanco Rd", "NW Military Hwy", "Austin Hwy",
-                    "Wurzbach Rd", "Bandera Rd", "Stone Oak Pkwy"],
+        "streets": [
+            "Broadway St",
+            "Fredericksburg Rd",
+            "Huebner Rd",
+            "Blanco Rd",
+            "NW Military Hwy",
+            "Austin Hwy",
+            "Wurzbach Rd",
+            "Bandera Rd",
+            "Stone Oak Pkwy",
+        ],
     },
     "miami": {
-        "city": "Miami", "state": "FL", "areas": ["305", "786"],
+        "city": "Miami",
+        "state": "FL",
+        "areas": ["305", "786"],
         "zips": ["33129", "33130", "33131", "33133", "33137", "33145", "33155", "33176", "33186"],
         "suburbs": ["33010", "33139", "33134"],
-        "streets": ["Brickell Ave", "Biscayne Blvd", "SW 8th St", "Coral Way", "NE 2nd Ave", "SW 27th Ave", "Bird Rd",
-                    "S Dixie Hwy", "NW 7th St"],
+        "streets": [
+            "Brickell Ave",
+            "Biscayne Blvd",
+            "SW 8th St",
+            "Coral Way",
+            "NE 2nd Ave",
+            "SW 27th Ave",
+            "Bird Rd",
+            "S Dixie Hwy",
+            "NW 7th St",
+        ],
     },
     "tampa": {
-        "city": "Tampa", "state": "FL", "areas": ["813", "656"],
+        "city": "Tampa",
+        "state": "FL",
+        "areas": ["813", "656"],
         "zips": ["33602", "33606", "33609", "33611", "33618", "33629", "33647"],
         "suburbs": ["33511", "33755", "33701"],
-        "streets": ["W Kennedy Blvd", "N Dale Mabry Hwy", "S Howard Ave", "N Florida Ave", "W Swann Ave",
-                    "Bayshore Blvd", "E Fowler Ave", "W Hillsborough Ave"],
+        "streets": [
+            "W Kennedy Blvd",
+            "N Dale Mabry Hwy",
+            "S Howard Ave",
+            "N Florida Ave",
+            "W Swann Ave",
+            "Bayshore Blvd",
+            "E Fowler Ave",
+            "W Hillsborough Ave",
+        ],
     },
     "orlando": {
-        "city": "Orlando", "state": "FL", "areas": ["407", "321"],
+        "city": "Orlando",
+        "state": "FL",
+        "areas": ["407", "321"],
         "zips": ["32801", "32803", "32804", "32806", "32814", "32819", "32835"],
         "suburbs": ["34741", "32789", "32771"],
-        "streets": ["N Mills Ave", "E Colonial Dr", "S Orange Ave", "Edgewater Dr", "Curry Ford Rd", "E Robinson St",
-                    "S Semoran Blvd", "Lake Underhill Rd"],
+        "streets": [
+            "N Mills Ave",
+            "E Colonial Dr",
+            "S Orange Ave",
+            "Edgewater Dr",
+            "Curry Ford Rd",
+            "E Robinson St",
+            "S Semoran Blvd",
+            "Lake Underhill Rd",
+        ],
     },
 }
-HOME_STREETS = ["Live Oak Bend", "Pecan Hollow Dr", "Bluebonnet Ln", "Cypress Glen Ct", "Magnolia Trace",
-                "Willow Creek Dr", "Sandpiper Way", "Heron Point Cir", "Palmetto Ridge Rd", "Coral Reef Ct",
-                "Sabal Palm Ln", "Quail Run Dr"]
+HOME_STREETS = [
+    "Live Oak Bend",
+    "Pecan Hollow Dr",
+    "Bluebonnet Ln",
+    "Cypress Glen Ct",
+    "Magnolia Trace",
+    "Willow Creek Dr",
+    "Sandpiper Way",
+    "Heron Point Cir",
+    "Palmetto Ridge Rd",
+    "Coral Reef Ct",
+    "Sabal Palm Ln",
+    "Quail Run Dr",
+]
 STATE_NAMES = {"TX": "Texas", "FL": "Florida"}
 BOARDS = {"TX": "Texas Department of Licensing and Regulation", "FL": "Florida Board of Massage Therapy"}
 
@@ -189,32 +286,58 @@ MODALITY_VARIANTS = {
 }
 # cluster: (conditions, headline first; modalities, most typical first)
 CLUSTERS = {
-    "sciatica": (["Sciatica", "Piriformis syndrome", "Low back pain"],
-                 ["Deep tissue", "Neuromuscular therapy", "Trigger point therapy", "Myofascial release"]),
-    "carpal": (["Carpal tunnel syndrome", "Tennis elbow", "Repetitive strain injury"],
-               ["Myofascial release", "Medical massage", "Trigger point therapy", "Active Release Techniques"]),
-    "tmj": (["TMJ dysfunction", "Tension headache", "Bruxism"],
-            ["Intraoral massage", "Craniosacral therapy", "Myofascial release", "Neuromuscular therapy"]),
-    "lymph": (["Lymphedema", "Post-surgical recovery", "Lipedema"],
-              ["Manual lymphatic drainage", "Complete decongestive therapy", "Kinesio taping"]),
-    "prenatal": (["Pregnancy-related back pain", "Postpartum recovery", "Sciatica"],
-                 ["Prenatal massage", "Postnatal massage", "Swedish massage"]),
-    "oncology": (["Cancer recovery", "Chemotherapy-induced neuropathy", "Lymphedema"],
-                 ["Oncology massage", "Manual lymphatic drainage", "Gentle Swedish massage", "Reflexology"]),
-    "shoulder": (["Frozen shoulder", "Rotator cuff injury", "Neck pain"],
-                 ["Myofascial release", "Trigger point therapy", "Neuromuscular therapy", "Assisted stretching"]),
-    "fibro": (["Fibromyalgia", "Chronic pain", "Anxiety"],
-              ["Gentle Swedish massage", "Myofascial release", "Craniosacral therapy", "Hot stone massage"]),
-    "headache": (["Migraine", "Tension headache", "Neck pain"],
-                 ["Craniosacral therapy", "Trigger point therapy", "Neuromuscular therapy", "Swedish massage"]),
-    "plantar": (["Plantar fasciitis", "Shin splints", "Achilles tendinitis"],
-                ["Sports massage", "Deep tissue", "Reflexology", "Instrument-assisted soft tissue mobilization"]),
-    "whiplash": (["Whiplash", "Neck pain", "Tension headache"],
-                 ["Medical massage", "Neuromuscular therapy", "Myofascial release", "Craniosacral therapy"]),
-    "postsurg": (["Post-surgical recovery", "Scar tissue", "Joint replacement rehab"],
-                 ["Scar tissue release", "Manual lymphatic drainage", "Medical massage", "Myofascial release"]),
-    "sports": (["Sports injury", "Hamstring strain", "IT band syndrome"],
-               ["Sports massage", "Assisted stretching", "Deep tissue", "Active Release Techniques", "Cupping"]),
+    "sciatica": (
+        ["Sciatica", "Piriformis syndrome", "Low back pain"],
+        ["Deep tissue", "Neuromuscular therapy", "Trigger point therapy", "Myofascial release"],
+    ),
+    "carpal": (
+        ["Carpal tunnel syndrome", "Tennis elbow", "Repetitive strain injury"],
+        ["Myofascial release", "Medical massage", "Trigger point therapy", "Active Release Techniques"],
+    ),
+    "tmj": (
+        ["TMJ dysfunction", "Tension headache", "Bruxism"],
+        ["Intraoral massage", "Craniosacral therapy", "Myofascial release", "Neuromuscular therapy"],
+    ),
+    "lymph": (
+        ["Lymphedema", "Post-surgical recovery", "Lipedema"],
+        ["Manual lymphatic drainage", "Complete decongestive therapy", "Kinesio taping"],
+    ),
+    "prenatal": (
+        ["Pregnancy-related back pain", "Postpartum recovery", "Sciatica"],
+        ["Prenatal massage", "Postnatal massage", "Swedish massage"],
+    ),
+    "oncology": (
+        ["Cancer recovery", "Chemotherapy-induced neuropathy", "Lymphedema"],
+        ["Oncology massage", "Manual lymphatic drainage", "Gentle Swedish massage", "Reflexology"],
+    ),
+    "shoulder": (
+        ["Frozen shoulder", "Rotator cuff injury", "Neck pain"],
+        ["Myofascial release", "Trigger point therapy", "Neuromuscular therapy", "Assisted stretching"],
+    ),
+    "fibro": (
+        ["Fibromyalgia", "Chronic pain", "Anxiety"],
+        ["Gentle Swedish massage", "Myofascial release", "Craniosacral therapy", "Hot stone massage"],
+    ),
+    "headache": (
+        ["Migraine", "Tension headache", "Neck pain"],
+        ["Craniosacral therapy", "Trigger point therapy", "Neuromuscular therapy", "Swedish massage"],
+    ),
+    "plantar": (
+        ["Plantar fasciitis", "Shin splints", "Achilles tendinitis"],
+        ["Sports massage", "Deep tissue", "Reflexology", "Instrument-assisted soft tissue mobilization"],
+    ),
+    "whiplash": (
+        ["Whiplash", "Neck pain", "Tension headache"],
+        ["Medical massage", "Neuromuscular therapy", "Myofascial release", "Craniosacral therapy"],
+    ),
+    "postsurg": (
+        ["Post-surgical recovery", "Scar tissue", "Joint replacement rehab"],
+        ["Scar tissue release", "Manual lymphatic drainage", "Medical massage", "Myofascial release"],
+    ),
+    "sports": (
+        ["Sports injury", "Hamstring strain", "IT band syndrome"],
+        ["Sports massage", "Assisted stretching", "Deep tissue", "Active Release Techniques", "Cupping"],
+    ),
 }
 EXTRA_MODALITIES = ["Swedish massage", "Deep tissue", "Hot stone massage", "Cupping"]
 
@@ -309,121 +432,361 @@ roberts|Chanel|Denise|Roberts||F|orlando|npi
 
 NICKNAMES = {"alvarez": "Jenny", "washington": "Bob", "ferraro": "Mike", "harrington": "Liz", "beaumont": "Kate"}
 FORCED_CLUSTERS = {
-    "alvarez": "sciatica", "fontenot": "fibro", "russo": "plantar", "hutchins": "sports", "fernandez": "lymph",
-    "harrington": "oncology", "perez": "postsurg", "pierre": "lymph", "park": "tmj", "ellison": "whiplash",
-    "mendoza": "sciatica", "brooks": "sports", "katz": "prenatal", "kowalski": "carpal", "beaumont": "headache",
-    "givens": "shoulder", "quinones": "carpal", "trevino": "prenatal", "tran": "headache",
+    "alvarez": "sciatica",
+    "fontenot": "fibro",
+    "russo": "plantar",
+    "hutchins": "sports",
+    "fernandez": "lymph",
+    "harrington": "oncology",
+    "perez": "postsurg",
+    "pierre": "lymph",
+    "park": "tmj",
+    "ellison": "whiplash",
+    "mendoza": "sciatica",
+    "brooks": "sports",
+    "katz": "prenatal",
+    "kowalski": "carpal",
+    "beaumont": "headache",
+    "givens": "shoulder",
+    "quinones": "carpal",
+    "trevino": "prenatal",
+    "tran": "headache",
 }
 # The two published typos ("one or two with typos").
 TYPOS = {"fontenot": ("Fibromyalgia", "Fibromyalga"), "russo": ("Plantar fasciitis", "Plantar fascitis")}
 LANGUAGES = {
-    "lindqvist": ["English", "Swedish"], "rahman": ["English", "Bengali"], "hernandez": ["English", "Spanish"],
-    "tran": ["English", "Vietnamese"], "okafor": ["English", "Yoruba"], "gutierrez": ["English", "Spanish"],
-    "baptiste": ["English", "French"], "raman": ["English", "Tamil", "Hindi"], "kowalski": ["English", "Polish"],
-    "park": ["English", "Korean"], "trevino": ["English", "Spanish"], "mendoza": ["English", "Spanish"],
-    "fernandez": ["English", "Spanish"], "perez": ["Spanish", "English"], "pierre": ["English", "French", "Haitian Creole"],
-    "quinones": ["Spanish", "English"], "rojas": ["English", "Spanish"], "russo": ["English", "Italian"],
-    "beaumont": ["English", "American Sign Language"], "colon": ["English", "Spanish"], "harrington": ["English"],
+    "lindqvist": ["English", "Swedish"],
+    "rahman": ["English", "Bengali"],
+    "hernandez": ["English", "Spanish"],
+    "tran": ["English", "Vietnamese"],
+    "okafor": ["English", "Yoruba"],
+    "gutierrez": ["English", "Spanish"],
+    "baptiste": ["English", "French"],
+    "raman": ["English", "Tamil", "Hindi"],
+    "kowalski": ["English", "Polish"],
+    "park": ["English", "Korean"],
+    "trevino": ["English", "Spanish"],
+    "mendoza": ["English", "Spanish"],
+    "fernandez": ["English", "Spanish"],
+    "perez": ["Spanish", "English"],
+    "pierre": ["English", "French", "Haitian Creole"],
+    "quinones": ["Spanish", "English"],
+    "rojas": ["English", "Spanish"],
+    "russo": ["English", "Italian"],
+    "beaumont": ["English", "American Sign Language"],
+    "colon": ["English", "Spanish"],
+    "harrington": ["English"],
     "whitman": ["English", "Portuguese"],
 }
 
 # TX: expired licences (today is 2026-11-23) and the one that ran out yesterday.
 TX_EXPIRY_OVERRIDES = {
-    "dufresne": date(2025, 6, 30), "jefferson": date(2026, 2, 28), "goldberg": date(2026, 3, 31),
-    "oconnor": date(2026, 1, 31), "carter": date(2026, 11, 22),
+    "dufresne": date(2025, 6, 30),
+    "jefferson": date(2026, 2, 28),
+    "goldberg": date(2026, 3, 31),
+    "oconnor": date(2026, 1, 31),
+    "carter": date(2026, 11, 22),
 }
 FL_STATUS_OVERRIDES = {
-    "perez": "SUSPENDED", "holloway": "EMERG SUSPENS", "haddad": "VOL RELINQ", "gallagher": "NULL AND VOID",
-    "katz": "PROBATION", "volkova": "PROBATION", "forsythe": "DELINQUENT", "roberts": "DELINQUENT",
-    "toussaint": "DECEASED", "ibarra": "ACTIVE",
+    "perez": "SUSPENDED",
+    "holloway": "EMERG SUSPENS",
+    "haddad": "VOL RELINQ",
+    "gallagher": "NULL AND VOID",
+    "katz": "PROBATION",
+    "volkova": "PROBATION",
+    "forsythe": "DELINQUENT",
+    "roberts": "DELINQUENT",
+    "toussaint": "DECEASED",
+    "ibarra": "ACTIVE",
 }
 FL_EXPIRY_BY_STATUS = {
-    "DELINQUENT": date(2025, 8, 31), "VOL RELINQ": date(2023, 8, 31), "NULL AND VOID": date(2019, 8, 31),
+    "DELINQUENT": date(2025, 8, 31),
+    "VOL RELINQ": date(2023, 8, 31),
+    "NULL AND VOID": date(2019, 8, 31),
     "DECEASED": date(2025, 8, 31),
 }
 FL_STATUS_MAP = {
-    "CLEAR": "active", "ACTIVE": "active", "DELINQUENT": "expired", "SUSPENDED": "suspended",
-    "EMERG SUSPENS": "suspended", "NULL AND VOID": "revoked", "VOL RELINQ": "inactive", "DECEASED": "inactive",
+    "CLEAR": "active",
+    "ACTIVE": "active",
+    "DELINQUENT": "expired",
+    "SUSPENDED": "suspended",
+    "EMERG SUSPENS": "suspended",
+    "NULL AND VOID": "revoked",
+    "VOL RELINQ": "inactive",
+    "DECEASED": "inactive",
     "PROBATION": "probation",
 }
 FL_CONFIDENTIAL = ["acosta", "campbell", "dimarco"]
 FL_ZIP_ZEROS = ["santiago", "underwood"]
 
 PRACTICES = [
-    {"slug": "barton-creek-therapeutic-massage", "name": "Barton Creek Therapeutic Massage", "metro": "austin",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld", "street": "1200 S Lamar Blvd", "suite": "210", "zip": "78704",
-     "domain": "bartoncreekmassage.example", "members": ["alvarez", "lindqvist", "goldberg", "rahman"], "street_style": 1},
-    {"slug": "hutchins-sports-massage", "name": "Hutchins Sports Massage", "metro": "austin",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld-graph", "street": "4608 Burnet Rd", "suite": "B", "zip": "78756",
-     "domain": "hutchinssportsmassage.example", "members": ["hutchins"], "street_style": 0},
-    {"slug": "montrose-medical-massage", "name": "Montrose Medical Massage", "metro": "houston",
-     "type": "MedicalBusiness", "fmt": "jsonld", "street": "2315 Montrose Blvd", "suite": "300", "zip": "77006",
-     "domain": "montrosemedicalmassage.example", "members": ["hernandez", "fontenot", "tran", "okafor"],
-     "shared_phone": True, "street_style": 2},
-    {"slug": "brooks-bodywork", "name": "Brooks Bodywork & Recovery", "metro": "houston",
-     "type": "HealthAndBeautyBusiness", "fmt": "microdata", "street": "3701 Richmond Ave", "suite": "118", "zip": "77098",
-     "domain": "brooksbodywork.example", "members": ["brooks"], "street_style": 0},
-    {"slug": "lakewood-bodywork-studio", "name": "Lakewood Bodywork Studio", "metro": "dallas",
-     "type": "HealthAndBeautyBusiness", "fmt": "microdata", "street": "2104 Abrams Rd", "suite": "5", "zip": "75214",
-     "domain": "lakewoodbodywork.example", "members": ["baptiste", "raman", "kowalski", "park", "ellison"],
-     "street_style": 1},
-    {"slug": "ellison-medical-massage", "name": "Ellison Medical Massage", "metro": "dallas",
-     "type": "MedicalBusiness", "fmt": "jsonld", "street": "8411 Preston Rd", "suite": "160", "zip": "75225",
-     "domain": "ellisonmedicalmassage.example", "members": ["ellison"], "street_style": 0},
-    {"slug": "alamo-heights-massage-wellness", "name": "Alamo Heights Massage & Wellness", "metro": "san_antonio",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld", "street": "5231 Broadway St", "suite": "204", "zip": "78209",
-     "domain": "alamoheightsmassage.example", "members": ["washington", "trevino", "mendoza"], "no_sd": ["mendoza"],
-     "street_style": 2},
-    {"slug": "brickell-lymphatic-recovery", "name": "Brickell Lymphatic & Recovery Center", "metro": "miami",
-     "type": "MedicalBusiness", "fmt": "jsonld", "street": "1428 Brickell Ave", "suite": "605", "zip": "33131",
-     "domain": "brickelllymphatic.example", "members": ["fernandez", "perez", "pierre", "harrington"],
-     "malformed": ["pierre"], "street_style": 1},
-    {"slug": "quinones-medical-massage", "name": "Quiñones Medical Massage", "metro": "miami",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld", "street": "2901 Coral Way", "suite": "3", "zip": "33145",
-     "domain": "quinonesmedicalmassage.example", "members": ["quinones"], "street_style": 0},
-    {"slug": "south-tampa-sports-massage", "name": "South Tampa Sports Massage", "metro": "tampa",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld", "street": "3812 W Kennedy Blvd", "suite": "", "zip": "33609",
-     "domain": "southtampasportsmassage.example", "members": ["ferraro", "russo", "whitman"], "private_link": True,
-     "street_style": 0},
-    {"slug": "thornton-park-massage", "name": "Thornton Park Massage Therapy", "metro": "orlando",
-     "type": "HealthAndBeautyBusiness", "fmt": "jsonld", "street": "618 E Washington St", "suite": "2", "zip": "32801",
-     "domain": "thorntonparkmassage.example", "members": ["beaumont", "givens", "katz", "colon"], "street_style": 2},
+    {
+        "slug": "barton-creek-therapeutic-massage",
+        "name": "Barton Creek Therapeutic Massage",
+        "metro": "austin",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld",
+        "street": "1200 S Lamar Blvd",
+        "suite": "210",
+        "zip": "78704",
+        "domain": "bartoncreekmassage.example",
+        "members": ["alvarez", "lindqvist", "goldberg", "rahman"],
+        "street_style": 1,
+    },
+    {
+        "slug": "hutchins-sports-massage",
+        "name": "Hutchins Sports Massage",
+        "metro": "austin",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld-graph",
+        "street": "4608 Burnet Rd",
+        "suite": "B",
+        "zip": "78756",
+        "domain": "hutchinssportsmassage.example",
+        "members": ["hutchins"],
+        "street_style": 0,
+    },
+    {
+        "slug": "montrose-medical-massage",
+        "name": "Montrose Medical Massage",
+        "metro": "houston",
+        "type": "MedicalBusiness",
+        "fmt": "jsonld",
+        "street": "2315 Montrose Blvd",
+        "suite": "300",
+        "zip": "77006",
+        "domain": "montrosemedicalmassage.example",
+        "members": ["hernandez", "fontenot", "tran", "okafor"],
+        "shared_phone": True,
+        "street_style": 2,
+    },
+    {
+        "slug": "brooks-bodywork",
+        "name": "Brooks Bodywork & Recovery",
+        "metro": "houston",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "microdata",
+        "street": "3701 Richmond Ave",
+        "suite": "118",
+        "zip": "77098",
+        "domain": "brooksbodywork.example",
+        "members": ["brooks"],
+        "street_style": 0,
+    },
+    {
+        "slug": "lakewood-bodywork-studio",
+        "name": "Lakewood Bodywork Studio",
+        "metro": "dallas",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "microdata",
+        "street": "2104 Abrams Rd",
+        "suite": "5",
+        "zip": "75214",
+        "domain": "lakewoodbodywork.example",
+        "members": ["baptiste", "raman", "kowalski", "park", "ellison"],
+        "street_style": 1,
+    },
+    {
+        "slug": "ellison-medical-massage",
+        "name": "Ellison Medical Massage",
+        "metro": "dallas",
+        "type": "MedicalBusiness",
+        "fmt": "jsonld",
+        "street": "8411 Preston Rd",
+        "suite": "160",
+        "zip": "75225",
+        "domain": "ellisonmedicalmassage.example",
+        "members": ["ellison"],
+        "street_style": 0,
+    },
+    {
+        "slug": "alamo-heights-massage-wellness",
+        "name": "Alamo Heights Massage & Wellness",
+        "metro": "san_antonio",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld",
+        "street": "5231 Broadway St",
+        "suite": "204",
+        "zip": "78209",
+        "domain": "alamoheightsmassage.example",
+        "members": ["washington", "trevino", "mendoza"],
+        "no_sd": ["mendoza"],
+        "street_style": 2,
+    },
+    {
+        "slug": "brickell-lymphatic-recovery",
+        "name": "Brickell Lymphatic & Recovery Center",
+        "metro": "miami",
+        "type": "MedicalBusiness",
+        "fmt": "jsonld",
+        "street": "1428 Brickell Ave",
+        "suite": "605",
+        "zip": "33131",
+        "domain": "brickelllymphatic.example",
+        "members": ["fernandez", "perez", "pierre", "harrington"],
+        "malformed": ["pierre"],
+        "street_style": 1,
+    },
+    {
+        "slug": "quinones-medical-massage",
+        "name": "Quiñones Medical Massage",
+        "metro": "miami",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld",
+        "street": "2901 Coral Way",
+        "suite": "3",
+        "zip": "33145",
+        "domain": "quinonesmedicalmassage.example",
+        "members": ["quinones"],
+        "street_style": 0,
+    },
+    {
+        "slug": "south-tampa-sports-massage",
+        "name": "South Tampa Sports Massage",
+        "metro": "tampa",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld",
+        "street": "3812 W Kennedy Blvd",
+        "suite": "",
+        "zip": "33609",
+        "domain": "southtampasportsmassage.example",
+        "members": ["ferraro", "russo", "whitman"],
+        "private_link": True,
+        "street_style": 0,
+    },
+    {
+        "slug": "thornton-park-massage",
+        "name": "Thornton Park Massage Therapy",
+        "metro": "orlando",
+        "type": "HealthAndBeautyBusiness",
+        "fmt": "jsonld",
+        "street": "618 E Washington St",
+        "suite": "2",
+        "zip": "32801",
+        "domain": "thorntonparkmassage.example",
+        "members": ["beaumont", "givens", "katz", "colon"],
+        "street_style": 2,
+    },
 ]
 
-SCHOOLS = {"TX": ["Lone Star Institute of Bodywork", "Hill Country School of Massage", "Gulf Coast Massage Academy"],
-           "FL": ["Bayshore Massage Academy", "Palmetto College of Massage Arts", "Coquina School of Bodywork"]}
+SCHOOLS = {
+    "TX": ["Lone Star Institute of Bodywork", "Hill Country School of Massage", "Gulf Coast Massage Academy"],
+    "FL": ["Bayshore Massage Academy", "Palmetto College of Massage Arts", "Coquina School of Bodywork"],
+}
 
 # Non-massage NPPES providers a taxonomy filter must exclude, and one massage therapist outside TX/FL.
 NPPES_DECOYS = [
     # first, middle, last, sex, credential, taxonomy code, desc, state, license, street, suite, zip, city
-    ("REBECCA", "ANN", "SCHULZ", "F", "PT, DPT", "225100000X", "Physical Therapist", "TX", "1187342",
-     "5231 BROADWAY ST", "STE 110", "78209", "SAN ANTONIO"),
-    ("OMAR", "FAROOQ", "SIDDIQUI", "M", "PT", "225100000X", "Physical Therapist", "TX", "1204556",
-     "2315 MONTROSE BLVD", "STE 310", "77006", "HOUSTON"),
-    ("GREGORY", "PAUL", "LINDQVIST", "M", "DC", "111N00000X", "Chiropractor", "TX", "9917",
-     "1200 S LAMAR BLVD", "STE 100", "78704", "AUSTIN"),
-    ("MARITZA", "ELENA", "CRUZ", "F", "D.C.", "111N00000X", "Chiropractor", "FL", "CH11482",
-     "1428 BRICKELL AVE", "STE 400", "33131", "MIAMI"),
-    ("LISA", "MARIE", "TRAN", "F", "OTR/L", "225X00000X", "Occupational Therapist", "FL", "OT9123",
-     "2101 E COLONIAL DR", "", "32803", "ORLANDO"),
-    ("WEI", "", "CHEN", "M", "L.AC.", "171100000X", "Acupuncturist", "FL", "AP3318",
-     "3812 W KENNEDY BLVD", "STE 12", "33609", "TAMPA"),
+    (
+        "REBECCA",
+        "ANN",
+        "SCHULZ",
+        "F",
+        "PT, DPT",
+        "225100000X",
+        "Physical Therapist",
+        "TX",
+        "1187342",
+        "5231 BROADWAY ST",
+        "STE 110",
+        "78209",
+        "SAN ANTONIO",
+    ),
+    (
+        "OMAR",
+        "FAROOQ",
+        "SIDDIQUI",
+        "M",
+        "PT",
+        "225100000X",
+        "Physical Therapist",
+        "TX",
+        "1204556",
+        "2315 MONTROSE BLVD",
+        "STE 310",
+        "77006",
+        "HOUSTON",
+    ),
+    (
+        "GREGORY",
+        "PAUL",
+        "LINDQVIST",
+        "M",
+        "DC",
+        "111N00000X",
+        "Chiropractor",
+        "TX",
+        "9917",
+        "1200 S LAMAR BLVD",
+        "STE 100",
+        "78704",
+        "AUSTIN",
+    ),
+    (
+        "MARITZA",
+        "ELENA",
+        "CRUZ",
+        "F",
+        "D.C.",
+        "111N00000X",
+        "Chiropractor",
+        "FL",
+        "CH11482",
+        "1428 BRICKELL AVE",
+        "STE 400",
+        "33131",
+        "MIAMI",
+    ),
+    (
+        "LISA",
+        "MARIE",
+        "TRAN",
+        "F",
+        "OTR/L",
+        "225X00000X",
+        "Occupational Therapist",
+        "FL",
+        "OT9123",
+        "2101 E COLONIAL DR",
+        "",
+        "32803",
+        "ORLANDO",
+    ),
+    ("WEI", "", "CHEN", "M", "L.AC.", "171100000X", "Acupuncturist", "FL", "AP3318", "3812 W KENNEDY BLVD", "STE 12", "33609", "TAMPA"),
 ]
-NPPES_OUT_OF_STATE = ("LATOYA", "RENEE", "SIMMONS", "F", "LMT", "225700000X", "Massage Therapist", "GA", "MT004417",
-                      "220 PEACHTREE ST NW", "STE 1500", "30303", "ATLANTA")
+NPPES_OUT_OF_STATE = (
+    "LATOYA",
+    "RENEE",
+    "SIMMONS",
+    "F",
+    "LMT",
+    "225700000X",
+    "Massage Therapist",
+    "GA",
+    "MT004417",
+    "220 PEACHTREE ST NW",
+    "STE 1500",
+    "30303",
+    "ATLANTA",
+)
 
 NCBTMB_OUT_OF_STATE = [
-    ("Latoya Simmons", "Atlanta", "GA"), ("Christopher Yates", "Raleigh", "NC"), ("Brent Calloway", "Charlotte", "NC"),
-    ("Marisol Ortega", "Savannah", "GA"), ("Peter Novak", "Nashville", "TN"), ("Keisha Morgan", "Phoenix", "AZ"),
-    ("Aaron Feld", "Asheville", "NC"), ("Danielle Whitaker", "Athens", "GA"),
+    ("Latoya Simmons", "Atlanta", "GA"),
+    ("Christopher Yates", "Raleigh", "NC"),
+    ("Brent Calloway", "Charlotte", "NC"),
+    ("Marisol Ortega", "Savannah", "GA"),
+    ("Peter Novak", "Nashville", "TN"),
+    ("Keisha Morgan", "Phoenix", "AZ"),
+    ("Aaron Feld", "Asheville", "NC"),
+    ("Danielle Whitaker", "Athens", "GA"),
 ]
-NMT_OUT_OF_STATE = [("Sunita Rao", "Charlotte", "NC"), ("Michael Nguyen", "Columbia", "SC"),
-                    ("Heather Lindgren", "Marietta", "GA")]
+NMT_OUT_OF_STATE = [("Sunita Rao", "Charlotte", "NC"), ("Michael Nguyen", "Columbia", "SC"), ("Heather Lindgren", "Marietta", "GA")]
 
 
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
 
 def fold(text: str) -> str:
     """Accents removed ('José' -> 'Jose')."""
@@ -467,7 +830,7 @@ def luhn_ok(npi: str) -> bool:
 
 
 def epoch_ms(day: date) -> str:
-    return str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) * 1000)
+    return str(int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * 1000)
 
 
 def month_end(year: int, month: int) -> date:
@@ -533,6 +896,7 @@ class Phones:
 # Build the population
 # --------------------------------------------------------------------------------------------
 
+
 def build_people(rng: random.Random) -> tuple[list[dict], dict]:
     phones = Phones(rng)
     phones.reserve("512-555-0134")
@@ -553,8 +917,16 @@ def build_people(rng: random.Random) -> tuple[list[dict], dict]:
     for index, (key, first, middle, last, suffix, sex, metro, role) in enumerate(rows, start=1):
         m = METROS[metro]
         p: dict = {
-            "key": key, "person_id": f"p{index:03d}", "first": first, "middle": middle or None, "last": last,
-            "suffix": suffix or None, "sex": sex, "metro": metro, "state": m["state"], "role": role,
+            "key": key,
+            "person_id": f"p{index:03d}",
+            "first": first,
+            "middle": middle or None,
+            "last": last,
+            "suffix": suffix or None,
+            "sex": sex,
+            "metro": metro,
+            "state": m["state"],
+            "role": role,
             "sites": member_of.get(key, []),
         }
         # Practice address: the (first listed) solo practice, else the clinic, else invented.
@@ -665,9 +1037,16 @@ def build_people(rng: random.Random) -> tuple[list[dict], dict]:
             else:
                 exp = month_end(rng.choice([2027, 2027, 2028]), p["issued"].month)
             status = "expired" if exp < TODAY else "active"
-            p["licenses"].append({"state": "TX", "number": number, "status_expected": status,
-                                  "issued_on": p["issued"].isoformat(), "expires_on": exp.isoformat(),
-                                  "board_status": None})
+            p["licenses"].append(
+                {
+                    "state": "TX",
+                    "number": number,
+                    "status_expected": status,
+                    "issued_on": p["issued"].isoformat(),
+                    "expires_on": exp.isoformat(),
+                    "board_status": None,
+                }
+            )
         if p["state"] == "FL":
             issued = date(2026, 1, 15) if p["key"] == "oconnor" else p["issued"]
             while True:
@@ -690,9 +1069,17 @@ def build_people(rng: random.Random) -> tuple[list[dict], dict]:
         if expected == "active" and exp < TODAY:
             expected = "expired"
         p["fl_status"] = word
-        p["licenses"].insert(0, {"state": "FL", "number": p["fl_number"], "status_expected": expected,
-                                 "issued_on": p["fl_issued"].isoformat(), "expires_on": exp.isoformat(),
-                                 "board_status": word})
+        p["licenses"].insert(
+            0,
+            {
+                "state": "FL",
+                "number": p["fl_number"],
+                "status_expected": expected,
+                "issued_on": p["fl_issued"].isoformat(),
+                "expires_on": exp.isoformat(),
+                "board_status": word,
+            },
+        )
 
     # ---- certifications -------------------------------------------------------------------
     eligible = [p for p in people if p["role"] != "board"]
@@ -758,6 +1145,7 @@ def build_people(rng: random.Random) -> tuple[list[dict], dict]:
 # NPPES
 # --------------------------------------------------------------------------------------------
 
+
 def nppes_license(rng: random.Random, number: str) -> tuple[str, str]:
     """The licence as NPPES has it: often exact, sometimes messy."""
     prefix, digits = number[:2], number[2:]
@@ -776,8 +1164,9 @@ def nppes_license(rng: random.Random, number: str) -> tuple[str, str]:
     return "", "missing"
 
 
-def nppes_address(purpose: str, line: str, suite: str, city: str, state: str, postal: str, phone: str | None,
-                  fax: str | None, split_suite: bool) -> dict:
+def nppes_address(
+    purpose: str, line: str, suite: str, city: str, state: str, postal: str, phone: str | None, fax: str | None, split_suite: bool
+) -> dict:
     a1 = board_upper(line)
     a2 = ""
     if suite:
@@ -785,8 +1174,17 @@ def nppes_address(purpose: str, line: str, suite: str, city: str, state: str, po
             a2 = f"STE {suite}" if not suite.isalpha() else f"UNIT {suite}"
         else:
             a1 = f"{a1} STE {suite}"
-    out = {"country_code": "US", "country_name": "United States", "address_purpose": purpose, "address_type": "DOM",
-           "address_1": a1, "address_2": a2, "city": city.upper(), "state": state, "postal_code": postal}
+    out = {
+        "country_code": "US",
+        "country_name": "United States",
+        "address_purpose": purpose,
+        "address_type": "DOM",
+        "address_1": a1,
+        "address_2": a2,
+        "city": city.upper(),
+        "state": state,
+        "postal_code": postal,
+    }
     if phone:
         out["telephone_number"] = phone
     if fax is not None:
@@ -801,7 +1199,6 @@ def build_nppes(rng: random.Random, people: list[dict], meta: dict) -> tuple[lis
     for p in people:
         if not p["npi"]:
             continue
-        m = METROS[p["metro"]]
         postal = p["zip"] + p["zip4"] if rng.random() < 0.6 else p["zip"]
         loc_line, loc_suite, loc_zip, loc_city = p["street"], p["suite"], p["zip"], p["city"]
         if p["key"] == "mcallister":  # stale NPPES location (moved within Houston; board & today are newer)
@@ -838,34 +1235,68 @@ def build_nppes(rng: random.Random, people: list[dict], meta: dict) -> tuple[lis
         else:
             cred = rng.choice(["LMT", "LMT", "LMT", "L.M.T.", "CMT", ""])
         notes["credential"][p["person_id"]] = cred
-        basic = {"first_name": board_upper(p["first"]).replace("Ñ", "N"),
-                 "last_name": board_upper(p["last"]).replace("Ñ", "N")}
+        basic = {"first_name": board_upper(p["first"]).replace("Ñ", "N"), "last_name": board_upper(p["last"]).replace("Ñ", "N")}
         if p["middle"]:
             basic["middle_name"] = board_upper(p["middle"]).replace("Ñ", "N")
-        basic.update({
-            "credential": cred, "sole_proprietor": rng.choice(["YES", "YES", "NO"]), "sex": p["sex"],
-            "enumeration_date": p["enum_date"].isoformat(), "last_updated": p["nppes_updated"].isoformat(),
-            "status": "A", "name_prefix": "--", "name_suffix": p["suffix"] or "--",
-        })
+        basic.update(
+            {
+                "credential": cred,
+                "sole_proprietor": rng.choice(["YES", "YES", "NO"]),
+                "sex": p["sex"],
+                "enumeration_date": p["enum_date"].isoformat(),
+                "last_updated": p["nppes_updated"].isoformat(),
+                "status": "A",
+                "name_prefix": "--",
+                "name_suffix": p["suffix"] or "--",
+            }
+        )
         taxonomies = []
         for lic in p["licenses"]:
             value, how = nppes_license(rng, lic["number"])
             if p["key"] == "alvarez":
                 value, how = "MT012345", "exact"
             notes["license_variants"].setdefault(p["person_id"], []).append(
-                {"state": lic["state"], "board": lic["number"], "nppes": value, "how": how})
-            taxonomies.append({"code": "225700000X", "taxonomy_group": "", "desc": "Massage Therapist",
-                               "state": lic["state"], "license": value, "primary": lic is p["licenses"][0]})
+                {"state": lic["state"], "board": lic["number"], "nppes": value, "how": how}
+            )
+            taxonomies.append(
+                {
+                    "code": "225700000X",
+                    "taxonomy_group": "",
+                    "desc": "Massage Therapist",
+                    "state": lic["state"],
+                    "license": value,
+                    "primary": lic is p["licenses"][0],
+                }
+            )
         other_names = []
         if p["key"] == "broussard":
-            other_names = [{"type": "Former Name", "code": "1", "credential": "LMT", "first_name": "LAUREN",
-                            "last_name": "THIBODEAUX", "middle_name": "ELISE", "prefix": "--", "suffix": "--"}]
-        records.append({
-            "created_epoch": epoch_ms(p["enum_date"]), "enumeration_type": "NPI-1",
-            "last_updated_epoch": epoch_ms(p["nppes_updated"]), "number": p["npi"],
-            "addresses": addresses, "practiceLocations": [], "basic": basic, "taxonomies": taxonomies,
-            "identifiers": [], "endpoints": [], "other_names": other_names,
-        })
+            other_names = [
+                {
+                    "type": "Former Name",
+                    "code": "1",
+                    "credential": "LMT",
+                    "first_name": "LAUREN",
+                    "last_name": "THIBODEAUX",
+                    "middle_name": "ELISE",
+                    "prefix": "--",
+                    "suffix": "--",
+                }
+            ]
+        records.append(
+            {
+                "created_epoch": epoch_ms(p["enum_date"]),
+                "enumeration_type": "NPI-1",
+                "last_updated_epoch": epoch_ms(p["nppes_updated"]),
+                "number": p["npi"],
+                "addresses": addresses,
+                "practiceLocations": [],
+                "basic": basic,
+                "taxonomies": taxonomies,
+                "identifiers": [],
+                "endpoints": [],
+                "other_names": other_names,
+            }
+        )
 
     decoys = []
     used_npi: set[str] = meta["used_npi"]
@@ -887,24 +1318,59 @@ def build_nppes(rng: random.Random, people: list[dict], meta: dict) -> tuple[lis
         while phone in meta["phones"].used:
             phone = f"{area}-555-0{rng.randint(100, 199)}"
         meta["phones"].used.add(phone)
-        loc = {"country_code": "US", "country_name": "United States", "address_purpose": "LOCATION",
-               "address_type": "DOM", "address_1": street, "address_2": suite, "city": city, "state": state,
-               "postal_code": zip_, "telephone_number": phone}
+        loc = {
+            "country_code": "US",
+            "country_name": "United States",
+            "address_purpose": "LOCATION",
+            "address_type": "DOM",
+            "address_1": street,
+            "address_2": suite,
+            "city": city,
+            "state": state,
+            "postal_code": zip_,
+            "telephone_number": phone,
+        }
         mail = dict(loc, address_purpose="MAILING")
         basic = {"first_name": first, "last_name": last}
         if middle:
             basic["middle_name"] = middle
-        basic.update({"credential": cred, "sole_proprietor": "NO", "sex": sex, "enumeration_date": enum.isoformat(),
-                      "last_updated": upd.isoformat(), "status": "A", "name_prefix": "--", "name_suffix": "--"})
-        records.append({
-            "created_epoch": epoch_ms(enum), "enumeration_type": "NPI-1", "last_updated_epoch": epoch_ms(upd),
-            "number": npi, "addresses": [mail, loc], "practiceLocations": [], "basic": basic,
-            "taxonomies": [{"code": code, "taxonomy_group": "", "desc": desc, "state": state, "license": license_,
-                            "primary": True}],
-            "identifiers": [], "endpoints": [], "other_names": [],
-        })
-        decoys.append({"npi": npi, "name": f"{first} {last}", "taxonomy": code, "desc": desc, "state": state,
-                       "why": "out of state (GA)" if state == "GA" else "not a massage therapist"})
+        basic.update(
+            {
+                "credential": cred,
+                "sole_proprietor": "NO",
+                "sex": sex,
+                "enumeration_date": enum.isoformat(),
+                "last_updated": upd.isoformat(),
+                "status": "A",
+                "name_prefix": "--",
+                "name_suffix": "--",
+            }
+        )
+        records.append(
+            {
+                "created_epoch": epoch_ms(enum),
+                "enumeration_type": "NPI-1",
+                "last_updated_epoch": epoch_ms(upd),
+                "number": npi,
+                "addresses": [mail, loc],
+                "practiceLocations": [],
+                "basic": basic,
+                "taxonomies": [{"code": code, "taxonomy_group": "", "desc": desc, "state": state, "license": license_, "primary": True}],
+                "identifiers": [],
+                "endpoints": [],
+                "other_names": [],
+            }
+        )
+        decoys.append(
+            {
+                "npi": npi,
+                "name": f"{first} {last}",
+                "taxonomy": code,
+                "desc": desc,
+                "state": state,
+                "why": "out of state (GA)" if state == "GA" else "not a massage therapist",
+            }
+        )
     rng.shuffle(records)
     notes["decoys"] = decoys
     return records, notes
@@ -913,6 +1379,7 @@ def build_nppes(rng: random.Random, people: list[dict], meta: dict) -> tuple[lis
 # --------------------------------------------------------------------------------------------
 # Boards
 # --------------------------------------------------------------------------------------------
+
 
 def tx_owner_name(p: dict) -> str:
     last = board_upper(p["last"])
@@ -928,8 +1395,20 @@ def tx_owner_name(p: dict) -> str:
 def build_tx_csv(rng: random.Random, people: list[dict]) -> tuple[str, int]:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["LICENSE TYPE", "LICENSE NUMBER", "LICENSE EXPIRATION DATE (MMDDCCYY)", "COUNTY", "OWNER NAME",
-                "BUSINESS ADDRESS-LINE1", "BUSINESS CITY", "BUSINESS STATE", "BUSINESS ZIP", "BUSINESS TELEPHONE"])
+    w.writerow(
+        [
+            "LICENSE TYPE",
+            "LICENSE NUMBER",
+            "LICENSE EXPIRATION DATE (MMDDCCYY)",
+            "COUNTY",
+            "OWNER NAME",
+            "BUSINESS ADDRESS-LINE1",
+            "BUSINESS CITY",
+            "BUSINESS STATE",
+            "BUSINESS ZIP",
+            "BUSINESS TELEPHONE",
+        ]
+    )
     rows = []
     for p in people:
         for lic in p["licenses"]:
@@ -943,8 +1422,23 @@ def build_tx_csv(rng: random.Random, people: list[dict]) -> tuple[str, int]:
             exp = date.fromisoformat(lic["expires_on"])
             zip_out = f"{zip_}-{p['zip4']}" if rng.random() < 0.15 else zip_
             tel = fmt_phone(phone, 0) if rng.random() < 0.92 else ""
-            rows.append([lic["number"], ["Massage Therapist", lic["number"], exp.strftime("%m%d%Y"), county_of(zip_),
-                                         tx_owner_name(p), line, city.upper(), "TX", zip_out, tel]])
+            rows.append(
+                [
+                    lic["number"],
+                    [
+                        "Massage Therapist",
+                        lic["number"],
+                        exp.strftime("%m%d%Y"),
+                        county_of(zip_),
+                        tx_owner_name(p),
+                        line,
+                        city.upper(),
+                        "TX",
+                        zip_out,
+                        tel,
+                    ],
+                ]
+            )
     rows.sort(key=lambda r: r[0])
     for _, row in rows:
         w.writerow(row)
@@ -954,9 +1448,23 @@ def build_tx_csv(rng: random.Random, people: list[dict]) -> tuple[str, int]:
 def build_fl_txt(rng: random.Random, people: list[dict]) -> tuple[str, int]:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="|", lineterminator="\n")
-    w.writerow(["License Number", "Last Name", "First Name", "Middle Name", "Profession", "License Status",
-                "Original Licensure Date", "License Expiration Date", "Address Line 1", "City", "State", "Zip",
-                "Phone"])
+    w.writerow(
+        [
+            "License Number",
+            "Last Name",
+            "First Name",
+            "Middle Name",
+            "Profession",
+            "License Status",
+            "Original Licensure Date",
+            "License Expiration Date",
+            "Address Line 1",
+            "City",
+            "State",
+            "Zip",
+            "Phone",
+        ]
+    )
     rows = []
     for p in people:
         for lic in p["licenses"]:
@@ -974,10 +1482,26 @@ def build_fl_txt(rng: random.Random, people: list[dict]) -> tuple[str, int]:
             phone = p["phone"].replace("-", "") if rng.random() < 0.85 else ""
             issued = date.fromisoformat(lic["issued_on"])
             exp = date.fromisoformat(lic["expires_on"])
-            rows.append(((last, p["first"]), [lic["number"], last, board_upper(p["first"]),
-                                              board_upper(p["middle"] or ""), "Licensed Massage Therapist",
-                                              lic["board_status"], issued.strftime("%m/%d/%Y"),
-                                              exp.strftime("%m/%d/%Y"), line, p["city"].upper(), "FL", zip_, phone]))
+            rows.append(
+                (
+                    (last, p["first"]),
+                    [
+                        lic["number"],
+                        last,
+                        board_upper(p["first"]),
+                        board_upper(p["middle"] or ""),
+                        "Licensed Massage Therapist",
+                        lic["board_status"],
+                        issued.strftime("%m/%d/%Y"),
+                        exp.strftime("%m/%d/%Y"),
+                        line,
+                        p["city"].upper(),
+                        "FL",
+                        zip_,
+                        phone,
+                    ],
+                )
+            )
     rows.sort(key=lambda r: r[0])
     for _, row in rows:
         w.writerow(row)
@@ -987,6 +1511,7 @@ def build_fl_txt(rng: random.Random, people: list[dict]) -> tuple[str, int]:
 # --------------------------------------------------------------------------------------------
 # Practice websites
 # --------------------------------------------------------------------------------------------
+
 
 def person_slug(p: dict) -> str:
     first = NICKNAMES.get(p["key"], p["first"])
@@ -1011,13 +1536,12 @@ def site_view(rng: random.Random, p: dict, prac: dict) -> dict:
     plain = f"{first}{middle} {p['last']}{suffix}"
     metro = METROS[prac["metro"]]
     state = metro["state"]
-    lic = next(l for l in p["licenses"] if l["state"] == state)
+    lic = next(item for item in p["licenses"] if item["state"] == state)
     lic_id = lic["number"]
     if p["key"] == "hutchins":
         lic_id = f"{lic_id[:2]} {lic_id[2:]}"
     solo = len(prac["members"]) == 1
-    title = rng.choice(["Licensed Massage Therapist", "Licensed Massage Therapist", "Medical Massage Therapist",
-                        "Lead Therapist, LMT"])
+    title = rng.choice(["Licensed Massage Therapist", "Licensed Massage Therapist", "Medical Massage Therapist", "Lead Therapist, LMT"])
     if solo:
         title = "Owner &amp; Licensed Massage Therapist"
     if p["cluster"] in ("lymph", "oncology"):
@@ -1042,15 +1566,32 @@ def site_view(rng: random.Random, p: dict, prac: dict) -> dict:
         extras.append(f"Sessions are available in {join_words(langs, amp=False)}.")
     sentences += rng.sample(extras, rng.randint(1, 2))
     v = {
-        "first": first, "display": display, "plain": plain, "title": title, "phone": phone,
-        "phone_fmt": fmt_phone(phone, rng.randint(0, 3)), "email": f"{email_user}@{prac['domain']}",
-        "street": street_display(prac["street"], prac["suite"], prac["street_style"]), "city": metro["city"],
-        "state": state, "zip": prac["zip"], "license_id": lic_id, "board": BOARDS[state],
-        "state_name": STATE_NAMES[state], "knows": p["conditions_published"] + p["modalities_published"],
-        "conditions": p["conditions_published"], "modalities": p["modalities_published"], "languages": langs,
-        "bio": " ".join(sentences), "his": his,
+        "first": first,
+        "display": display,
+        "plain": plain,
+        "title": title,
+        "phone": phone,
+        "phone_fmt": fmt_phone(phone, rng.randint(0, 3)),
+        "email": f"{email_user}@{prac['domain']}",
+        "street": street_display(prac["street"], prac["suite"], prac["street_style"]),
+        "city": metro["city"],
+        "state": state,
+        "zip": prac["zip"],
+        "license_id": lic_id,
+        "board": BOARDS[state],
+        "state_name": STATE_NAMES[state],
+        "knows": p["conditions_published"] + p["modalities_published"],
+        "conditions": p["conditions_published"],
+        "modalities": p["modalities_published"],
+        "languages": langs,
+        "bio": " ".join(sentences),
+        "his": his,
         "certs": [c for c in p["certs"]],
-        "accepting": None, "price": None, "payment": None, "mobile": None, "wheelchair": None,
+        "accepting": None,
+        "price": None,
+        "payment": None,
+        "mobile": None,
+        "wheelchair": None,
         "given_family": rng.random() < 0.35,
     }
     if rng.random() < 0.75:
@@ -1078,16 +1619,33 @@ def person_ld(p: dict, v: dict, prac: dict, context: bool = True) -> dict:
     d["jobTitle"] = v["title"]
     d["telephone"] = v["phone_fmt"]
     d["email"] = v["email"]
-    d["address"] = {"@type": "PostalAddress", "streetAddress": v["street"], "addressLocality": v["city"],
-                    "addressRegion": v["state"], "postalCode": v["zip"]}
+    d["address"] = {
+        "@type": "PostalAddress",
+        "streetAddress": v["street"],
+        "addressLocality": v["city"],
+        "addressRegion": v["state"],
+        "postalCode": v["zip"],
+    }
     d["knowsAbout"] = v["knows"]
-    creds = [{"@type": "EducationalOccupationalCredential", "credentialCategory": "license",
-              "name": f"{v['state_name']} Massage Therapist License", "identifier": v["license_id"],
-              "recognizedBy": {"@type": "Organization", "name": v["board"]}}]
+    creds = [
+        {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "license",
+            "name": f"{v['state_name']} Massage Therapist License",
+            "identifier": v["license_id"],
+            "recognizedBy": {"@type": "Organization", "name": v["board"]},
+        }
+    ]
     for c in v["certs"]:
         name, issuer = CERTS[c]
-        creds.append({"@type": "EducationalOccupationalCredential", "credentialCategory": "certification",
-                      "name": name, "recognizedBy": {"@type": "Organization", "name": issuer}})
+        creds.append(
+            {
+                "@type": "EducationalOccupationalCredential",
+                "credentialCategory": "certification",
+                "name": name,
+                "recognizedBy": {"@type": "Organization", "name": issuer},
+            }
+        )
     d["hasCredential"] = creds
     d["knowsLanguage"] = v["languages"]
     d["description"] = v["bio"]
@@ -1108,13 +1666,22 @@ def person_ld(p: dict, v: dict, prac: dict, context: bool = True) -> dict:
 def business_ld(prac: dict, employees: list[dict]) -> dict:
     metro = METROS[prac["metro"]]
     return {
-        "@context": "https://schema.org", "@type": prac["type"], "name": prac["name"],
-        "address": {"@type": "PostalAddress", "streetAddress": street_display(prac["street"], prac["suite"],
-                                                                             prac["street_style"]),
-                    "addressLocality": metro["city"], "addressRegion": metro["state"], "postalCode": prac["zip"],
-                    "addressCountry": "US"},
-        "telephone": fmt_phone(prac["phone"], 0), "email": f"hello@{prac['domain']}",
-        "openingHoursSpecification": prac["hours"], "priceRange": "$$", "employee": employees,
+        "@context": "https://schema.org",
+        "@type": prac["type"],
+        "name": prac["name"],
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": street_display(prac["street"], prac["suite"], prac["street_style"]),
+            "addressLocality": metro["city"],
+            "addressRegion": metro["state"],
+            "postalCode": prac["zip"],
+            "addressCountry": "US",
+        },
+        "telephone": fmt_phone(prac["phone"], 0),
+        "email": f"hello@{prac['domain']}",
+        "openingHoursSpecification": prac["hours"],
+        "priceRange": "$$",
+        "employee": employees,
     }
 
 
@@ -1126,8 +1693,8 @@ def jsonld_script(obj: dict | str) -> str:
 
 def html_page(title: str, head_extra: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title, quote=False)}</title>\n{head_extra}"
         "<style>body{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
         "nav a{margin-right:1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}</style>\n"
@@ -1151,85 +1718,129 @@ def hours_text(prac: dict) -> str:
 
 
 def site_header(prac: dict, up: str) -> str:
-    return (f'<header>\n<p><a href="{up}index.html"><strong>{escape(prac["name"], quote=False)}</strong></a></p>\n'
-            f'<nav><a href="{up}index.html">Home</a><a href="{up}index.html#team">Our therapists</a>'
-            f'<a href="{up}index.html#visit">Visit</a></nav>\n</header>\n')
+    return (
+        f'<header>\n<p><a href="{up}index.html"><strong>{escape(prac["name"], quote=False)}</strong></a></p>\n'
+        f'<nav><a href="{up}index.html">Home</a><a href="{up}index.html#team">Our therapists</a>'
+        f'<a href="{up}index.html#visit">Visit</a></nav>\n</header>\n'
+    )
 
 
 def site_footer(prac: dict, links: str = "") -> str:
     metro = METROS[prac["metro"]]
     street = escape(street_display(prac["street"], prac["suite"], prac["street_style"]), quote=False)
-    return (f'<footer id="visit">\n<p>{escape(prac["name"], quote=False)} &middot; {street}, {metro["city"]}, '
-            f'{metro["state"]} {prac["zip"]} &middot; <a href="tel:{e164(prac["phone"])}">{fmt_phone(prac["phone"], 0)}</a></p>\n'
-            f'<p>Hours: {hours_text(prac)}</p>\n{links}</footer>\n')
+    return (
+        f'<footer id="visit">\n<p>{escape(prac["name"], quote=False)} &middot; {street}, {metro["city"]}, '
+        f'{metro["state"]} {prac["zip"]} &middot; <a href="tel:{e164(prac["phone"])}">{fmt_phone(prac["phone"], 0)}</a></p>\n'
+        f"<p>Hours: {hours_text(prac)}</p>\n{links}</footer>\n"
+    )
 
 
 def visible_person(p: dict, v: dict) -> str:
     """The human-readable part of a therapist page (no structured-data attributes)."""
-    out = [f"<h1>{v['display']}</h1>\n", f"<p class=\"title\">{v['title']}</p>\n", f"<p>{v['bio']}</p>\n",
-           "<h2>What I help with</h2>\n", ul(v["conditions"]), "<h2>Techniques</h2>\n", ul(v["modalities"]),
-           f"<p>{v['state_name']} massage therapist license #{v['license_id']}</p>\n"]
+    out = [
+        f"<h1>{v['display']}</h1>\n",
+        f'<p class="title">{v["title"]}</p>\n',
+        f"<p>{v['bio']}</p>\n",
+        "<h2>What I help with</h2>\n",
+        ul(v["conditions"]),
+        "<h2>Techniques</h2>\n",
+        ul(v["modalities"]),
+        f"<p>{v['state_name']} massage therapist license #{v['license_id']}</p>\n",
+    ]
     if v["certs"]:
-        out.append("<p>Certifications: " + "; ".join(escape(CERTS[c][0], quote=False) + f" ({escape(CERTS[c][1], quote=False)})"
-                                                     for c in v["certs"]) + "</p>\n")
+        out.append(
+            "<p>Certifications: "
+            + "; ".join(escape(CERTS[c][0], quote=False) + f" ({escape(CERTS[c][1], quote=False)})" for c in v["certs"])
+            + "</p>\n"
+        )
     if len(v["languages"]) > 1:
         out.append(f"<p>Languages: {', '.join(v['languages'])}</p>\n")
-    out.append(f'<p>Call or text <a href="tel:{e164(v["phone"])}">{v["phone_fmt"]}</a> &middot; '
-               f'<a href="mailto:{v["email"]}">{v["email"]}</a></p>\n')
+    out.append(
+        f'<p>Call or text <a href="tel:{e164(v["phone"])}">{v["phone_fmt"]}</a> &middot; '
+        f'<a href="mailto:{v["email"]}">{v["email"]}</a></p>\n'
+    )
     if v["accepting"] is not None:
-        out.append("<p><strong>Now accepting new clients.</strong></p>\n" if v["accepting"]
-                   else "<p><em>My schedule is full; not accepting new clients right now.</em></p>\n")
+        out.append(
+            "<p><strong>Now accepting new clients.</strong></p>\n"
+            if v["accepting"]
+            else "<p><em>My schedule is full; not accepting new clients right now.</em></p>\n"
+        )
     if v["price"]:
         out.append(f"<p>Rates: {v['price']} &middot; We accept {v['payment']}.</p>\n")
     if v["mobile"] is not None:
-        out.append("<p>" + ("Mobile / in-home sessions available." if v["mobile"] else "In-studio sessions only.")
-                   + (" Wheelchair-accessible treatment room." if v["wheelchair"] else "") + "</p>\n")
+        out.append(
+            "<p>"
+            + ("Mobile / in-home sessions available." if v["mobile"] else "In-studio sessions only.")
+            + (" Wheelchair-accessible treatment room." if v["wheelchair"] else "")
+            + "</p>\n"
+        )
     return "".join(out)
 
 
 def microdata_person(p: dict, v: dict, prac: dict, heading: str, prop: str | None) -> str:
     attr = f' itemprop="{prop}"' if prop else ""
     tag = "section" if prop else "main"
-    o = [f'<{tag}{attr} itemscope itemtype="https://schema.org/Person">\n',
-         f'<{heading} itemprop="name">{v["display"]}</{heading}>\n',
-         f'<p itemprop="jobTitle">{v["title"]}</p>\n',
-         f'<p itemprop="description">{v["bio"]}</p>\n',
-         "<h3>What I help with</h3>\n", ul(v["conditions"], "knowsAbout"),
-         "<h3>Techniques</h3>\n", ul(v["modalities"], "knowsAbout"),
-         '<div itemprop="hasCredential" itemscope itemtype="https://schema.org/EducationalOccupationalCredential">\n'
-         '<meta itemprop="credentialCategory" content="license">\n'
-         f'<span itemprop="name">{v["state_name"]} Massage Therapist License</span> '
-         f'#<span itemprop="identifier">{v["license_id"]}</span>, issued by '
-         '<span itemprop="recognizedBy" itemscope itemtype="https://schema.org/Organization">'
-         f'<span itemprop="name">{v["board"]}</span></span>\n</div>\n']
+    o = [
+        f'<{tag}{attr} itemscope itemtype="https://schema.org/Person">\n',
+        f'<{heading} itemprop="name">{v["display"]}</{heading}>\n',
+        f'<p itemprop="jobTitle">{v["title"]}</p>\n',
+        f'<p itemprop="description">{v["bio"]}</p>\n',
+        "<h3>What I help with</h3>\n",
+        ul(v["conditions"], "knowsAbout"),
+        "<h3>Techniques</h3>\n",
+        ul(v["modalities"], "knowsAbout"),
+        '<div itemprop="hasCredential" itemscope itemtype="https://schema.org/EducationalOccupationalCredential">\n'
+        '<meta itemprop="credentialCategory" content="license">\n'
+        f'<span itemprop="name">{v["state_name"]} Massage Therapist License</span> '
+        f'#<span itemprop="identifier">{v["license_id"]}</span>, issued by '
+        '<span itemprop="recognizedBy" itemscope itemtype="https://schema.org/Organization">'
+        f'<span itemprop="name">{v["board"]}</span></span>\n</div>\n',
+    ]
     for c in v["certs"]:
         name, issuer = CERTS[c]
-        o.append('<div itemprop="hasCredential" itemscope itemtype="https://schema.org/EducationalOccupationalCredential">\n'
-                 '<meta itemprop="credentialCategory" content="certification">\n'
-                 f'<span itemprop="name">{escape(name, quote=False)}</span> '
-                 '(<span itemprop="recognizedBy" itemscope itemtype="https://schema.org/Organization">'
-                 f'<span itemprop="name">{escape(issuer, quote=False)}</span></span>)\n</div>\n')
-    o.append("<p>Languages: " + ", ".join(f'<span itemprop="knowsLanguage">{l}</span>' for l in v["languages"]) + "</p>\n")
-    o.append(f'<p>Call <a href="tel:{e164(v["phone"])}"><span itemprop="telephone">{v["phone_fmt"]}</span></a> or e-mail '
-             f'<a href="mailto:{v["email"]}"><span itemprop="email">{v["email"]}</span></a></p>\n')
-    o.append('<p itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">'
-             f'<span itemprop="streetAddress">{escape(v["street"], quote=False)}</span>, '
-             f'<span itemprop="addressLocality">{v["city"]}</span>, <span itemprop="addressRegion">{v["state"]}</span> '
-             f'<span itemprop="postalCode">{v["zip"]}</span></p>\n')
-    o.append(f'<p>Works at <span itemprop="worksFor" itemscope itemtype="https://schema.org/{prac["type"]}">'
-             f'<span itemprop="name">{escape(prac["name"], quote=False)}</span></span>.</p>\n')
+        o.append(
+            '<div itemprop="hasCredential" itemscope itemtype="https://schema.org/EducationalOccupationalCredential">\n'
+            '<meta itemprop="credentialCategory" content="certification">\n'
+            f'<span itemprop="name">{escape(name, quote=False)}</span> '
+            '(<span itemprop="recognizedBy" itemscope itemtype="https://schema.org/Organization">'
+            f'<span itemprop="name">{escape(issuer, quote=False)}</span></span>)\n</div>\n'
+        )
+    o.append("<p>Languages: " + ", ".join(f'<span itemprop="knowsLanguage">{item}</span>' for item in v["languages"]) + "</p>\n")
+    o.append(
+        f'<p>Call <a href="tel:{e164(v["phone"])}"><span itemprop="telephone">{v["phone_fmt"]}</span></a> or e-mail '
+        f'<a href="mailto:{v["email"]}"><span itemprop="email">{v["email"]}</span></a></p>\n'
+    )
+    o.append(
+        '<p itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">'
+        f'<span itemprop="streetAddress">{escape(v["street"], quote=False)}</span>, '
+        f'<span itemprop="addressLocality">{v["city"]}</span>, <span itemprop="addressRegion">{v["state"]}</span> '
+        f'<span itemprop="postalCode">{v["zip"]}</span></p>\n'
+    )
+    o.append(
+        f'<p>Works at <span itemprop="worksFor" itemscope itemtype="https://schema.org/{prac["type"]}">'
+        f'<span itemprop="name">{escape(prac["name"], quote=False)}</span></span>.</p>\n'
+    )
     if v["accepting"] is not None:
-        o.append(f'<p><meta itemprop="isAcceptingNewPatients" content="{str(v["accepting"]).lower()}">'
-                 + ("Accepting new clients." if v["accepting"] else "Not accepting new clients at this time.") + "</p>\n")
+        o.append(
+            f'<p><meta itemprop="isAcceptingNewPatients" content="{str(v["accepting"]).lower()}">'
+            + ("Accepting new clients." if v["accepting"] else "Not accepting new clients at this time.")
+            + "</p>\n"
+        )
     if v["price"]:
-        o.append(f'<p>Rates: <span itemprop="priceRange">{v["price"]}</span>. Payment: '
-                 f'<span itemprop="paymentAccepted">{v["payment"]}</span>.</p>\n')
+        o.append(
+            f'<p>Rates: <span itemprop="priceRange">{v["price"]}</span>. Payment: '
+            f'<span itemprop="paymentAccepted">{v["payment"]}</span>.</p>\n'
+        )
     if v["mobile"] is not None:
-        for name, val, text in (("mobile/in-home service", v["mobile"], "Mobile / in-home sessions"),
-                                ("wheelchair accessible", v["wheelchair"], "Wheelchair accessible")):
-            o.append('<p itemprop="additionalProperty" itemscope itemtype="https://schema.org/PropertyValue">'
-                     f'<meta itemprop="name" content="{name}"><meta itemprop="value" content="{str(val).lower()}">'
-                     f'{text}: {"yes" if val else "no"}</p>\n')
+        for name, val, text in (
+            ("mobile/in-home service", v["mobile"], "Mobile / in-home sessions"),
+            ("wheelchair accessible", v["wheelchair"], "Wheelchair accessible"),
+        ):
+            o.append(
+                '<p itemprop="additionalProperty" itemscope itemtype="https://schema.org/PropertyValue">'
+                f'<meta itemprop="name" content="{name}"><meta itemprop="value" content="{str(val).lower()}">'
+                f"{text}: {'yes' if val else 'no'}</p>\n"
+            )
     o.append(f"</{tag}>\n")
     return "".join(o)
 
@@ -1251,16 +1862,26 @@ MALFORMED_BLOCK = """{
 def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dict[str, str], dict]:
     files: dict[str, str] = {}
     by_key = meta["by_key"]
-    info: dict = {"pages": [], "nicknames": [], "published_names": {}, "no_sd_page": None, "malformed_page": None,
-                  "private_link_from": None, "graph_page": None, "microdata_pages": []}
+    info: dict = {
+        "pages": [],
+        "nicknames": [],
+        "published_names": {},
+        "no_sd_page": None,
+        "malformed_page": None,
+        "private_link_from": None,
+        "graph_page": None,
+        "microdata_pages": [],
+    }
     index_entries = []
-    for n, prac in enumerate(PRACTICES):
+    for prac in PRACTICES:
         prac["hours"] = [
-            {"@type": "OpeningHoursSpecification",
-             "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-             "opens": rng.choice(["08:00", "09:00", "10:00"]), "closes": rng.choice(["18:00", "19:00", "20:00"])},
-            {"@type": "OpeningHoursSpecification", "dayOfWeek": "Saturday", "opens": "10:00",
-             "closes": rng.choice(["14:00", "16:00"])},
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+                "opens": rng.choice(["08:00", "09:00", "10:00"]),
+                "closes": rng.choice(["18:00", "19:00", "20:00"]),
+            },
+            {"@type": "OpeningHoursSpecification", "dayOfWeek": "Saturday", "opens": "10:00", "closes": rng.choice(["14:00", "16:00"])},
         ]
         slug = prac["slug"]
         members = [by_key[k] for k in prac["members"]]
@@ -1277,25 +1898,29 @@ def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dic
             p.setdefault("site_pages", []).append(path)
             info["published_names"].setdefault(p["person_id"], []).append(v["display"])
             if p["key"] in NICKNAMES:
-                info["nicknames"].append({"person_id": p["person_id"], "legal_first": p["first"],
-                                          "published_as": v["display"], "page": path})
+                info["nicknames"].append(
+                    {"person_id": p["person_id"], "legal_first": p["first"], "published_as": v["display"], "page": path}
+                )
             info["pages"].append(path)
             # --- the team page
             title = f"{v['plain']} | {prac['name']}"
             header = site_header(prac, "../")
-            others = "".join(f'<a href="{person_slug(o)}.html">{views[o["key"]]["plain"]}</a> '
-                             for o in members if o is not p)
+            others = "".join(f'<a href="{person_slug(o)}.html">{views[o["key"]]["plain"]}</a> ' for o in members if o is not p)
             nav = f'<p class="colleagues">Also at {escape(prac["name"], quote=False)}: {others}</p>\n' if others else ""
             if p["key"] in prac.get("no_sd", []):
                 lic = v["license_id"]
-                body = (header + "<main>\n"
-                        f"<h1>{v['plain']}</h1>\n"
-                        f"<p>Licensed Massage Therapist, {v['state']} license {lic}</p>\n"
-                        f"<p>{v['first']} treats {join_words([c.lower() for c in v['conditions']])}, "
-                        f"using {join_words([m.lower() for m in v['modalities']])}. "
-                        f"{'He' if p['sex'] == 'M' else 'She'} has practiced in {v['city']} since {p['issued'].year}.</p>\n"
-                        f'<p>Book with {v["first"]}: <a href="tel:{e164(v["phone"])}">{v["phone_fmt"]}</a></p>\n'
-                        + nav + "</main>\n" + site_footer(prac))
+                body = (
+                    header + "<main>\n"
+                    f"<h1>{v['plain']}</h1>\n"
+                    f"<p>Licensed Massage Therapist, {v['state']} license {lic}</p>\n"
+                    f"<p>{v['first']} treats {join_words([c.lower() for c in v['conditions']])}, "
+                    f"using {join_words([m.lower() for m in v['modalities']])}. "
+                    f"{'He' if p['sex'] == 'M' else 'She'} has practiced in {v['city']} since {p['issued'].year}.</p>\n"
+                    f'<p>Book with {v["first"]}: <a href="tel:{e164(v["phone"])}">{v["phone_fmt"]}</a></p>\n'
+                    + nav
+                    + "</main>\n"
+                    + site_footer(prac)
+                )
                 files[path] = html_page(title, "", body)
                 info["no_sd_page"] = {"person_id": p["person_id"], "page": path}
                 continue
@@ -1307,9 +1932,11 @@ def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dic
             head = ""
             if p["key"] in prac.get("malformed", []):
                 head += jsonld_script(MALFORMED_BLOCK % (v["plain"], prac["name"]))
-                info["malformed_page"] = {"person_id": p["person_id"], "page": path,
-                                          "note": "first JSON-LD block has an unquoted key and trailing commas; "
-                                                  "the second block (the Person) is valid"}
+                info["malformed_page"] = {
+                    "person_id": p["person_id"],
+                    "page": path,
+                    "note": "first JSON-LD block has an unquoted key and trailing commas; the second block (the Person) is valid",
+                }
             head += jsonld_script(person_ld(p, v, prac))
             body = header + "<main>\n" + visible_person(p, v) + nav + "</main>\n" + site_footer(prac)
             files[path] = html_page(title, head, body)
@@ -1317,9 +1944,9 @@ def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dic
         # --- the practice index page
         intro = {
             "MedicalBusiness": "Clinical massage therapy for pain, injury recovery and post-surgical care. "
-                               "We work alongside your physician &amp; physical therapist.",
+            "We work alongside your physician &amp; physical therapist.",
             "HealthAndBeautyBusiness": "Therapeutic massage by licensed therapists who listen first. "
-                                       "Relief for chronic pain, injuries &amp; stress.",
+            "Relief for chronic pain, injuries &amp; stress.",
         }[prac["type"]]
         links = ""
         if prac.get("private_link"):
@@ -1328,26 +1955,35 @@ def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dic
         if prac["fmt"] == "microdata":
             metro = METROS[prac["metro"]]
             staff = "".join(microdata_person(p, views[p["key"]], prac, "h3", "employee") for p in members)
-            body = (f'<div itemscope itemtype="https://schema.org/{prac["type"]}">\n' + site_header(prac, "")
-                    + f'<main>\n<h1 itemprop="name">{escape(prac["name"], quote=False)}</h1>\n<p>{intro}</p>\n'
-                    + '<p itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">'
-                    + f'<span itemprop="streetAddress">{escape(street_display(prac["street"], prac["suite"], prac["street_style"]), quote=False)}</span>, '
-                    + f'<span itemprop="addressLocality">{metro["city"]}</span>, '
-                    + f'<span itemprop="addressRegion">{metro["state"]}</span> <span itemprop="postalCode">{prac["zip"]}</span></p>\n'
-                    + f'<p>Phone: <span itemprop="telephone">{fmt_phone(prac["phone"], 0)}</span></p>\n'
-                    + "".join('<div itemprop="openingHoursSpecification" itemscope '
-                              'itemtype="https://schema.org/OpeningHoursSpecification">'
-                              + "".join(f'<meta itemprop="dayOfWeek" content="https://schema.org/{d}">'
-                                        for d in (h["dayOfWeek"] if isinstance(h["dayOfWeek"], list) else [h["dayOfWeek"]]))
-                              + f'<meta itemprop="opens" content="{h["opens"]}"><meta itemprop="closes" content="{h["closes"]}"></div>\n'
-                              for h in prac["hours"])
-                    + f'<h2 id="team">Our therapists</h2>\n<ul>\n{"".join(team_links)}</ul>\n' + staff
-                    + "</main>\n" + site_footer(prac, links) + "</div>\n")
+            body = (
+                f'<div itemscope itemtype="https://schema.org/{prac["type"]}">\n'
+                + site_header(prac, "")
+                + f'<main>\n<h1 itemprop="name">{escape(prac["name"], quote=False)}</h1>\n<p>{intro}</p>\n'
+                + '<p itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">'
+                + f'<span itemprop="streetAddress">{escape(street_display(prac["street"], prac["suite"], prac["street_style"]), quote=False)}</span>, '
+                + f'<span itemprop="addressLocality">{metro["city"]}</span>, '
+                + f'<span itemprop="addressRegion">{metro["state"]}</span> <span itemprop="postalCode">{prac["zip"]}</span></p>\n'
+                + f'<p>Phone: <span itemprop="telephone">{fmt_phone(prac["phone"], 0)}</span></p>\n'
+                + "".join(
+                    '<div itemprop="openingHoursSpecification" itemscope '
+                    'itemtype="https://schema.org/OpeningHoursSpecification">'
+                    + "".join(
+                        f'<meta itemprop="dayOfWeek" content="https://schema.org/{d}">'
+                        for d in (h["dayOfWeek"] if isinstance(h["dayOfWeek"], list) else [h["dayOfWeek"]])
+                    )
+                    + f'<meta itemprop="opens" content="{h["opens"]}"><meta itemprop="closes" content="{h["closes"]}"></div>\n'
+                    for h in prac["hours"]
+                )
+                + f'<h2 id="team">Our therapists</h2>\n<ul>\n{"".join(team_links)}</ul>\n'
+                + staff
+                + "</main>\n"
+                + site_footer(prac, links)
+                + "</div>\n"
+            )
             files[f"sites/{slug}/index.html"] = html_page(prac["name"], "", body)
             info["microdata_pages"].append(f"sites/{slug}/index.html")
         else:
-            employees = [person_ld(p, views[p["key"]], prac, context=False) for p in members
-                         if p["key"] not in prac.get("no_sd", [])]
+            employees = [person_ld(p, views[p["key"]], prac, context=False) for p in members if p["key"] not in prac.get("no_sd", [])]
             if prac["fmt"] == "jsonld-graph":
                 biz = business_ld(prac, [])
                 biz.pop("@context")
@@ -1360,57 +1996,72 @@ def build_sites(rng: random.Random, people: list[dict], meta: dict) -> tuple[dic
                 info["graph_page"] = f"sites/{slug}/index.html"
             else:
                 ld = business_ld(prac, employees)
-            body = (site_header(prac, "") + f"<main>\n<h1>{escape(prac['name'], quote=False)}</h1>\n<p>{intro}</p>\n"
-                    + f'<h2 id="team">Our therapists</h2>\n<ul>\n{"".join(team_links)}</ul>\n'
-                    + f"<p>Call {fmt_phone(prac['phone'], 0)} to book, or stop by &mdash; we&#8217;re open {hours_text(prac)}.</p>\n"
-                    + "</main>\n" + site_footer(prac, links))
+            body = (
+                site_header(prac, "")
+                + f"<main>\n<h1>{escape(prac['name'], quote=False)}</h1>\n<p>{intro}</p>\n"
+                + f'<h2 id="team">Our therapists</h2>\n<ul>\n{"".join(team_links)}</ul>\n'
+                + f"<p>Call {fmt_phone(prac['phone'], 0)} to book, or stop by &mdash; we&#8217;re open {hours_text(prac)}.</p>\n"
+                + "</main>\n"
+                + site_footer(prac, links)
+            )
             files[f"sites/{slug}/index.html"] = html_page(prac["name"], jsonld_script(ld), body)
         info["pages"].append(f"sites/{slug}/index.html")
         # --- the practice sitemap
-        sm = ['<?xml version="1.0" encoding="UTF-8"?>',
-              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        sm = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for path, mod in urls:
             sm += ["  <url>", f"    <loc>{{base}}/{path}</loc>", f"    <lastmod>{mod.isoformat()}</lastmod>", "  </url>"]
         sm.append("</urlset>")
         files[f"sites/{slug}/sitemap.xml"] = "\n".join(sm) + "\n"
         index_entries.append((slug, lastmod))
-    si = ['<?xml version="1.0" encoding="UTF-8"?>',
-          '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    si = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for slug, mod in index_entries:
-        si += ["  <sitemap>", f"    <loc>{{base}}/sites/{slug}/sitemap.xml</loc>",
-               f"    <lastmod>{mod.isoformat()}</lastmod>", "  </sitemap>"]
+        si += [
+            "  <sitemap>",
+            f"    <loc>{{base}}/sites/{slug}/sitemap.xml</loc>",
+            f"    <lastmod>{mod.isoformat()}</lastmod>",
+            "  </sitemap>",
+        ]
     si.append("</sitemapindex>")
     files["sites/sitemap.xml"] = "\n".join(si) + "\n"
     return files, info
 
 
 PRIVATE_CANARY = {
-    "@context": "https://schema.org", "@type": "Person", "name": "Quinn Canary, LMT",
-    "jobTitle": "Licensed Massage Therapist", "telephone": "813-555-0100",
-    "address": {"@type": "PostalAddress", "streetAddress": "77 Sabal Palm Ln", "addressLocality": "Brandon",
-                "addressRegion": "FL", "postalCode": "33511"},
+    "@context": "https://schema.org",
+    "@type": "Person",
+    "name": "Quinn Canary, LMT",
+    "jobTitle": "Licensed Massage Therapist",
+    "telephone": "813-555-0100",
+    "address": {
+        "@type": "PostalAddress",
+        "streetAddress": "77 Sabal Palm Ln",
+        "addressLocality": "Brandon",
+        "addressRegion": "FL",
+        "postalCode": "33511",
+    },
     "knowsAbout": ["Sciatica", "Deep tissue"],
-    "hasCredential": [{"@type": "EducationalOccupationalCredential", "credentialCategory": "license",
-                       "identifier": "MA00000"}],
-    "description": "CANARY: this page is disallowed by robots.txt. If this person appears in the index, the crawler "
-                   "fetched /private/.",
+    "hasCredential": [{"@type": "EducationalOccupationalCredential", "credentialCategory": "license", "identifier": "MA00000"}],
+    "description": "CANARY: this page is disallowed by robots.txt. If this person appears in the index, the crawler fetched /private/.",
 }
 
 
 def build_private() -> str:
-    body = ("<main>\n<h1>Staff notes &mdash; internal</h1>\n<p>Not for publication. Robots are asked to stay out.</p>\n"
-            "<ul>\n<li>Quinn: covering Saturday shifts through December.</li>\n"
-            "<li>Home addresses and personal cell numbers live in the office binder, not here.</li>\n</ul>\n</main>\n")
-    return html_page("Staff notes (internal)", '<meta name="robots" content="noindex, nofollow">\n'
-                     + jsonld_script(PRIVATE_CANARY), body)
+    body = (
+        "<main>\n<h1>Staff notes &mdash; internal</h1>\n<p>Not for publication. Robots are asked to stay out.</p>\n"
+        "<ul>\n<li>Quinn: covering Saturday shifts through December.</li>\n"
+        "<li>Home addresses and personal cell numbers live in the office binder, not here.</li>\n</ul>\n</main>\n"
+    )
+    return html_page("Staff notes (internal)", '<meta name="robots" content="noindex, nofollow">\n' + jsonld_script(PRIVATE_CANARY), body)
 
 
 # --------------------------------------------------------------------------------------------
 # Rosters
 # --------------------------------------------------------------------------------------------
 
-def roster_page(title: str, h1: str, intro: str, header: str, rows: list[list[str]], page: int, pages: int,
-                first_row: int, total: int) -> str:
+
+def roster_page(
+    title: str, h1: str, intro: str, header: str, rows: list[list[str]], page: int, pages: int, first_row: int, total: int
+) -> str:
     head = ""
     if page > 1:
         head += f'<link rel="prev" href="page-{page - 1}.html">\n'
@@ -1426,9 +2077,11 @@ def roster_page(title: str, h1: str, intro: str, header: str, rows: list[list[st
         if page < pages:
             links.append(f'<a rel="next" href="page-{page + 1}.html">Next</a>')
         nav = '<nav class="pagination">' + " ".join(links) + "</nav>\n"
-    body = (f"<main>\n<h1>{h1}</h1>\n<p>{intro}</p>\n"
-            f"<p class=\"count\">Showing {first_row}&ndash;{first_row + len(rows) - 1} of {total}</p>\n"
-            f"<table class=\"results\">\n<thead>\n{header}\n</thead>\n<tbody>\n{trs}</tbody>\n</table>\n{nav}</main>\n")
+    body = (
+        f"<main>\n<h1>{h1}</h1>\n<p>{intro}</p>\n"
+        f'<p class="count">Showing {first_row}&ndash;{first_row + len(rows) - 1} of {total}</p>\n'
+        f'<table class="results">\n<thead>\n{header}\n</thead>\n<tbody>\n{trs}</tbody>\n</table>\n{nav}</main>\n'
+    )
     return html_page(title, head, body)
 
 
@@ -1443,8 +2096,7 @@ def roster_name(rng: random.Random, p: dict, allow_nick: bool) -> str:
 
 def build_rosters(rng: random.Random, people: list[dict]) -> tuple[dict[str, str], dict]:
     files: dict[str, str] = {}
-    info: dict = {"ncbtmb_rows": 0, "nmt_rows": 0, "ncbtmb_out_of_state": [], "nmt_out_of_state": [],
-                  "roster_city_differs": []}
+    info: dict = {"ncbtmb_rows": 0, "nmt_rows": 0, "ncbtmb_out_of_state": [], "nmt_out_of_state": [], "roster_city_differs": []}
     # NCBTMB
     rows = []
     for p in people:
@@ -1455,11 +2107,10 @@ def build_rosters(rng: random.Random, people: list[dict]) -> tuple[dict[str, str
         if p["key"] == "fernandez" and p["mailing"]:
             city = p["mailing"]["city"]  # the registry has her mailing city
             info["roster_city_differs"].append({"person_id": p["person_id"], "roster": "ncbtmb", "city": city})
-        rows.append(((p["last"], p["first"]), [name, "BCTMB", p["ncbtmb_no"], city, p["state"],
-                                               p["ncbtmb_exp"].strftime("%m/%d/%Y")]))
-        p.setdefault("roster_entries", []).append({"roster": "ncbtmb", "certificate_number": p["ncbtmb_no"],
-                                                   "name_as_listed": name,
-                                                   "expires_on": p["ncbtmb_exp"].isoformat()})
+        rows.append(((p["last"], p["first"]), [name, "BCTMB", p["ncbtmb_no"], city, p["state"], p["ncbtmb_exp"].strftime("%m/%d/%Y")]))
+        p.setdefault("roster_entries", []).append(
+            {"roster": "ncbtmb", "certificate_number": p["ncbtmb_no"], "name_as_listed": name, "expires_on": p["ncbtmb_exp"].isoformat()}
+        )
     for name, city, st in NCBTMB_OUT_OF_STATE:
         no = f"{rng.randint(100000, 699999)}-00"
         exp = rand_date(rng, date(2026, 1, 1), date(2028, 12, 31))
@@ -1472,10 +2123,17 @@ def build_rosters(rng: random.Random, people: list[dict]) -> tuple[dict[str, str
     start = 0
     for page, size in enumerate(sizes, start=1):
         files[f"rosters/ncbtmb/page-{page}.html"] = roster_page(
-            f"Find a Board Certified Therapist — page {page}", "Board Certified Therapists",
+            f"Find a Board Certified Therapist — page {page}",
+            "Board Certified Therapists",
             "Directory of therapists holding Board Certification in Therapeutic Massage &amp; Bodywork (BCTMB). "
-            "Search results for states: TX, FL, GA, NC, TN, AZ.", header, table[start:start + size], page, 3,
-            start + 1, len(table))
+            "Search results for states: TX, FL, GA, NC, TN, AZ.",
+            header,
+            table[start : start + size],
+            page,
+            3,
+            start + 1,
+            len(table),
+        )
         start += size
     info["ncbtmb_rows"] = len(table)
     info["ncbtmb_page_sizes"] = sizes
@@ -1485,10 +2143,10 @@ def build_rosters(rng: random.Random, people: list[dict]) -> tuple[dict[str, str
         if "CNMT" not in p["certs"]:
             continue
         name = roster_name(rng, p, allow_nick=False)
-        rows.append(((p["last"], p["first"]), [name, "CNMT", p["nmt_no"], p["city"], p["state"],
-                                               p["nmt_exp"].isoformat()]))
-        p.setdefault("roster_entries", []).append({"roster": "nmt", "certificate_number": p["nmt_no"],
-                                                   "name_as_listed": name, "expires_on": p["nmt_exp"].isoformat()})
+        rows.append(((p["last"], p["first"]), [name, "CNMT", p["nmt_no"], p["city"], p["state"], p["nmt_exp"].isoformat()]))
+        p.setdefault("roster_entries", []).append(
+            {"roster": "nmt", "certificate_number": p["nmt_no"], "name_as_listed": name, "expires_on": p["nmt_exp"].isoformat()}
+        )
     for name, city, st in NMT_OUT_OF_STATE:
         no = f"{rng.randint(10000, 29999)}"
         exp = rand_date(rng, date(2026, 6, 1), date(2029, 6, 30))
@@ -1498,9 +2156,16 @@ def build_rosters(rng: random.Random, people: list[dict]) -> tuple[dict[str, str
     table = [r for _, r in rows]
     header = "<tr><th>Therapist</th><th>Certification</th><th>Cert No.</th><th>City</th><th>ST</th><th>Valid Through</th></tr>"
     files["rosters/nmt/index.html"] = roster_page(
-        "Certified Neuromuscular Therapists | NMT Center", "Certified Neuromuscular Therapists",
-        "Therapists who have completed NMT Center certification (CNMT). Listed by last name.", header, table, 1, 1,
-        1, len(table))
+        "Certified Neuromuscular Therapists | NMT Center",
+        "Certified Neuromuscular Therapists",
+        "Therapists who have completed NMT Center certification (CNMT). Listed by last name.",
+        header,
+        table,
+        1,
+        1,
+        1,
+        len(table),
+    )
     info["nmt_rows"] = len(table)
     return files, info
 
@@ -1625,8 +2290,9 @@ def person_json(p: dict) -> dict:
         "legal_name": {"first": p["first"], "middle": p["middle"], "last": p["last"], "suffix": p["suffix"]},
         "state": p["state"],
         "npi": p["npi"],
-        "licenses": [{k: lic[k] for k in ("state", "number", "status_expected", "issued_on", "expires_on",
-                                          "board_status")} for lic in p["licenses"]],
+        "licenses": [
+            {k: lic[k] for k in ("state", "number", "status_expected", "issued_on", "expires_on", "board_status")} for lic in p["licenses"]
+        ],
         "site_pages": p.get("site_pages", []),
         "roster_entries": p.get("roster_entries", []),
         "conditions": p["conditions_published"] if published else p["conditions_canonical"],
@@ -1635,23 +2301,31 @@ def person_json(p: dict) -> dict:
         "modalities_canonical": p["modalities_canonical"],
         "specialties_published": published,
         "certifications": p["certs"],
-        "practice": {"address": f"{p['street']}{suite}", "city": p["city"], "state": p["state"],
-                     "postal_code": p["zip"], "lat": p["lat"], "lon": p["lon"]},
+        "practice": {
+            "address": f"{p['street']}{suite}",
+            "city": p["city"],
+            "state": p["state"],
+            "postal_code": p["zip"],
+            "lat": p["lat"],
+            "lon": p["lon"],
+        },
         "mailing_address": mailing,
         "phone": e164(p["phone"]),
         "sex": p["sex"],
         "sources": sorted(
             (["nppes"] if p["npi"] else [])
-            + (["tx_tdlr"] if any(l["state"] == "TX" for l in p["licenses"]) else [])
-            + (["fl_mqa"] if any(l["state"] == "FL" for l in p["licenses"]) else [])
+            + (["tx_tdlr"] if any(item["state"] == "TX" for item in p["licenses"]) else [])
+            + (["fl_mqa"] if any(item["state"] == "FL" for item in p["licenses"]) else [])
             + (["practice_sites"] if p.get("site_pages") else [])
-            + sorted({e["roster"] for e in p.get("roster_entries", [])})),
+            + sorted({e["roster"] for e in p.get("roster_entries", [])})
+        ),
     }
 
 
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
+
 
 def generate(out: Path) -> dict:
     rng = random.Random(SEED)
@@ -1683,19 +2357,34 @@ def generate(out: Path) -> dict:
     for p in people:
         for lic in p["licenses"]:
             if lic["status_expected"] != "active":
-                lic_oddities.append({"person_id": p["person_id"], "name": f"{p['first']} {p['last']}",
-                                     "state": lic["state"], "number": lic["number"],
-                                     "board_status": lic["board_status"], "expires_on": lic["expires_on"],
-                                     "status_expected": lic["status_expected"],
-                                     "has_site": bool(p.get("site_pages")), "npi": p["npi"]})
+                lic_oddities.append(
+                    {
+                        "person_id": p["person_id"],
+                        "name": f"{p['first']} {p['last']}",
+                        "state": lic["state"],
+                        "number": lic["number"],
+                        "board_status": lic["board_status"],
+                        "expires_on": lic["expires_on"],
+                        "status_expected": lic["status_expected"],
+                        "has_site": bool(p.get("site_pages")),
+                        "npi": p["npi"],
+                    }
+                )
     counts = {
-        "people": len(people), "people_tx": sum(p["state"] == "TX" for p in people),
-        "people_fl": sum(p["state"] == "FL" for p in people), "with_npi": sum(bool(p["npi"]) for p in people),
-        "nppes_records": len(nppes), "nppes_decoys": len(nppes_notes["decoys"]), "tx_rows": tx_rows,
-        "fl_rows": fl_rows, "practices": len(PRACTICES),
-        "site_pages": len(site_info["pages"]), "team_pages": sum(len(p.get("site_pages", [])) for p in people),
+        "people": len(people),
+        "people_tx": sum(p["state"] == "TX" for p in people),
+        "people_fl": sum(p["state"] == "FL" for p in people),
+        "with_npi": sum(bool(p["npi"]) for p in people),
+        "nppes_records": len(nppes),
+        "nppes_decoys": len(nppes_notes["decoys"]),
+        "tx_rows": tx_rows,
+        "fl_rows": fl_rows,
+        "practices": len(PRACTICES),
+        "site_pages": len(site_info["pages"]),
+        "team_pages": sum(len(p.get("site_pages", [])) for p in people),
         "people_on_sites": sum(bool(p.get("site_pages")) for p in people),
-        "ncbtmb_rows": roster_info["ncbtmb_rows"], "ncbtmb_page_sizes": roster_info["ncbtmb_page_sizes"],
+        "ncbtmb_rows": roster_info["ncbtmb_rows"],
+        "ncbtmb_page_sizes": roster_info["ncbtmb_page_sizes"],
         "nmt_rows": roster_info["nmt_rows"],
         "board_only": [p["person_id"] for p in people if p["role"] == "board"],
     }
@@ -1709,9 +2398,11 @@ def generate(out: Path) -> dict:
         "stale_active_row": {"person_id": pid("ibarra"), "note": "FL 'ACTIVE' but expired 08/31/2025"},
         "suspended_but_site_accepting": pid("perez"),
         "deceased_but_npi_active": pid("toussaint"),
-        "two_state_licensee": {"person_id": pid("oconnor"),
-                               "note": "TX licence expired 2026-01-31 (board row has his old Houston practice), "
-                                       "FL licence CLEAR; NPPES lists both taxonomies and a stale Houston mailing address"},
+        "two_state_licensee": {
+            "person_id": pid("oconnor"),
+            "note": "TX licence expired 2026-01-31 (board row has his old Houston practice), "
+            "FL licence CLEAR; NPPES lists both taxonomies and a stale Houston mailing address",
+        },
         "nicknames": site_info["nicknames"],
         "roster_nickname": {"person_id": pid("washington"), "roster": "ncbtmb"},
         "board_name_variants": [
@@ -1726,16 +2417,23 @@ def generate(out: Path) -> dict:
         "nppes_location_listed_first": nppes_notes["location_first"],
         "nppes_credentials": nppes_notes["credential"],
         "nppes_decoys": nppes_notes["decoys"],
-        "stale_nppes_location": {"person_id": pid("mcallister"),
-                                 "nppes_location": by_key["mcallister"].get("stale_nppes_location"),
-                                 "note": "board address is current; people.json practice follows the board"},
+        "stale_nppes_location": {
+            "person_id": pid("mcallister"),
+            "nppes_location": by_key["mcallister"].get("stale_nppes_location"),
+            "note": "board address is current; people.json practice follows the board",
+        },
         "fl_confidential_address": [pid(k) for k in FL_CONFIDENTIAL],
         "fl_zip_00000": [pid(k) for k in FL_ZIP_ZEROS],
-        "shared_phone_practice": {"practice": "montrose-medical-massage",
-                                  "person_ids": [pid(k) for k in PRACTICES[2]["members"]],
-                                  "note": "all staff publish (and are listed under) the clinic's main line"},
-        "multi_site_person": {"person_id": pid("ellison"), "pages": by_key["ellison"].get("site_pages", []),
-                              "note": "also on the Lakewood clinic site with the clinic's address; practice = own"},
+        "shared_phone_practice": {
+            "practice": "montrose-medical-massage",
+            "person_ids": [pid(k) for k in PRACTICES[2]["members"]],
+            "note": "all staff publish (and are listed under) the clinic's main line",
+        },
+        "multi_site_person": {
+            "person_id": pid("ellison"),
+            "pages": by_key["ellison"].get("site_pages", []),
+            "note": "also on the Lakewood clinic site with the clinic's address; practice = own",
+        },
         "published_typos": [{"person_id": pid(k), "canonical": a, "published": b} for k, (a, b) in TYPOS.items()],
         "malformed_jsonld_page": site_info["malformed_page"],
         "no_structured_data_page": dict(site_info["no_sd_page"], note="also left out of the clinic index JSON-LD"),
@@ -1784,13 +2482,13 @@ cities and counties are real. "Today" for expected statuses is {TODAY.isoformat(
 | `sources.toml` | crawl configuration; `{{base}}` = the local server's base URL |
 | `robots.txt` | disallows `/private/` |
 | `private/staff-notes.html` | must never be fetched (linked from one practice page; canary Person inside) |
-| `nppes/records.json` | NPI Registry API v2.1 result objects ({counts['nppes_records']}, incl. {counts['nppes_decoys']} decoys) |
-| `boards/tx_tdlr_massage.csv` | Texas TDLR licensees ({counts['tx_rows']} rows, CRLF) |
-| `boards/fl_mqa_massage.txt` | Florida MQA licensees ({counts['fl_rows']} rows, pipe-delimited) |
-| `sites/sitemap.xml` | sitemap index of {counts['practices']} practice sites ({counts['site_pages']} pages) |
-| `rosters/ncbtmb/page-N.html` | BCTMB roster, 3 pages ({counts['ncbtmb_rows']} rows) |
-| `rosters/nmt/index.html` | CNMT roster ({counts['nmt_rows']} rows) |
-| `people.json` | ground truth: one object per real person ({counts['people']}) |
+| `nppes/records.json` | NPI Registry API v2.1 result objects ({counts["nppes_records"]}, incl. {counts["nppes_decoys"]} decoys) |
+| `boards/tx_tdlr_massage.csv` | Texas TDLR licensees ({counts["tx_rows"]} rows, CRLF) |
+| `boards/fl_mqa_massage.txt` | Florida MQA licensees ({counts["fl_rows"]} rows, pipe-delimited) |
+| `sites/sitemap.xml` | sitemap index of {counts["practices"]} practice sites ({counts["site_pages"]} pages) |
+| `rosters/ncbtmb/page-N.html` | BCTMB roster, 3 pages ({counts["ncbtmb_rows"]} rows) |
+| `rosters/nmt/index.html` | CNMT roster ({counts["nmt_rows"]} rows) |
+| `people.json` | ground truth: one object per real person ({counts["people"]}) |
 | `manifest.json` | the deliberate oddities and decoys |
 """
 

@@ -20,10 +20,11 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from make_judgments import DEFAULT_RADIUS, QUERIES, haversine_km  # noqa: E402
+
 from directory.geo import resolve_near  # noqa: E402
 from directory.models import Listing  # noqa: E402
 from directory.vocabulary import get_vocabulary  # noqa: E402
-from make_judgments import DEFAULT_RADIUS, QUERIES, haversine_km  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 METROS = {"Austin": (30.2672, -97.7431), "Houston": (29.7604, -95.3698), "Miami": (25.7617, -80.1918), "Denver": (39.7392, -104.9903)}
@@ -60,7 +61,7 @@ def query_type(q: dict) -> str:
 def main() -> int:
     vocab = get_vocabulary()
     listings: dict[str, Listing] = {}
-    for n, line in enumerate(open(HERE / "population.jsonl", encoding="utf-8"), start=1):
+    for line in open(HERE / "population.jsonl", encoding="utf-8"):
         listing = Listing.model_validate(json.loads(line))
         if listing.id in listings:
             fail(f"duplicate id {listing.id}")
@@ -103,8 +104,10 @@ def main() -> int:
         for lid, v in js.items():
             if lid not in listings:
                 fail(f"{qid}: unknown listing {lid}")
-            elif not listings[lid].has_active_license(TODAY) and v["grade"] != 0 and not (
-                v["grade"] <= 1 and v["reason"].startswith("licence status unknown")
+            elif (
+                not listings[lid].has_active_license(TODAY)
+                and v["grade"] != 0
+                and not (v["grade"] <= 1 and v["reason"].startswith("licence status unknown"))
             ):
                 fail(f"{qid}: {lid} has no licence in force but grade {v['grade']}")
             if v["grade"] not in (0, 1, 2, 3) or not v["reason"]:
@@ -133,8 +136,14 @@ def main() -> int:
         (g("aus_sciatica_far_specialist") > g("aus_generalist_near"), "q01: far specialist must beat near generalist"),
         (g("aus_piriformis_related") > g("aus_nmt_technique_only"), "q01: related-condition lister must beat technique-only"),
         (g("aus_sciatica_ideal_near") == 3, "q01: ideal near specialist must be 3"),
-        (judged["a02"]["judgments"][hard["hou_deep_near_medcenter"]]["grade"] == 0, "a02: deep tissue near the medical centre must be 0 for chemo"),
-        (judged["a05"]["judgments"][hard["mia_sciatica_no_prenatal"]]["grade"] <= 1, "a05: sciatica NMT without prenatal training must be <= 1"),
+        (
+            judged["a02"]["judgments"][hard["hou_deep_near_medcenter"]]["grade"] == 0,
+            "a02: deep tissue near the medical centre must be 0 for chemo",
+        ),
+        (
+            judged["a05"]["judgments"][hard["mia_sciatica_no_prenatal"]]["grade"] <= 1,
+            "a05: sciatica NMT without prenatal training must be <= 1",
+        ),
         (judged["q04"]["judgments"][hard["mia_cts_suspended"]]["grade"] == 0, "q04: suspended carpal tunnel specialist must be 0"),
     ]
     for ok, msg in expect:
@@ -155,7 +164,15 @@ def main() -> int:
 
     # summary
     print("\nlistings by metro:", dict(Counter(metro_of(lst) for lst in listings.values())))
-    print("licence status (as of 2026-11-23):", dict(Counter(lst.status_summary(TODAY).value + ("" if lst.is_verified(TODAY) or not lst.has_active_license(TODAY) else " (unverified)") for lst in listings.values())))
+    print(
+        "licence status (as of 2026-11-23):",
+        dict(
+            Counter(
+                lst.status_summary(TODAY).value + ("" if lst.is_verified(TODAY) or not lst.has_active_license(TODAY) else " (unverified)")
+                for lst in listings.values()
+            )
+        ),
+    )
     print("queries by type:", dict(Counter(query_type(q) for q in QUERIES)))
     grades = Counter(v["grade"] for q in judged.values() for v in q["judgments"].values())
     print("judgments:", sum(grades.values()), "by grade:", dict(sorted(grades.items())))

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from directory.geo import resolve_near  # noqa: E402  (ZIP / "City, ST" / lat,lon -> point; not ranking)
-from directory.models import Listing, LicenseStatus  # noqa: E402
+from directory.models import LicenseStatus, Listing  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 23)
@@ -67,108 +67,333 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # avoid                 : techniques that are the wrong approach for it (do not count as serving)
 # gentle_ok             : gentle relaxation massage itself serves it (marginal, grade 1)
 
-NMT, TP, MED, ORTHO, DEEP, MFR = "neuromuscular_therapy", "trigger_point_therapy", "medical_massage", "orthopedic_massage", "deep_tissue_massage", "myofascial_release"
-PR, ART, MET, CST, MLD, SPORTS = "positional_release", "active_release_technique", "muscle_energy_technique", "craniosacral_therapy", "manual_lymphatic_drainage", "sports_massage"
-GENTLE = ["swedish_massage", "hot_stone_massage", "reflexology", "lomi_lomi", "craniosacral_therapy", "shiatsu", "acupressure", "geriatric_massage"]
+NMT, TP, MED, ORTHO, DEEP, MFR = (
+    "neuromuscular_therapy",
+    "trigger_point_therapy",
+    "medical_massage",
+    "orthopedic_massage",
+    "deep_tissue_massage",
+    "myofascial_release",
+)
+PR, ART, MET, CST, MLD, SPORTS = (
+    "positional_release",
+    "active_release_technique",
+    "muscle_energy_technique",
+    "craniosacral_therapy",
+    "manual_lymphatic_drainage",
+    "sports_massage",
+)
+GENTLE = [
+    "swedish_massage",
+    "hot_stone_massage",
+    "reflexology",
+    "lomi_lomi",
+    "craniosacral_therapy",
+    "shiatsu",
+    "acupressure",
+    "geriatric_massage",
+]
 
 PROFILES: dict[str, dict] = {
-    "sciatica": dict(rel_strong=["piriformis_syndrome", "radiculopathy", "herniated_disc"], rel_weak=["low_back_pain", "sacroiliac_joint_dysfunction", "hip_pain"],
-                     serve=[NMT, TP, MED, ORTHO, DEEP, MFR, PR, ART, MET], training=[NMT, TP, MED, ORTHO, ART, PR],
-                     certs=["cnmt", "cmtpt", "medical_massage_certification", "orthopedic_massage_certification", "art_certification"]),
-    "low_back_pain": dict(rel_strong=["sciatica", "sacroiliac_joint_dysfunction", "herniated_disc", "muscle_spasms"],
-                          rel_weak=["piriformis_syndrome", "posture_problems", "scoliosis", "chronic_pain", "hip_pain", "upper_back_pain", "pregnancy_discomfort"],
-                          serve=[DEEP, NMT, TP, MED, ORTHO, MFR, PR, MET, "structural_integration", "thai_massage", "pnf_stretching"],
-                          training=[NMT, TP, MED, ORTHO, MFR, PR, MET, "structural_integration"],
-                          certs=["cnmt", "cmtpt", "medical_massage_certification", "orthopedic_massage_certification", "myofascial_release_certification", "structural_integration_certification"]),
-    "neck_pain": dict(rel_strong=["whiplash", "upper_back_pain", "tension_headache", "thoracic_outlet_syndrome"],
-                      rel_weak=["posture_problems", "shoulder_pain", "muscle_tension", "headache", "tmj_disorder", "radiculopathy", "herniated_disc", "myofascial_pain_syndrome"],
-                      serve=[NMT, TP, MED, MFR, DEEP, CST, PR, MET, ORTHO], training=[NMT, TP, MED, MFR, PR, ORTHO],
-                      certs=["cnmt", "cmtpt", "medical_massage_certification", "myofascial_release_certification", "orthopedic_massage_certification"]),
-    "carpal_tunnel_syndrome": dict(rel_strong=["repetitive_strain_injury", "thoracic_outlet_syndrome"], rel_weak=["tendonitis", "tennis_elbow", "radiculopathy"],
-                                   serve=[ART, NMT, MED, ORTHO, MFR, TP, "iastm"], training=[ART, NMT, MED, ORTHO, MFR],
-                                   certs=["art_certification", "cnmt", "medical_massage_certification", "orthopedic_massage_certification", "myofascial_release_certification", "graston_certification"]),
-    "migraine": dict(rel_strong=["tension_headache", "headache"], rel_weak=["tmj_disorder", "neck_pain", "cluster_headache"],
-                     serve=[CST, TP, NMT, "acupressure", "tmj_intraoral_massage", MFR], training=[CST, TP, NMT, "tmj_intraoral_massage"],
-                     certs=["craniosacral_certification", "cnmt", "cmtpt"]),
-    "tension_headache": dict(rel_strong=["headache", "neck_pain", "migraine", "tmj_disorder"],
-                             rel_weak=["muscle_tension", "upper_back_pain", "posture_problems", "whiplash", "myofascial_pain_syndrome", "stress"],
-                             serve=[TP, NMT, CST, MFR, MED, "tmj_intraoral_massage", "acupressure", DEEP, PR], training=[TP, NMT, CST, MED, "tmj_intraoral_massage"],
-                             certs=["cnmt", "cmtpt", "craniosacral_certification", "medical_massage_certification"]),
-    "headache": dict(rel_strong=["tension_headache", "migraine"], rel_weak=["neck_pain", "tmj_disorder", "muscle_tension"],
-                     serve=[TP, NMT, CST, MFR, "acupressure", "tmj_intraoral_massage"], training=[TP, NMT, CST, "tmj_intraoral_massage"],
-                     certs=["cnmt", "cmtpt", "craniosacral_certification"]),
-    "plantar_fasciitis": dict(rel_strong=[], rel_weak=["sports_injury", "shin_splints", "tendonitis", "knee_pain"],
-                              serve=["iastm", MFR, ART, SPORTS, ORTHO, TP, DEEP, "kinesio_taping"], training=["iastm", ART, MFR, ORTHO, SPORTS],
-                              certs=["graston_certification", "art_certification", "myofascial_release_certification", "orthopedic_massage_certification", "sports_massage_certification"]),
-    "frozen_shoulder": dict(rel_strong=["shoulder_pain", "rotator_cuff_injury"], rel_weak=["limited_mobility", "bursitis", "post_surgical_recovery"],
-                            serve=[ORTHO, MED, MFR, "pnf_stretching", MET, TP, DEEP], training=[ORTHO, MED, MFR, "pnf_stretching"],
-                            certs=["orthopedic_massage_certification", "medical_massage_certification", "myofascial_release_certification"]),
-    "fibromyalgia": dict(rel_strong=["chronic_pain", "myofascial_pain_syndrome", "chronic_fatigue"], rel_weak=["insomnia", "anxiety", "rheumatoid_arthritis"],
-                         serve=[MFR, CST, MED, "swedish_massage", "hot_stone_massage", MLD], training=[MFR, CST, MED],
-                         certs=["myofascial_release_certification", "craniosacral_certification", "medical_massage_certification"],
-                         avoid=[DEEP, "cupping", "iastm"], gentle_ok=True),
-    "tmj_disorder": dict(rel_strong=["tension_headache"], rel_weak=["neck_pain", "migraine", "whiplash", "headache"],
-                         serve=["tmj_intraoral_massage", CST, TP, NMT, MFR, MED], training=["tmj_intraoral_massage", CST, NMT, TP],
-                         certs=["craniosacral_certification", "cnmt", "cmtpt"]),
-    "whiplash": dict(rel_strong=["neck_pain"], rel_weak=["upper_back_pain", "tension_headache", "headache", "strains_sprains", "tmj_disorder", "radiculopathy"],
-                     serve=[MED, NMT, MFR, CST, PR, TP, ORTHO], training=[MED, NMT, MFR, PR, ORTHO],
-                     certs=["medical_massage_certification", "cnmt", "myofascial_release_certification", "orthopedic_massage_certification", "craniosacral_certification"]),
-    "lymphedema": dict(rel_strong=["edema", "cancer_care"], rel_weak=["post_surgical_recovery"],
-                       serve=[MLD, "oncology_massage"], training=[MLD], certs=["clt", "mld_certification", "oncology_massage_certification"],
-                       qualifying=["clt", "mld_certification"], require_cert_for_3=True),
-    "it_band_syndrome": dict(rel_strong=["knee_pain", "sports_injury"], rel_weak=["hip_pain", "shin_splints", "tendonitis"],
-                             serve=[SPORTS, "iastm", ART, MFR, DEEP, ORTHO, "pnf_stretching", "cupping"], training=[SPORTS, "iastm", ART, ORTHO, MFR],
-                             certs=["sports_massage_certification", "graston_certification", "art_certification", "orthopedic_massage_certification", "myofascial_release_certification"]),
-    "sports_injury": dict(rel_strong=["strains_sprains", "it_band_syndrome", "shin_splints", "tendonitis", "rotator_cuff_injury", "plantar_fasciitis", "tennis_elbow", "knee_pain"],
-                          rel_weak=["hip_pain", "muscle_spasms", "shoulder_pain"],
-                          serve=[SPORTS, ART, "iastm", "kinesio_taping", ORTHO, "pnf_stretching", DEEP, "cupping"], training=[SPORTS, ART, "iastm", ORTHO, "kinesio_taping"],
-                          certs=["sports_massage_certification", "art_certification", "graston_certification", "orthopedic_massage_certification", "kinesio_taping_certification"],
-                          qualifying=["sports_massage_certification"]),
-    "anxiety": dict(rel_strong=["stress", "ptsd", "depression", "insomnia"], rel_weak=["fibromyalgia"],
-                    serve=GENTLE + ["oncology_massage"], training=[CST], certs=["craniosacral_certification", "reflexology_certification"], gentle_ok=True),
-    "piriformis_syndrome": dict(rel_strong=["sciatica", "hip_pain", "sacroiliac_joint_dysfunction"], rel_weak=["low_back_pain"],
-                                serve=[TP, NMT, DEEP, ART, PR, ORTHO, MET, MED], training=[TP, NMT, ART, ORTHO, PR],
-                                certs=["cnmt", "cmtpt", "art_certification", "orthopedic_massage_certification"]),
-    "rotator_cuff_injury": dict(rel_strong=["shoulder_pain", "frozen_shoulder", "tendonitis"], rel_weak=["sports_injury", "bursitis"],
-                                serve=[ORTHO, SPORTS, MED, ART, "iastm", TP, "pnf_stretching", "kinesio_taping", DEEP], training=[ORTHO, MED, ART, SPORTS],
-                                certs=["orthopedic_massage_certification", "art_certification", "medical_massage_certification", "sports_massage_certification", "graston_certification"]),
-    "herniated_disc": dict(rel_strong=["radiculopathy", "sciatica"], rel_weak=["low_back_pain", "neck_pain"],
-                           serve=[MED, ORTHO, NMT, PR, MET, MFR, TP], training=[MED, ORTHO, NMT, PR],
-                           certs=["medical_massage_certification", "orthopedic_massage_certification", "cnmt"], avoid=[DEEP]),
-    "myofascial_pain_syndrome": dict(rel_strong=["muscle_spasms", "chronic_pain", "fibromyalgia"], rel_weak=["muscle_tension", "tension_headache", "neck_pain", "low_back_pain", "upper_back_pain"],
-                                     serve=[TP, NMT, MFR, DEEP, "cupping", PR], training=[TP, NMT, MFR],
-                                     certs=["cnmt", "cmtpt", "myofascial_release_certification"], qualifying=["cnmt", "cmtpt"]),
-    "osteoarthritis": dict(rel_strong=["limited_mobility", "knee_pain", "hip_pain", "rheumatoid_arthritis"], rel_weak=["chronic_pain"],
-                           serve=["geriatric_massage", "swedish_massage", MFR, "pnf_stretching", "hot_stone_massage", ORTHO], training=["geriatric_massage", ORTHO, MFR],
-                           certs=["orthopedic_massage_certification", "myofascial_release_certification"], avoid=[DEEP], gentle_ok=True),
-    "insomnia": dict(rel_strong=["stress", "anxiety"], rel_weak=["depression", "ptsd", "chronic_fatigue", "restless_legs_syndrome"],
-                     serve=GENTLE, training=[CST], certs=["craniosacral_certification", "reflexology_certification"], gentle_ok=True),
-    "scar_tissue": dict(rel_strong=["post_surgical_recovery"], rel_weak=["limited_mobility"],
-                        serve=["scar_tissue_massage", MFR, "iastm", MED, MLD], training=["scar_tissue_massage", MFR, MED],
-                        certs=["myofascial_release_certification", "medical_massage_certification", "graston_certification", "mld_certification"]),
-    "post_surgical_recovery": dict(rel_strong=["scar_tissue", "edema"], rel_weak=["limited_mobility", "lymphedema"],
-                                   serve=["scar_tissue_massage", MLD, MFR, MED], training=["scar_tissue_massage", MLD, MFR, MED],
-                                   certs=["mld_certification", "clt", "medical_massage_certification", "myofascial_release_certification"]),
+    "sciatica": dict(
+        rel_strong=["piriformis_syndrome", "radiculopathy", "herniated_disc"],
+        rel_weak=["low_back_pain", "sacroiliac_joint_dysfunction", "hip_pain"],
+        serve=[NMT, TP, MED, ORTHO, DEEP, MFR, PR, ART, MET],
+        training=[NMT, TP, MED, ORTHO, ART, PR],
+        certs=["cnmt", "cmtpt", "medical_massage_certification", "orthopedic_massage_certification", "art_certification"],
+    ),
+    "low_back_pain": dict(
+        rel_strong=["sciatica", "sacroiliac_joint_dysfunction", "herniated_disc", "muscle_spasms"],
+        rel_weak=[
+            "piriformis_syndrome",
+            "posture_problems",
+            "scoliosis",
+            "chronic_pain",
+            "hip_pain",
+            "upper_back_pain",
+            "pregnancy_discomfort",
+        ],
+        serve=[DEEP, NMT, TP, MED, ORTHO, MFR, PR, MET, "structural_integration", "thai_massage", "pnf_stretching"],
+        training=[NMT, TP, MED, ORTHO, MFR, PR, MET, "structural_integration"],
+        certs=[
+            "cnmt",
+            "cmtpt",
+            "medical_massage_certification",
+            "orthopedic_massage_certification",
+            "myofascial_release_certification",
+            "structural_integration_certification",
+        ],
+    ),
+    "neck_pain": dict(
+        rel_strong=["whiplash", "upper_back_pain", "tension_headache", "thoracic_outlet_syndrome"],
+        rel_weak=[
+            "posture_problems",
+            "shoulder_pain",
+            "muscle_tension",
+            "headache",
+            "tmj_disorder",
+            "radiculopathy",
+            "herniated_disc",
+            "myofascial_pain_syndrome",
+        ],
+        serve=[NMT, TP, MED, MFR, DEEP, CST, PR, MET, ORTHO],
+        training=[NMT, TP, MED, MFR, PR, ORTHO],
+        certs=["cnmt", "cmtpt", "medical_massage_certification", "myofascial_release_certification", "orthopedic_massage_certification"],
+    ),
+    "carpal_tunnel_syndrome": dict(
+        rel_strong=["repetitive_strain_injury", "thoracic_outlet_syndrome"],
+        rel_weak=["tendonitis", "tennis_elbow", "radiculopathy"],
+        serve=[ART, NMT, MED, ORTHO, MFR, TP, "iastm"],
+        training=[ART, NMT, MED, ORTHO, MFR],
+        certs=[
+            "art_certification",
+            "cnmt",
+            "medical_massage_certification",
+            "orthopedic_massage_certification",
+            "myofascial_release_certification",
+            "graston_certification",
+        ],
+    ),
+    "migraine": dict(
+        rel_strong=["tension_headache", "headache"],
+        rel_weak=["tmj_disorder", "neck_pain", "cluster_headache"],
+        serve=[CST, TP, NMT, "acupressure", "tmj_intraoral_massage", MFR],
+        training=[CST, TP, NMT, "tmj_intraoral_massage"],
+        certs=["craniosacral_certification", "cnmt", "cmtpt"],
+    ),
+    "tension_headache": dict(
+        rel_strong=["headache", "neck_pain", "migraine", "tmj_disorder"],
+        rel_weak=["muscle_tension", "upper_back_pain", "posture_problems", "whiplash", "myofascial_pain_syndrome", "stress"],
+        serve=[TP, NMT, CST, MFR, MED, "tmj_intraoral_massage", "acupressure", DEEP, PR],
+        training=[TP, NMT, CST, MED, "tmj_intraoral_massage"],
+        certs=["cnmt", "cmtpt", "craniosacral_certification", "medical_massage_certification"],
+    ),
+    "headache": dict(
+        rel_strong=["tension_headache", "migraine"],
+        rel_weak=["neck_pain", "tmj_disorder", "muscle_tension"],
+        serve=[TP, NMT, CST, MFR, "acupressure", "tmj_intraoral_massage"],
+        training=[TP, NMT, CST, "tmj_intraoral_massage"],
+        certs=["cnmt", "cmtpt", "craniosacral_certification"],
+    ),
+    "plantar_fasciitis": dict(
+        rel_strong=[],
+        rel_weak=["sports_injury", "shin_splints", "tendonitis", "knee_pain"],
+        serve=["iastm", MFR, ART, SPORTS, ORTHO, TP, DEEP, "kinesio_taping"],
+        training=["iastm", ART, MFR, ORTHO, SPORTS],
+        certs=[
+            "graston_certification",
+            "art_certification",
+            "myofascial_release_certification",
+            "orthopedic_massage_certification",
+            "sports_massage_certification",
+        ],
+    ),
+    "frozen_shoulder": dict(
+        rel_strong=["shoulder_pain", "rotator_cuff_injury"],
+        rel_weak=["limited_mobility", "bursitis", "post_surgical_recovery"],
+        serve=[ORTHO, MED, MFR, "pnf_stretching", MET, TP, DEEP],
+        training=[ORTHO, MED, MFR, "pnf_stretching"],
+        certs=["orthopedic_massage_certification", "medical_massage_certification", "myofascial_release_certification"],
+    ),
+    "fibromyalgia": dict(
+        rel_strong=["chronic_pain", "myofascial_pain_syndrome", "chronic_fatigue"],
+        rel_weak=["insomnia", "anxiety", "rheumatoid_arthritis"],
+        serve=[MFR, CST, MED, "swedish_massage", "hot_stone_massage", MLD],
+        training=[MFR, CST, MED],
+        certs=["myofascial_release_certification", "craniosacral_certification", "medical_massage_certification"],
+        avoid=[DEEP, "cupping", "iastm"],
+        gentle_ok=True,
+    ),
+    "tmj_disorder": dict(
+        rel_strong=["tension_headache"],
+        rel_weak=["neck_pain", "migraine", "whiplash", "headache"],
+        serve=["tmj_intraoral_massage", CST, TP, NMT, MFR, MED],
+        training=["tmj_intraoral_massage", CST, NMT, TP],
+        certs=["craniosacral_certification", "cnmt", "cmtpt"],
+    ),
+    "whiplash": dict(
+        rel_strong=["neck_pain"],
+        rel_weak=["upper_back_pain", "tension_headache", "headache", "strains_sprains", "tmj_disorder", "radiculopathy"],
+        serve=[MED, NMT, MFR, CST, PR, TP, ORTHO],
+        training=[MED, NMT, MFR, PR, ORTHO],
+        certs=[
+            "medical_massage_certification",
+            "cnmt",
+            "myofascial_release_certification",
+            "orthopedic_massage_certification",
+            "craniosacral_certification",
+        ],
+    ),
+    "lymphedema": dict(
+        rel_strong=["edema", "cancer_care"],
+        rel_weak=["post_surgical_recovery"],
+        serve=[MLD, "oncology_massage"],
+        training=[MLD],
+        certs=["clt", "mld_certification", "oncology_massage_certification"],
+        qualifying=["clt", "mld_certification"],
+        require_cert_for_3=True,
+    ),
+    "it_band_syndrome": dict(
+        rel_strong=["knee_pain", "sports_injury"],
+        rel_weak=["hip_pain", "shin_splints", "tendonitis"],
+        serve=[SPORTS, "iastm", ART, MFR, DEEP, ORTHO, "pnf_stretching", "cupping"],
+        training=[SPORTS, "iastm", ART, ORTHO, MFR],
+        certs=[
+            "sports_massage_certification",
+            "graston_certification",
+            "art_certification",
+            "orthopedic_massage_certification",
+            "myofascial_release_certification",
+        ],
+    ),
+    "sports_injury": dict(
+        rel_strong=[
+            "strains_sprains",
+            "it_band_syndrome",
+            "shin_splints",
+            "tendonitis",
+            "rotator_cuff_injury",
+            "plantar_fasciitis",
+            "tennis_elbow",
+            "knee_pain",
+        ],
+        rel_weak=["hip_pain", "muscle_spasms", "shoulder_pain"],
+        serve=[SPORTS, ART, "iastm", "kinesio_taping", ORTHO, "pnf_stretching", DEEP, "cupping"],
+        training=[SPORTS, ART, "iastm", ORTHO, "kinesio_taping"],
+        certs=[
+            "sports_massage_certification",
+            "art_certification",
+            "graston_certification",
+            "orthopedic_massage_certification",
+            "kinesio_taping_certification",
+        ],
+        qualifying=["sports_massage_certification"],
+    ),
+    "anxiety": dict(
+        rel_strong=["stress", "ptsd", "depression", "insomnia"],
+        rel_weak=["fibromyalgia"],
+        serve=GENTLE + ["oncology_massage"],
+        training=[CST],
+        certs=["craniosacral_certification", "reflexology_certification"],
+        gentle_ok=True,
+    ),
+    "piriformis_syndrome": dict(
+        rel_strong=["sciatica", "hip_pain", "sacroiliac_joint_dysfunction"],
+        rel_weak=["low_back_pain"],
+        serve=[TP, NMT, DEEP, ART, PR, ORTHO, MET, MED],
+        training=[TP, NMT, ART, ORTHO, PR],
+        certs=["cnmt", "cmtpt", "art_certification", "orthopedic_massage_certification"],
+    ),
+    "rotator_cuff_injury": dict(
+        rel_strong=["shoulder_pain", "frozen_shoulder", "tendonitis"],
+        rel_weak=["sports_injury", "bursitis"],
+        serve=[ORTHO, SPORTS, MED, ART, "iastm", TP, "pnf_stretching", "kinesio_taping", DEEP],
+        training=[ORTHO, MED, ART, SPORTS],
+        certs=[
+            "orthopedic_massage_certification",
+            "art_certification",
+            "medical_massage_certification",
+            "sports_massage_certification",
+            "graston_certification",
+        ],
+    ),
+    "herniated_disc": dict(
+        rel_strong=["radiculopathy", "sciatica"],
+        rel_weak=["low_back_pain", "neck_pain"],
+        serve=[MED, ORTHO, NMT, PR, MET, MFR, TP],
+        training=[MED, ORTHO, NMT, PR],
+        certs=["medical_massage_certification", "orthopedic_massage_certification", "cnmt"],
+        avoid=[DEEP],
+    ),
+    "myofascial_pain_syndrome": dict(
+        rel_strong=["muscle_spasms", "chronic_pain", "fibromyalgia"],
+        rel_weak=["muscle_tension", "tension_headache", "neck_pain", "low_back_pain", "upper_back_pain"],
+        serve=[TP, NMT, MFR, DEEP, "cupping", PR],
+        training=[TP, NMT, MFR],
+        certs=["cnmt", "cmtpt", "myofascial_release_certification"],
+        qualifying=["cnmt", "cmtpt"],
+    ),
+    "osteoarthritis": dict(
+        rel_strong=["limited_mobility", "knee_pain", "hip_pain", "rheumatoid_arthritis"],
+        rel_weak=["chronic_pain"],
+        serve=["geriatric_massage", "swedish_massage", MFR, "pnf_stretching", "hot_stone_massage", ORTHO],
+        training=["geriatric_massage", ORTHO, MFR],
+        certs=["orthopedic_massage_certification", "myofascial_release_certification"],
+        avoid=[DEEP],
+        gentle_ok=True,
+    ),
+    "insomnia": dict(
+        rel_strong=["stress", "anxiety"],
+        rel_weak=["depression", "ptsd", "chronic_fatigue", "restless_legs_syndrome"],
+        serve=GENTLE,
+        training=[CST],
+        certs=["craniosacral_certification", "reflexology_certification"],
+        gentle_ok=True,
+    ),
+    "scar_tissue": dict(
+        rel_strong=["post_surgical_recovery"],
+        rel_weak=["limited_mobility"],
+        serve=["scar_tissue_massage", MFR, "iastm", MED, MLD],
+        training=["scar_tissue_massage", MFR, MED],
+        certs=["myofascial_release_certification", "medical_massage_certification", "graston_certification", "mld_certification"],
+    ),
+    "post_surgical_recovery": dict(
+        rel_strong=["scar_tissue", "edema"],
+        rel_weak=["limited_mobility", "lymphedema"],
+        serve=["scar_tissue_massage", MLD, MFR, MED],
+        training=["scar_tissue_massage", MLD, MFR, MED],
+        certs=["mld_certification", "clt", "medical_massage_certification", "myofascial_release_certification"],
+    ),
 }
 
 MOD_CERTS = {  # certification that stands behind a technique (for technique-only queries)
-    MLD: ["mld_certification", "clt"], CST: ["craniosacral_certification"], SPORTS: ["sports_massage_certification"], ART: ["art_certification"],
-    TP: ["cnmt", "cmtpt"], MFR: ["myofascial_release_certification"], NMT: ["cnmt"],
+    MLD: ["mld_certification", "clt"],
+    CST: ["craniosacral_certification"],
+    SPORTS: ["sports_massage_certification"],
+    ART: ["art_certification"],
+    TP: ["cnmt", "cmtpt"],
+    MFR: ["myofascial_release_certification"],
+    NMT: ["cnmt"],
 }
 
 NICE = {
-    "low_back_pain": "low back pain", "neck_pain": "neck pain", "carpal_tunnel_syndrome": "carpal tunnel", "tension_headache": "tension headaches",
-    "plantar_fasciitis": "plantar fasciitis", "frozen_shoulder": "frozen shoulder", "tmj_disorder": "TMJ", "it_band_syndrome": "IT band syndrome",
-    "sports_injury": "sports injuries", "piriformis_syndrome": "piriformis syndrome", "rotator_cuff_injury": "rotator cuff injury", "herniated_disc": "herniated disc",
-    "myofascial_pain_syndrome": "myofascial pain", "post_surgical_recovery": "post-surgical recovery", "scar_tissue": "scar tissue", "cancer_care": "cancer care",
+    "low_back_pain": "low back pain",
+    "neck_pain": "neck pain",
+    "carpal_tunnel_syndrome": "carpal tunnel",
+    "tension_headache": "tension headaches",
+    "plantar_fasciitis": "plantar fasciitis",
+    "frozen_shoulder": "frozen shoulder",
+    "tmj_disorder": "TMJ",
+    "it_band_syndrome": "IT band syndrome",
+    "sports_injury": "sports injuries",
+    "piriformis_syndrome": "piriformis syndrome",
+    "rotator_cuff_injury": "rotator cuff injury",
+    "herniated_disc": "herniated disc",
+    "myofascial_pain_syndrome": "myofascial pain",
+    "post_surgical_recovery": "post-surgical recovery",
+    "scar_tissue": "scar tissue",
+    "cancer_care": "cancer care",
     "pregnancy_discomfort": "pregnancy discomfort",
 }
 CERT_SHORT = {
-    "bctmb": "BCTMB", "cnmt": "CNMT", "cmtpt": "CMTPT", "clt": "CLT", "mld_certification": "MLD-certified", "medical_massage_certification": "medical massage cert",
-    "orthopedic_massage_certification": "orthopedic massage cert", "art_certification": "ART provider", "oncology_massage_certification": "oncology massage trained",
-    "prenatal_certification": "prenatal certified", "craniosacral_certification": "CranioSacral certified", "myofascial_release_certification": "JFB MFR trained",
-    "sports_massage_certification": "sports massage cert", "graston_certification": "Graston", "kinesio_taping_certification": "CKTP",
-    "structural_integration_certification": "BCSI", "reflexology_certification": "certified reflexologist", "asian_bodywork_certification": "AOBTA",
+    "bctmb": "BCTMB",
+    "cnmt": "CNMT",
+    "cmtpt": "CMTPT",
+    "clt": "CLT",
+    "mld_certification": "MLD-certified",
+    "medical_massage_certification": "medical massage cert",
+    "orthopedic_massage_certification": "orthopedic massage cert",
+    "art_certification": "ART provider",
+    "oncology_massage_certification": "oncology massage trained",
+    "prenatal_certification": "prenatal certified",
+    "craniosacral_certification": "CranioSacral certified",
+    "myofascial_release_certification": "JFB MFR trained",
+    "sports_massage_certification": "sports massage cert",
+    "graston_certification": "Graston",
+    "kinesio_taping_certification": "CKTP",
+    "structural_integration_certification": "BCSI",
+    "reflexology_certification": "certified reflexologist",
+    "asian_bodywork_certification": "AOBTA",
 }
 
 
@@ -177,8 +402,15 @@ def nice(term: str) -> str:
 
 
 def mod_nice(term: str) -> str:
-    return {"neuromuscular_therapy": "NMT", "trigger_point_therapy": "trigger point", "manual_lymphatic_drainage": "MLD", "active_release_technique": "ART",
-            "iastm": "IASTM", "pnf_stretching": "PNF stretching", "craniosacral_therapy": "CranioSacral"}.get(term, term.replace("_massage", "").replace("_", " "))
+    return {
+        "neuromuscular_therapy": "NMT",
+        "trigger_point_therapy": "trigger point",
+        "manual_lymphatic_drainage": "MLD",
+        "active_release_technique": "ART",
+        "iastm": "IASTM",
+        "pnf_stretching": "PNF stretching",
+        "craniosacral_therapy": "CranioSacral",
+    }.get(term, term.replace("_massage", "").replace("_", " "))
 
 
 # ------------------------------------------------------------------------------------ queries
@@ -188,129 +420,366 @@ def mod_nice(term: str) -> str:
 
 QUERIES: list[dict] = [
     # ---- condition + near ----------------------------------------------------------------
-    dict(id="q01", params={"condition": "sciatica", "near": "78704", "radius_km": 40}, intent="consumer with sciatica in south Austin. Hard cases: specialist 31 km away vs Swedish generalist 0 km; piriformis-syndrome lister vs NMT-technique-only; expired-licence best textual match; twins; unverified and not-accepting specialists",
-         judge=dict(kind="condition", targets=["sciatica"])),
-    dict(id="q02", params={"condition": "low back pain", "near": "77006"}, intent="low back pain, Montrose (Houston); twins in River Oaks; NMT specialist in Katy (33 km) vs spa generalist 0 km",
-         judge=dict(kind="condition", targets=["low_back_pain"])),
-    dict(id="q03", params={"condition": "neck pain", "near": "80206"}, intent="neck pain, Cherry Creek (Denver)",
-         judge=dict(kind="condition", targets=["neck_pain"])),
-    dict(id="q04", params={"condition": "carpal tunnel syndrome", "near": "33131"}, intent="carpal tunnel, Brickell (Miami); suspended-licence best match must not show; repetitive-strain (related) ART provider",
-         judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"])),
-    dict(id="q05", params={"condition": "migraine", "near": "80202"}, intent="migraines, downtown Denver; identical twins in 80206; expired-licence headache specialist",
-         judge=dict(kind="condition", targets=["migraine"])),
-    dict(id="q06", params={"condition": "tension headache", "near": "78701"}, intent="tension headaches, downtown Austin",
-         judge=dict(kind="condition", targets=["tension_headache"])),
-    dict(id="q07", params={"condition": "plantar fasciitis", "near": "80210"}, intent="plantar fasciitis, south Denver (University Park); specialists are rare, so technique matches matter",
-         judge=dict(kind="condition", targets=["plantar_fasciitis"])),
-    dict(id="q08", params={"condition": "frozen shoulder", "near": "77024"}, intent="frozen shoulder, Memorial (west Houston)",
-         judge=dict(kind="condition", targets=["frozen_shoulder"])),
-    dict(id="q09", params={"condition": "fibromyalgia", "near": "33133"}, intent="fibromyalgia, Coconut Grove (Miami); deep-tissue-only therapists are the wrong approach",
-         judge=dict(kind="condition", targets=["fibromyalgia"])),
-    dict(id="q10", params={"condition": "TMJ", "near": "78757"}, intent="TMJ / jaw pain, north-central Austin",
-         judge=dict(kind="condition", targets=["tmj_disorder"])),
-    dict(id="q11", params={"condition": "whiplash", "near": "33135"}, intent="whiplash after a car accident, Little Havana (Miami)",
-         judge=dict(kind="condition", targets=["whiplash"])),
-    dict(id="q12", params={"condition": "lymphedema", "near": "77030"}, intent="lymphedema, Texas Medical Center (Houston); CLT / MLD certification is what matters; oncology therapist in The Woodlands is just outside the radius",
-         judge=dict(kind="condition", targets=["lymphedema"])),
-    dict(id="q13", params={"condition": "IT band syndrome", "near": "80211"}, intent="IT band syndrome (runner), Highland (Denver); Boulder specialist at ~37 km",
-         judge=dict(kind="condition", targets=["it_band_syndrome"])),
-    dict(id="q14", params={"condition": "sports injury", "near": "78703", "radius_km": 25}, intent="sports injury, central-west Austin, 25 km radius",
-         judge=dict(kind="condition", targets=["sports_injury"])),
-    dict(id="q15", params={"condition": "anxiety", "near": "33139"}, intent="anxiety, Miami Beach; calming/gentle massage serves it, so generalists are marginal not irrelevant",
-         judge=dict(kind="condition", targets=["anxiety"])),
-    dict(id="q16", params={"condition": "piriformis syndrome", "near": "78745"}, intent="piriformis syndrome, south Austin; sciatica specialists are closely related",
-         judge=dict(kind="condition", targets=["piriformis_syndrome"])),
-    dict(id="q17", params={"condition": "rotator cuff", "near": "Houston, TX"}, intent="rotator cuff injury, Houston city centre ('City, ST' near)",
-         judge=dict(kind="condition", targets=["rotator_cuff_injury"])),
-    dict(id="q18", params={"condition": "herniated disc", "near": "77098", "radius_km": 25}, intent="herniated disc, Upper Kirby (Houston), 25 km radius; deep tissue alone is not the right approach",
-         judge=dict(kind="condition", targets=["herniated_disc"])),
-    dict(id="q19", params={"condition": "sciatica", "near": "80206", "radius_km": 15}, intent="sciatica in Denver with a tight 15 km radius",
-         judge=dict(kind="condition", targets=["sciatica"])),
-    dict(id="q20", params={"condition": "myofascial pain", "near": "30.2672,-97.7431"}, intent="myofascial pain syndrome near downtown Austin given as lat,lon; CNMT/CMTPT certification counts as specialty",
-         judge=dict(kind="condition", targets=["myofascial_pain_syndrome"])),
-    dict(id="q21", params={"condition": "siatica", "near": "Houston, TX"}, intent="misspelled 'siatica' (= sciatica), Houston city centre",
-         judge=dict(kind="condition", targets=["sciatica"])),
-    dict(id="q22", params={"condition": "insomnia", "near": "80246"}, intent="insomnia / trouble sleeping, Glendale (Denver); gentle massage is marginally relevant",
-         judge=dict(kind="condition", targets=["insomnia"])),
-    dict(id="q23", params={"condition": "osteoarthritis", "near": "33156"}, intent="osteoarthritis (older adult), Pinecrest (Miami). Deliberately thin: few listings name arthritis; geriatric/gentle technique matches carry it",
-         judge=dict(kind="condition", targets=["osteoarthritis"])),
+    dict(
+        id="q01",
+        params={"condition": "sciatica", "near": "78704", "radius_km": 40},
+        intent="consumer with sciatica in south Austin. Hard cases: specialist 31 km away vs Swedish generalist 0 km; piriformis-syndrome lister vs NMT-technique-only; expired-licence best textual match; twins; unverified and not-accepting specialists",
+        judge=dict(kind="condition", targets=["sciatica"]),
+    ),
+    dict(
+        id="q02",
+        params={"condition": "low back pain", "near": "77006"},
+        intent="low back pain, Montrose (Houston); twins in River Oaks; NMT specialist in Katy (33 km) vs spa generalist 0 km",
+        judge=dict(kind="condition", targets=["low_back_pain"]),
+    ),
+    dict(
+        id="q03",
+        params={"condition": "neck pain", "near": "80206"},
+        intent="neck pain, Cherry Creek (Denver)",
+        judge=dict(kind="condition", targets=["neck_pain"]),
+    ),
+    dict(
+        id="q04",
+        params={"condition": "carpal tunnel syndrome", "near": "33131"},
+        intent="carpal tunnel, Brickell (Miami); suspended-licence best match must not show; repetitive-strain (related) ART provider",
+        judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"]),
+    ),
+    dict(
+        id="q05",
+        params={"condition": "migraine", "near": "80202"},
+        intent="migraines, downtown Denver; identical twins in 80206; expired-licence headache specialist",
+        judge=dict(kind="condition", targets=["migraine"]),
+    ),
+    dict(
+        id="q06",
+        params={"condition": "tension headache", "near": "78701"},
+        intent="tension headaches, downtown Austin",
+        judge=dict(kind="condition", targets=["tension_headache"]),
+    ),
+    dict(
+        id="q07",
+        params={"condition": "plantar fasciitis", "near": "80210"},
+        intent="plantar fasciitis, south Denver (University Park); specialists are rare, so technique matches matter",
+        judge=dict(kind="condition", targets=["plantar_fasciitis"]),
+    ),
+    dict(
+        id="q08",
+        params={"condition": "frozen shoulder", "near": "77024"},
+        intent="frozen shoulder, Memorial (west Houston)",
+        judge=dict(kind="condition", targets=["frozen_shoulder"]),
+    ),
+    dict(
+        id="q09",
+        params={"condition": "fibromyalgia", "near": "33133"},
+        intent="fibromyalgia, Coconut Grove (Miami); deep-tissue-only therapists are the wrong approach",
+        judge=dict(kind="condition", targets=["fibromyalgia"]),
+    ),
+    dict(
+        id="q10",
+        params={"condition": "TMJ", "near": "78757"},
+        intent="TMJ / jaw pain, north-central Austin",
+        judge=dict(kind="condition", targets=["tmj_disorder"]),
+    ),
+    dict(
+        id="q11",
+        params={"condition": "whiplash", "near": "33135"},
+        intent="whiplash after a car accident, Little Havana (Miami)",
+        judge=dict(kind="condition", targets=["whiplash"]),
+    ),
+    dict(
+        id="q12",
+        params={"condition": "lymphedema", "near": "77030"},
+        intent="lymphedema, Texas Medical Center (Houston); CLT / MLD certification is what matters; oncology therapist in The Woodlands is just outside the radius",
+        judge=dict(kind="condition", targets=["lymphedema"]),
+    ),
+    dict(
+        id="q13",
+        params={"condition": "IT band syndrome", "near": "80211"},
+        intent="IT band syndrome (runner), Highland (Denver); Boulder specialist at ~37 km",
+        judge=dict(kind="condition", targets=["it_band_syndrome"]),
+    ),
+    dict(
+        id="q14",
+        params={"condition": "sports injury", "near": "78703", "radius_km": 25},
+        intent="sports injury, central-west Austin, 25 km radius",
+        judge=dict(kind="condition", targets=["sports_injury"]),
+    ),
+    dict(
+        id="q15",
+        params={"condition": "anxiety", "near": "33139"},
+        intent="anxiety, Miami Beach; calming/gentle massage serves it, so generalists are marginal not irrelevant",
+        judge=dict(kind="condition", targets=["anxiety"]),
+    ),
+    dict(
+        id="q16",
+        params={"condition": "piriformis syndrome", "near": "78745"},
+        intent="piriformis syndrome, south Austin; sciatica specialists are closely related",
+        judge=dict(kind="condition", targets=["piriformis_syndrome"]),
+    ),
+    dict(
+        id="q17",
+        params={"condition": "rotator cuff", "near": "Houston, TX"},
+        intent="rotator cuff injury, Houston city centre ('City, ST' near)",
+        judge=dict(kind="condition", targets=["rotator_cuff_injury"]),
+    ),
+    dict(
+        id="q18",
+        params={"condition": "herniated disc", "near": "77098", "radius_km": 25},
+        intent="herniated disc, Upper Kirby (Houston), 25 km radius; deep tissue alone is not the right approach",
+        judge=dict(kind="condition", targets=["herniated_disc"]),
+    ),
+    dict(
+        id="q19",
+        params={"condition": "sciatica", "near": "80206", "radius_km": 15},
+        intent="sciatica in Denver with a tight 15 km radius",
+        judge=dict(kind="condition", targets=["sciatica"]),
+    ),
+    dict(
+        id="q20",
+        params={"condition": "myofascial pain", "near": "30.2672,-97.7431"},
+        intent="myofascial pain syndrome near downtown Austin given as lat,lon; CNMT/CMTPT certification counts as specialty",
+        judge=dict(kind="condition", targets=["myofascial_pain_syndrome"]),
+    ),
+    dict(
+        id="q21",
+        params={"condition": "siatica", "near": "Houston, TX"},
+        intent="misspelled 'siatica' (= sciatica), Houston city centre",
+        judge=dict(kind="condition", targets=["sciatica"]),
+    ),
+    dict(
+        id="q22",
+        params={"condition": "insomnia", "near": "80246"},
+        intent="insomnia / trouble sleeping, Glendale (Denver); gentle massage is marginally relevant",
+        judge=dict(kind="condition", targets=["insomnia"]),
+    ),
+    dict(
+        id="q23",
+        params={"condition": "osteoarthritis", "near": "33156"},
+        intent="osteoarthritis (older adult), Pinecrest (Miami). Deliberately thin: few listings name arthritis; geriatric/gentle technique matches carry it",
+        judge=dict(kind="condition", targets=["osteoarthritis"]),
+    ),
     # ---- free text ----------------------------------------------------------------------
-    dict(id="f01", params={"q": "deep tissue for sciatica near Austin, TX"}, intent="sciatica, prefers deep tissue, Austin city centre; a sciatica specialist who does not list deep tissue is good (2), not ideal",
-         judge=dict(kind="condition", targets=["sciatica"], near="Austin, TX", prefer=[DEEP])),
-    dict(id="f02", params={"q": "carpel tunnel 33131"}, intent="misspelled carpal tunnel, Brickell (Miami)",
-         judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"], near="33131")),
-    dict(id="f03", params={"q": "migrane massage Denver, CO"}, intent="misspelled migraine, Denver city centre",
-         judge=dict(kind="condition", targets=["migraine"], near="Denver, CO")),
-    dict(id="f04", params={"q": "TMJ jaw pain Houston, TX"}, intent="TMJ / jaw pain, Houston city centre",
-         judge=dict(kind="condition", targets=["tmj_disorder"], near="Houston, TX")),
-    dict(id="f05", params={"q": "lower back pian 78745"}, intent="misspelled lower back pain, south Austin",
-         judge=dict(kind="condition", targets=["low_back_pain"], near="78745")),
-    dict(id="f06", params={"q": "plantar fasciitis from running 80210"}, intent="plantar fasciitis in a runner, south Denver",
-         judge=dict(kind="condition", targets=["plantar_fasciitis"], near="80210")),
-    dict(id="f07", params={"q": "frozen shoulder Miami, FL"}, intent="frozen shoulder, Miami city centre",
-         judge=dict(kind="condition", targets=["frozen_shoulder"], near="Miami, FL")),
-    dict(id="f08", params={"q": "stiff neck and headaches from desk work 78701"}, intent="neck pain with tension-type headaches, downtown Austin; listing either counts as specialty",
-         judge=dict(kind="condition", targets=["neck_pain", "tension_headache", "headache"], near="78701")),
-    dict(id="f09", params={"q": "fibromyalgia gentle massage Miami, FL"}, intent="fibromyalgia, wants gentle work, Miami city centre",
-         judge=dict(kind="condition", targets=["fibromyalgia"], near="Miami, FL", gentle=True)),
-    dict(id="f10", params={"q": "whiplash after car accident 80204"}, intent="whiplash, west Denver",
-         judge=dict(kind="condition", targets=["whiplash"], near="80204")),
-    dict(id="f11", params={"q": "IT band sports massage Boulder, CO"}, intent="IT band syndrome, prefers sports massage, Boulder; Denver therapists mostly just outside 40 km",
-         judge=dict(kind="condition", targets=["it_band_syndrome"], near="Boulder, CO", prefer=[SPORTS])),
-    dict(id="f12", params={"q": "rotator cuff injury massage Houston TX"}, intent="rotator cuff injury, Houston (no comma in 'Houston TX': the location may be hard to parse; judged at the Houston centroid)",
-         judge=dict(kind="condition", targets=["rotator_cuff_injury"], near="Houston, TX")),
+    dict(
+        id="f01",
+        params={"q": "deep tissue for sciatica near Austin, TX"},
+        intent="sciatica, prefers deep tissue, Austin city centre; a sciatica specialist who does not list deep tissue is good (2), not ideal",
+        judge=dict(kind="condition", targets=["sciatica"], near="Austin, TX", prefer=[DEEP]),
+    ),
+    dict(
+        id="f02",
+        params={"q": "carpel tunnel 33131"},
+        intent="misspelled carpal tunnel, Brickell (Miami)",
+        judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"], near="33131"),
+    ),
+    dict(
+        id="f03",
+        params={"q": "migrane massage Denver, CO"},
+        intent="misspelled migraine, Denver city centre",
+        judge=dict(kind="condition", targets=["migraine"], near="Denver, CO"),
+    ),
+    dict(
+        id="f04",
+        params={"q": "TMJ jaw pain Houston, TX"},
+        intent="TMJ / jaw pain, Houston city centre",
+        judge=dict(kind="condition", targets=["tmj_disorder"], near="Houston, TX"),
+    ),
+    dict(
+        id="f05",
+        params={"q": "lower back pian 78745"},
+        intent="misspelled lower back pain, south Austin",
+        judge=dict(kind="condition", targets=["low_back_pain"], near="78745"),
+    ),
+    dict(
+        id="f06",
+        params={"q": "plantar fasciitis from running 80210"},
+        intent="plantar fasciitis in a runner, south Denver",
+        judge=dict(kind="condition", targets=["plantar_fasciitis"], near="80210"),
+    ),
+    dict(
+        id="f07",
+        params={"q": "frozen shoulder Miami, FL"},
+        intent="frozen shoulder, Miami city centre",
+        judge=dict(kind="condition", targets=["frozen_shoulder"], near="Miami, FL"),
+    ),
+    dict(
+        id="f08",
+        params={"q": "stiff neck and headaches from desk work 78701"},
+        intent="neck pain with tension-type headaches, downtown Austin; listing either counts as specialty",
+        judge=dict(kind="condition", targets=["neck_pain", "tension_headache", "headache"], near="78701"),
+    ),
+    dict(
+        id="f09",
+        params={"q": "fibromyalgia gentle massage Miami, FL"},
+        intent="fibromyalgia, wants gentle work, Miami city centre",
+        judge=dict(kind="condition", targets=["fibromyalgia"], near="Miami, FL", gentle=True),
+    ),
+    dict(
+        id="f10",
+        params={"q": "whiplash after car accident 80204"},
+        intent="whiplash, west Denver",
+        judge=dict(kind="condition", targets=["whiplash"], near="80204"),
+    ),
+    dict(
+        id="f11",
+        params={"q": "IT band sports massage Boulder, CO"},
+        intent="IT band syndrome, prefers sports massage, Boulder; Denver therapists mostly just outside 40 km",
+        judge=dict(kind="condition", targets=["it_band_syndrome"], near="Boulder, CO", prefer=[SPORTS]),
+    ),
+    dict(
+        id="f12",
+        params={"q": "rotator cuff injury massage Houston TX"},
+        intent="rotator cuff injury, Houston (no comma in 'Houston TX': the location may be hard to parse; judged at the Houston centroid)",
+        judge=dict(kind="condition", targets=["rotator_cuff_injury"], near="Houston, TX"),
+    ),
     # ---- ICD-10 -------------------------------------------------------------------------
-    dict(id="i01", params={"condition": "G56.01", "near": "33131"}, intent="ICD-10 G56.01 (carpal tunnel syndrome, right upper limb), Brickell",
-         judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"])),
-    dict(id="i02", params={"q": "M54.5 78704"}, intent="ICD-10 M54.5 (low back pain) in free text with a ZIP, south Austin",
-         judge=dict(kind="condition", targets=["low_back_pain"], near="78704")),
-    dict(id="i03", params={"condition": "G43.909", "near": "80202"}, intent="ICD-10 G43.909 (migraine, unspecified), downtown Denver",
-         judge=dict(kind="condition", targets=["migraine"])),
-    dict(id="i04", params={"condition": "M79.7", "near": "33133"}, intent="ICD-10 M79.7 (fibromyalgia), Coconut Grove",
-         judge=dict(kind="condition", targets=["fibromyalgia"])),
-    dict(id="i05", params={"condition": "M54.41", "near": "77479", "radius_km": 30}, intent="ICD-10 M54.41 (lumbago with sciatica, right side), Sugar Land (SW Houston suburbs), 30 km",
-         judge=dict(kind="condition", targets=["sciatica"])),
-    dict(id="i06", params={"condition": "M75.01", "near": "77024"}, intent="ICD-10 M75.01 (adhesive capsulitis = frozen shoulder, right), Memorial Houston",
-         judge=dict(kind="condition", targets=["frozen_shoulder"])),
-    dict(id="i07", params={"q": "M72.2 80210"}, intent="ICD-10 M72.2 (plantar fascial fibromatosis = plantar fasciitis) in free text, south Denver",
-         judge=dict(kind="condition", targets=["plantar_fasciitis"], near="80210")),
+    dict(
+        id="i01",
+        params={"condition": "G56.01", "near": "33131"},
+        intent="ICD-10 G56.01 (carpal tunnel syndrome, right upper limb), Brickell",
+        judge=dict(kind="condition", targets=["carpal_tunnel_syndrome"]),
+    ),
+    dict(
+        id="i02",
+        params={"q": "M54.5 78704"},
+        intent="ICD-10 M54.5 (low back pain) in free text with a ZIP, south Austin",
+        judge=dict(kind="condition", targets=["low_back_pain"], near="78704"),
+    ),
+    dict(
+        id="i03",
+        params={"condition": "G43.909", "near": "80202"},
+        intent="ICD-10 G43.909 (migraine, unspecified), downtown Denver",
+        judge=dict(kind="condition", targets=["migraine"]),
+    ),
+    dict(
+        id="i04",
+        params={"condition": "M79.7", "near": "33133"},
+        intent="ICD-10 M79.7 (fibromyalgia), Coconut Grove",
+        judge=dict(kind="condition", targets=["fibromyalgia"]),
+    ),
+    dict(
+        id="i05",
+        params={"condition": "M54.41", "near": "77479", "radius_km": 30},
+        intent="ICD-10 M54.41 (lumbago with sciatica, right side), Sugar Land (SW Houston suburbs), 30 km",
+        judge=dict(kind="condition", targets=["sciatica"]),
+    ),
+    dict(
+        id="i06",
+        params={"condition": "M75.01", "near": "77024"},
+        intent="ICD-10 M75.01 (adhesive capsulitis = frozen shoulder, right), Memorial Houston",
+        judge=dict(kind="condition", targets=["frozen_shoulder"]),
+    ),
+    dict(
+        id="i07",
+        params={"q": "M72.2 80210"},
+        intent="ICD-10 M72.2 (plantar fascial fibromatosis = plantar fasciitis) in free text, south Denver",
+        judge=dict(kind="condition", targets=["plantar_fasciitis"], near="80210"),
+    ),
     # ---- near only ----------------------------------------------------------------------
-    dict(id="n01", params={"near": "78704", "radius_km": 8}, intent="any good massage therapist near 78704 (south Austin), 8 km",
-         judge=dict(kind="near")),
-    dict(id="n02", params={"near": "Miami, FL", "radius_km": 10}, intent="any good massage therapist in central Miami, 10 km",
-         judge=dict(kind="near")),
-    dict(id="n03", params={"near": "39.7392,-104.9903", "radius_km": 8}, intent="any good massage therapist near downtown Denver (lat,lon), 8 km",
-         judge=dict(kind="near")),
-    dict(id="n04", params={"near": "77002", "radius_km": 8}, intent="any good massage therapist near downtown Houston, 8 km",
-         judge=dict(kind="near")),
+    dict(
+        id="n01",
+        params={"near": "78704", "radius_km": 8},
+        intent="any good massage therapist near 78704 (south Austin), 8 km",
+        judge=dict(kind="near"),
+    ),
+    dict(
+        id="n02",
+        params={"near": "Miami, FL", "radius_km": 10},
+        intent="any good massage therapist in central Miami, 10 km",
+        judge=dict(kind="near"),
+    ),
+    dict(
+        id="n03",
+        params={"near": "39.7392,-104.9903", "radius_km": 8},
+        intent="any good massage therapist near downtown Denver (lat,lon), 8 km",
+        judge=dict(kind="near"),
+    ),
+    dict(
+        id="n04",
+        params={"near": "77002", "radius_km": 8},
+        intent="any good massage therapist near downtown Houston, 8 km",
+        judge=dict(kind="near"),
+    ),
     # ---- modality -----------------------------------------------------------------------
-    dict(id="m01", params={"modality": ["manual_lymphatic_drainage"], "near": "33131"}, intent="manual lymphatic drainage in Miami; certification (MLD/CLT) is what distinguishes the best",
-         judge=dict(kind="modality", modality=[MLD])),
-    dict(id="m02", params={"modality": ["craniosacral_therapy"], "near": "80206"}, intent="CranioSacral therapy near Cherry Creek (Denver)",
-         judge=dict(kind="modality", modality=[CST])),
-    dict(id="m03", params={"condition": "low back pain", "modality": ["myofascial_release"], "near": "77006"}, intent="low back pain AND myofascial release, Montrose (Houston); listings without MFR do not qualify",
-         judge=dict(kind="condition", targets=["low_back_pain"], modality=[MFR])),
-    dict(id="m04", params={"modality": ["sports_massage", "active_release_technique"], "near": "78703", "radius_km": 30}, intent="sports massage or ART, central Austin, 30 km",
-         judge=dict(kind="modality", modality=[SPORTS, ART])),
-    dict(id="m05", params={"condition": "neck pain", "modality": ["trigger_point_therapy"], "near": "Denver, CO"}, intent="neck pain AND trigger point therapy, Denver city centre",
-         judge=dict(kind="condition", targets=["neck_pain"], modality=[TP])),
+    dict(
+        id="m01",
+        params={"modality": ["manual_lymphatic_drainage"], "near": "33131"},
+        intent="manual lymphatic drainage in Miami; certification (MLD/CLT) is what distinguishes the best",
+        judge=dict(kind="modality", modality=[MLD]),
+    ),
+    dict(
+        id="m02",
+        params={"modality": ["craniosacral_therapy"], "near": "80206"},
+        intent="CranioSacral therapy near Cherry Creek (Denver)",
+        judge=dict(kind="modality", modality=[CST]),
+    ),
+    dict(
+        id="m03",
+        params={"condition": "low back pain", "modality": ["myofascial_release"], "near": "77006"},
+        intent="low back pain AND myofascial release, Montrose (Houston); listings without MFR do not qualify",
+        judge=dict(kind="condition", targets=["low_back_pain"], modality=[MFR]),
+    ),
+    dict(
+        id="m04",
+        params={"modality": ["sports_massage", "active_release_technique"], "near": "78703", "radius_km": 30},
+        intent="sports massage or ART, central Austin, 30 km",
+        judge=dict(kind="modality", modality=[SPORTS, ART]),
+    ),
+    dict(
+        id="m05",
+        params={"condition": "neck pain", "modality": ["trigger_point_therapy"], "near": "Denver, CO"},
+        intent="neck pain AND trigger point therapy, Denver city centre",
+        judge=dict(kind="condition", targets=["neck_pain"], modality=[TP]),
+    ),
     # ---- advisories ---------------------------------------------------------------------
-    dict(id="a01", params={"q": "prenatal massage 28 weeks pregnant lower back pain Austin, TX"}, intent="pregnant (28 weeks) with low back pain, Austin centre; prenatal training is required for 2+, certified prenatal therapists are ideal",
-         judge=dict(kind="pregnancy", targets=["low_back_pain"], near="Austin, TX")),
-    dict(id="a02", params={"q": "massage during chemotherapy 77030"}, intent="in chemotherapy, Texas Medical Center; only oncology-trained therapists are appropriate; deep tissue is wrong",
-         judge=dict(kind="cancer", near="77030")),
-    dict(id="a03", params={"q": "on warfarin, gentle massage for neck pain 80206"}, intent="on blood thinners with neck pain, Cherry Creek; deep tissue, cupping and scraping should be avoided, gentle approaches preferred",
-         judge=dict(kind="condition", targets=["neck_pain"], near="80206", advisory="blood_thinners")),
-    dict(id="a04", params={"q": "breast cancer survivor with lymphedema in my arm Miami, FL"}, intent="lymphedema after breast cancer, Miami centre; CLT/MLD-certified (ideally oncology-trained) therapists",
-         judge=dict(kind="condition", targets=["lymphedema"], near="Miami, FL", advisory="cancer")),
-    dict(id="a05", params={"q": "pregnant with sciatica 33139"}, intent="pregnant with sciatica, Miami Beach; a sciatica NMT without prenatal training is only marginal",
-         judge=dict(kind="pregnancy", targets=["sciatica"], near="33139")),
-    dict(id="a06", params={"q": "scar tissue after knee replacement surgery 80218"}, intent="scar tissue after knee replacement, Uptown Denver (surgeon's OK assumed)",
-         judge=dict(kind="condition", targets=["scar_tissue", "post_surgical_recovery"], near="80218",
-                    prefer=["scar_tissue_massage", MFR, MED, "iastm"], prefer_label="a scar-tissue technique (scar work, MFR, medical massage, IASTM)",
-                    advisory="recent_surgery")),
-    dict(id="a07", params={"q": "lymphatic drainage after lipo 33137"}, intent="manual lymphatic drainage after liposuction, Edgewater/Design District (Miami)",
-         judge=dict(kind="lymph_postop", near="33137")),
+    dict(
+        id="a01",
+        params={"q": "prenatal massage 28 weeks pregnant lower back pain Austin, TX"},
+        intent="pregnant (28 weeks) with low back pain, Austin centre; prenatal training is required for 2+, certified prenatal therapists are ideal",
+        judge=dict(kind="pregnancy", targets=["low_back_pain"], near="Austin, TX"),
+    ),
+    dict(
+        id="a02",
+        params={"q": "massage during chemotherapy 77030"},
+        intent="in chemotherapy, Texas Medical Center; only oncology-trained therapists are appropriate; deep tissue is wrong",
+        judge=dict(kind="cancer", near="77030"),
+    ),
+    dict(
+        id="a03",
+        params={"q": "on warfarin, gentle massage for neck pain 80206"},
+        intent="on blood thinners with neck pain, Cherry Creek; deep tissue, cupping and scraping should be avoided, gentle approaches preferred",
+        judge=dict(kind="condition", targets=["neck_pain"], near="80206", advisory="blood_thinners"),
+    ),
+    dict(
+        id="a04",
+        params={"q": "breast cancer survivor with lymphedema in my arm Miami, FL"},
+        intent="lymphedema after breast cancer, Miami centre; CLT/MLD-certified (ideally oncology-trained) therapists",
+        judge=dict(kind="condition", targets=["lymphedema"], near="Miami, FL", advisory="cancer"),
+    ),
+    dict(
+        id="a05",
+        params={"q": "pregnant with sciatica 33139"},
+        intent="pregnant with sciatica, Miami Beach; a sciatica NMT without prenatal training is only marginal",
+        judge=dict(kind="pregnancy", targets=["sciatica"], near="33139"),
+    ),
+    dict(
+        id="a06",
+        params={"q": "scar tissue after knee replacement surgery 80218"},
+        intent="scar tissue after knee replacement, Uptown Denver (surgeon's OK assumed)",
+        judge=dict(
+            kind="condition",
+            targets=["scar_tissue", "post_surgical_recovery"],
+            near="80218",
+            prefer=["scar_tissue_massage", MFR, MED, "iastm"],
+            prefer_label="a scar-tissue technique (scar work, MFR, medical massage, IASTM)",
+            advisory="recent_surgery",
+        ),
+    ),
+    dict(
+        id="a07",
+        params={"q": "lymphatic drainage after lipo 33137"},
+        intent="manual lymphatic drainage after liposuction, Edgewater/Design District (Miami)",
+        judge=dict(kind="lymph_postop", near="33137"),
+    ),
 ]
 
 # Hand-set grades: (query id, hard-case key) -> (grade, reason). Applied after the rubric.
@@ -318,6 +787,7 @@ OVERRIDES: dict[tuple[str, str], tuple[int, str]] = {}
 
 
 # ------------------------------------------------------------------------------------ grading
+
 
 class Facts:
     """What a careful reader takes from a listing."""
@@ -426,8 +896,11 @@ def grade_condition(f: Facts, j: dict, near_km: float) -> tuple[int, list[str]]:
         why.append(f"{f.cert_words(qual)}: certification that specifically covers {nice(targets[0])}")
     elif rel_s and (train or support):
         grade = 2
-        why.append(f"lists related {', '.join(nice(c) for c in sorted(rel_s))} and offers " + ", ".join(mod_nice(m) for m in sorted(train)) if train else
-                   f"lists related {', '.join(nice(c) for c in sorted(rel_s))}; {f.cert_words(support)}")
+        why.append(
+            f"lists related {', '.join(nice(c) for c in sorted(rel_s))} and offers " + ", ".join(mod_nice(m) for m in sorted(train))
+            if train
+            else f"lists related {', '.join(nice(c) for c in sorted(rel_s))}; {f.cert_words(support)}"
+        )
     elif rel_s or rel_w:
         grade = 1
         why.append(f"only a related condition ({', '.join(nice(c) for c in sorted(rel_s | rel_w))})")
@@ -446,7 +919,9 @@ def grade_condition(f: Facts, j: dict, near_km: float) -> tuple[int, list[str]]:
         elif not f.mods:
             why.append("no services listed (licence record only)")
         else:
-            why.append("no " + nice(targets[0]) + " specialty or relevant technique (" + ", ".join(mod_nice(m) for m in sorted(f.mods)) + ")")
+            why.append(
+                "no " + nice(targets[0]) + " specialty or relevant technique (" + ", ".join(mod_nice(m) for m in sorted(f.mods)) + ")"
+            )
         return grade, why
 
     # a specialist who lists it but offers no technique that treats it (a prenatal therapist who lists
@@ -457,7 +932,12 @@ def grade_condition(f: Facts, j: dict, near_km: float) -> tuple[int, list[str]]:
     # a specialist whose only techniques are the wrong approach (fibromyalgia with deep tissue only)
     if specialist and avoid and (f.mods & avoid) and not (f.mods & set(prof.get("serve", [])) - avoid):
         grade = min(grade, 1 if j.get("gentle") else 2)  # 1 when the person explicitly asked for gentle work
-        why.append("but works with " + ", ".join(mod_nice(m) for m in sorted(f.mods & avoid)) + " only, usually the wrong approach for " + nice(targets[0]))
+        why.append(
+            "but works with "
+            + ", ".join(mod_nice(m) for m in sorted(f.mods & avoid))
+            + " only, usually the wrong approach for "
+            + nice(targets[0])
+        )
 
     if support and specialist:
         why.append(f.cert_words(support))
@@ -606,7 +1086,11 @@ def grade_lymph_postop(f: Facts, near_km: float) -> tuple[int, list[str]]:
         why.append(f"MLD for {', '.join(nice(c) for c in sorted(postop))}; {f.cert_words(cert)}")
     elif mld and (postop or cert):
         grade = 2
-        why.append(f"MLD for {', '.join(nice(c) for c in sorted(postop))}, no MLD certification" if postop else f"MLD; {f.cert_words(cert)}; no post-op focus listed")
+        why.append(
+            f"MLD for {', '.join(nice(c) for c in sorted(postop))}, no MLD certification"
+            if postop
+            else f"MLD; {f.cert_words(cert)}; no post-op focus listed"
+        )
     elif mld:
         grade = 1
         why.append("offers lymphatic drainage but no post-surgical focus or certification")

@@ -24,8 +24,13 @@ from directory.raw import RawRecord  # noqa: E402
 from directory.vocabulary import get_vocabulary  # noqa: E402
 from indexer.extract import extract  # noqa: E402
 
-FILES = {"nppes.jsonl": "nppes", "tx_board.jsonl": "license_csv", "fl_board.jsonl": "license_csv",
-         "sites.jsonl": "profile_site", "roster.jsonl": "cert_roster"}
+FILES = {
+    "nppes.jsonl": "nppes",
+    "tx_board.jsonl": "license_csv",
+    "fl_board.jsonl": "license_csv",
+    "sites.jsonl": "profile_site",
+    "roster.jsonl": "cert_roster",
+}
 FIELDS = {"record_type", "data", "context", "source", "kind", "url", "fetched_at", "content_sha256"}
 
 
@@ -51,7 +56,7 @@ def main() -> int:
             lines[(fname, n)] = obj
             try:
                 out = extract(RawRecord.from_json(obj), vocab, today)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 problems.append(f"{where}: extract raised {type(exc).__name__}: {exc}")
                 continue
             if len(out) != 1:
@@ -60,11 +65,13 @@ def main() -> int:
             rec = out[0]
             keys[rec.key] += 1
             if verbose:
-                lic = ",".join(f"{l.state}:{l.number}" for l in rec.licenses)
+                lic = ",".join(f"{item.state}:{item.number}" for item in rec.licenses)
                 loc = rec.location
-                print(f"{where:18} {rec.name.first!r:14} {rec.name.middle!r:12} {rec.name.last!r:20} {rec.name.suffix!r:6} "
-                      f"npi={rec.npi or '-':10} lic={lic or '-':22} city={rec.city}/{rec.state} "
-                      f"zip={loc.postal_code if loc else '-'} phone={rec.phone or '-'}")
+                print(
+                    f"{where:18} {rec.name.first!r:14} {rec.name.middle!r:12} {rec.name.last!r:20} {rec.name.suffix!r:6} "
+                    f"npi={rec.npi or '-':10} lic={lic or '-':22} city={rec.city}/{rec.state} "
+                    f"zip={loc.postal_code if loc else '-'} phone={rec.phone or '-'}"
+                )
     truth_seen: Counter[tuple[str, int]] = Counter()
     for n, text in enumerate((HERE / "truth.jsonl").read_text(encoding="utf-8").splitlines(), start=1):
         t = json.loads(text)
