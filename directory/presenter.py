@@ -195,11 +195,6 @@ def _term(match: Match, vocab: Vocabulary) -> dict[str, Any]:
     }
 
 
-def present_term(match: Match, vocab: Vocabulary) -> TermOut:
-    """A vocabulary match as `interpreted` shows it."""
-    return TermOut.model_validate(_term(match, vocab))
-
-
 def present_interpreted(
     query: SearchQuery, vocab: Vocabulary, other_conditions: Sequence[Match] = (), ignored_words: Sequence[str] = ()
 ) -> Interpreted:
@@ -278,11 +273,6 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
 
 def _result(hit: Hit, vocab: Vocabulary, today: date) -> dict[str, Any]:
     return {**_summary(hit.listing, vocab, today), "distance_km": hit.distance_km, "score": hit.score, "why": hit.why}
-
-
-def present_result(hit: Hit, vocab: Vocabulary, today: date) -> SearchResult:
-    """One search result: the listing's fields plus distance, score and the reasons for its rank."""
-    return SearchResult.model_validate(_result(hit, vocab, today))
 
 
 def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary, today: date) -> SearchResponse:

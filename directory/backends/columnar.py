@@ -100,7 +100,6 @@ class ColumnarBuilder:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         self.term_bits = TermBits.of(vocab)
-        self.modality_bit, self.cert_bit = self.term_bits.modality_bit, self.term_bits.cert_bit
         self.rows: dict[str, list] = {name: [] for name in ROW_FIELDS}
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
         self.languages: dict[str, list[int]] = {}
@@ -115,8 +114,8 @@ class ColumnarBuilder:
         r["lapsed"].append(STATUSES.index(facts.lapsed_status.value))
         r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
         r["kinds"].append(facts.source_kinds)
-        r["mod_bits"].append(TermBits.bits(listing.modalities, self.modality_bit))
-        r["cert_bits"].append(TermBits.bits((c.id for c in listing.certifications), self.cert_bit))
+        r["mod_bits"].append(TermBits.bits(listing.modalities, self.term_bits.modality_bit))
+        r["cert_bits"].append(TermBits.bits((c.id for c in listing.certifications), self.term_bits.cert_bit))
         r["last_seen"].append(_days(listing.last_seen))
         r["gender"].append(GENDERS.get(listing.gender, 0))
         r["accepting"].append(_tristate(listing.accepting_new_clients))
@@ -262,8 +261,6 @@ class ColumnarIndex:
         self.conditions = {name: i for i, name in enumerate(header["conditions"])}
         self.vias = header["vias"]
         self.term_bits = TermBits(tuple(header["modalities"]), tuple(header["certifications"]))
-        self.modalities, self.certifications = self.term_bits.modalities, self.term_bits.certifications
-        self.modality_bit, self.cert_bit = self.term_bits.modality_bit, self.term_bits.cert_bit
         self.languages = {lang: np.sort(position[np.array(rows, dtype=np.int64)]) for lang, rows in header["languages"].items()}
         self.unit = unit_vectors(self.a["lat"], self.a["lon"])
         # Score terms that depend on the listing alone.
@@ -304,9 +301,9 @@ class ColumnarIndex:
         if query.license_status == "active":
             keep &= a["active_until"].take(rows) >= today
         if query.modalities:
-            keep &= (a["mod_bits"].take(rows) & self._bits(query.modality_ids, self.modality_bit)) != 0
+            keep &= (a["mod_bits"].take(rows) & self._bits(query.modality_ids, self.term_bits.modality_bit)) != 0
         if query.certifications:
-            keep &= (a["cert_bits"].take(rows) & self._bits(query.certification_ids, self.cert_bit)) != 0
+            keep &= (a["cert_bits"].take(rows) & self._bits(query.certification_ids, self.term_bits.cert_bit)) != 0
         if query.min_years is not None:
             keep &= np.nan_to_num(a["years"].take(rows), nan=0.0) >= query.min_years
         if query.language:
@@ -335,9 +332,9 @@ class ColumnarIndex:
             distances = distances.take(kept)
 
         cert_bits, mod_bits = a["cert_bits"].take(rows), a["mod_bits"].take(rows)
-        relevant = self._bits(sorted(relevant_certifications(query, vocab)), self.cert_bit)
-        board = self._bits([BOARD_CERTIFICATION], self.cert_bit)
-        wanted_modalities = self._bits(query.wanted_modality_ids, self.modality_bit)
+        relevant = self._bits(sorted(relevant_certifications(query, vocab)), self.term_bits.cert_bit)
+        board = self._bits([BOARD_CERTIFICATION], self.term_bits.cert_bit)
+        wanted_modalities = self._bits(query.wanted_modality_ids, self.term_bits.modality_bit)
         inputs = ScoreInputs(
             fit=fit if fit is not None else np.zeros(len(rows)),
             technique=(mod_bits & wanted_modalities) != 0,
@@ -357,7 +354,7 @@ class ColumnarIndex:
         return ColumnarFound(self, query, rows, inputs, basis, via, facets)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one index per file, few distinct combinations
-    def _names(self, bits: int, names: tuple[str, ...]) -> tuple[str, ...]:
+    def names(self, bits: int, names: tuple[str, ...]) -> tuple[str, ...]:
         return self.term_bits.names(bits, names)
 
     def rank_after(self, listing_id: str) -> int:
@@ -381,6 +378,7 @@ class ColumnarFound(CandidateSet):
         facets: FacetInputs,
     ) -> None:
         self.index, self.query, self.rows, self.inputs, self.basis, self.via = index, query, rows, inputs, basis, via
+        self._exact: dict[int, float] = {}  # position → exact distance: the window's are needed twice
         bound = distance_error_bound(query, CHORD_ERROR_KM)
         super().__init__(score_inputs(query, inputs), index.id_rank.take(rows), facets, bound)
 
@@ -388,9 +386,13 @@ class ColumnarFound(CandidateSet):
         return self.index.rank_after(listing_id)
 
     def _exact_distances(self, positions: np.ndarray) -> list[float]:
-        near, lat, lon = self.query.near, self.index.a["lat"], self.index.a["lon"]
+        near, lat, lon, known = self.query.near, self.index.a["lat"], self.index.a["lon"], self._exact
         assert near is not None
-        return [distance_km(near.lat, near.lon, float(lat[row]), float(lon[row])) for row in self.rows.take(positions)]
+        for i in positions.tolist():
+            if i not in known:
+                row = int(self.rows[i])
+                known[i] = distance_km(near.lat, near.lon, float(lat[row]), float(lon[row]))
+        return [known[i] for i in positions.tolist()]
 
     def exact_scores(self, positions: np.ndarray) -> np.ndarray:
         if self.query.near is None:
@@ -412,8 +414,8 @@ class ColumnarFound(CandidateSet):
                     verified=bool(inputs.verified[i]),
                     status=STATUSES[int(self.facets.status[i])],
                     years_experience=None if np.isnan(years) else years,
-                    certification_ids=index._names(int(self.facets.cert_bits[i]), index.certifications),
-                    modality_ids=index._names(int(self.facets.mod_bits[i]), index.modalities),
+                    certification_ids=index.names(int(self.facets.cert_bits[i]), index.term_bits.certifications),
+                    modality_ids=index.names(int(self.facets.mod_bits[i]), index.term_bits.modalities),
                     source_kinds=int(a["kinds"][row]),
                     fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])
                     if self.basis is not None and self.via is not None
