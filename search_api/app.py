@@ -11,6 +11,7 @@ from directory.backends.base import SearchBackend
 from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
+from search_api.pages import install_pages
 from search_api.routes import router
 
 
@@ -33,4 +34,5 @@ def create_app(
     app.state.today = today
     install_error_handlers(app)
     app.include_router(router)
+    install_pages(app)
     return app
