@@ -152,3 +152,24 @@ def test_every_page_path_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     paths = [re.sub(r"\{[^}]+\}", "{id}", route.path) for route in router.routes if hasattr(route, "path")]
     assert paths and [p for p in paths if f"`{p}`" not in readme] == []
+
+
+def test_results_quote_the_published_words_behind_the_condition_searched(client: TestClient) -> None:
+    result = client.get("/search", params={"q": "sciatica near Austin, TX"}).json()["results"][0]
+    quotes = [e for e in client.get(f"/therapists/{result['id']}").json()["evidence"] if e["term"] == "Sciatica"]
+    page = client.get("/", params={"q": "sciatica near Austin, TX"}).text
+    article = page.split(f'id="name-{result["id"]}"', 1)[1].split('<li class="result">', 1)[0]
+    assert quotes and f"“{quotes[0]['text']}” (Sciatica, {quotes[0]['source']})" in article
+
+
+def test_pages_follow_the_api_cursor(client: TestClient) -> None:
+    params = {"near": "Houston, TX", "radius_km": "500"}
+    first = client.get("/search", params={**params, "limit": 10}).json()
+    assert first["next_cursor"] and first["total"] > 10
+    second = client.get("/search", params={**params, "limit": 10, "cursor": first["next_cursor"]}).json()
+    page = client.get("/", params=params).text
+    next_link = re.search(r'<a href="([^"]+)" rel="next">Next page</a>', page)
+    assert next_link
+    page2 = client.get(next_link.group(1).replace("&amp;", "&")).text
+    assert re.findall(r'<h3 id="name-(t_[0-9a-f]+)">', page2) == [r["id"] for r in second["results"]]
+    assert "First page" in page2
