@@ -231,3 +231,22 @@ def test_a_search_box_crossing_the_antimeridian_finds_listings_on_both_sides(tmp
     a, b = run(memory, vocab, params), run(sqlite, vocab, params)
     assert [h.listing.id for h in a.hits] == [h.listing.id for h in b.hits] == ["t_0100"]
     assert a.total == b.total == 1
+
+
+def test_name_search_is_nickname_and_typo_tolerant(backend, vocab) -> None:
+    from tests.factories import listing
+
+    people = [
+        listing("t_000000000101", "Jennifer M. Alvarez", "78704"),
+        listing("t_000000000102", "Jennifer Alvarado", "78704"),
+        listing("t_000000000103", "José Peña", "78704"),
+    ]
+    be = backend
+    be.replace_all(people)
+    for params, expected in [
+        (SearchParams(q="Jenny Alvarez"), ["t_000000000101"]),
+        (SearchParams(name="jenifer alvares", near="Austin"), ["t_000000000101"]),
+        (SearchParams(name="JOSE PENA"), ["t_000000000103"]),
+        (SearchParams(name="Alvarado"), ["t_000000000102"]),
+    ]:
+        assert [h.listing.id for h in run(be, vocab, params).hits] == expected, params

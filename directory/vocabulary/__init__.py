@@ -70,7 +70,7 @@ class Match:
     id: str
     kind: TermKind
     text: str
-    method: Literal["exact", "icd10", "fuzzy"]
+    method: Literal["exact", "icd10", "fuzzy", "head_word"]
     score: float
     matched_alias: str
 
@@ -237,6 +237,21 @@ class Vocabulary:
             inner = next(iter(found.values()))
             return Match(inner.id, kind, text, "exact", 100.0, inner.matched_alias)
         return None
+
+    def head_word(self, text: str, kind: TermKind) -> Match | None:
+        """The one term whose name or a synonym starts with this single word ('prenatal' → Prenatal
+        massage); None when the word starts none, or several terms (it would be a guess)."""
+        key = normalize_text(text)
+        if len(key) < FUZZY_MIN_LENGTH or " " in key:
+            return None
+        starting: dict[str, str] = {}
+        for alias, term_id in self._aliases[kind].items():  # the id and name come first, then synonyms
+            if alias.split(" ", 1)[0] == key:
+                starting.setdefault(term_id, alias)
+        if len(starting) != 1:
+            return None
+        ((term_id, alias),) = starting.items()
+        return Match(term_id, kind, text, "head_word", 100.0, alias)
 
     def terms_in_phrase(self, phrase: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
         """The terms a short published phrase ("Frozen shoulder (adhesive capsulitis)") names.
