@@ -72,7 +72,7 @@ def test_specialist_outranks_related_and_modality_matches(backend, vocab) -> Non
     assert order.index("t_0001") < order.index("t_0002")  # related condition (piriformis)
     assert order.index("t_0008") < order.index("t_0003")  # specialty beats a modality that serves it
     top = page.hits[0]
-    assert top.why[0] == "Lists sciatica as a specialty (practice website)"
+    assert top.why[0] == 'Lists sciatica as a specialty (practice website: "sciatica")'
     assert any(w.startswith("TX licence MT000001 active until 2027-12-31 (verified") for w in top.why)
     assert any(w.endswith("km away") for w in top.why)
 

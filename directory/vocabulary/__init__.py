@@ -262,8 +262,30 @@ class Vocabulary:
         whole = [m for kind in kinds if (m := self.match(phrase, kind)) is not None]
         if whole:
             exact = [m for m in whole if not m.corrected]
-            return [exact[0] if exact else max(whole, key=lambda m: m.score)]
-        return [m for kind in kinds for m in self.find_in_text(phrase, kind)]
+            # The term that covers most of the phrase: "Prenatal massage" is the technique, not
+            # the condition its first word names.
+            return [max(exact, key=lambda m: len(m.matched_alias)) if exact else max(whole, key=lambda m: m.score)]
+        return self.find_terms(phrase, kinds)
+
+    def find_terms(self, text: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
+        """Every term of `kinds` a longer text names, exact phrases only, the longer phrase winning
+        where two overlap whatever their kind ("prenatal massage" is a technique; "prenatal" alone
+        a condition). Each match's `text` is the phrase as it stands in the (normalised) text."""
+        key = normalize_text(text)
+        spans: list[tuple[int, int, TermKind, str]] = []
+        for kind in kinds:
+            pattern = self._phrase_re[kind]
+            if pattern is not None:
+                spans += [(found.start(1), found.end(1), kind, found.group(1)) for found in pattern.finditer(key)]
+        taken: list[tuple[int, int]] = []
+        seen: dict[tuple[TermKind, str], Match] = {}
+        for start, end, kind, alias in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            term_id = self._aliases[kind][alias]
+            seen.setdefault((kind, term_id), Match(term_id, kind, alias, "exact", 100.0, alias))
+        return list(seen.values())
 
     def _icd_lookup(self, code: str) -> str | None:
         # A billable child (G56.01) falls back to its category (G56.0, then G56) when not listed.
