@@ -81,7 +81,10 @@ class TermOut(BaseModel):
     id: str
     name: str
     matched_text: str
-    method: Literal["exact", "icd10", "fuzzy"]
+    method: Literal["exact", "icd10", "fuzzy", "head_word"] = Field(
+        description="How the text was recognised: an exact name or synonym, an ICD-10 code, a corrected misspelling, "
+        "or a single word that starts exactly one term's name (head_word)."
+    )
     corrected_from: str | None = _absent_when_none("The text as typed, when it was a misspelling.")
 
 
@@ -105,6 +108,7 @@ class NearOut(BaseModel):
     label: str
     lat: float
     lon: float
+    considered: list[str] = Field([], description="Other places the name could have meant, when it was typed without its state.")
 
 
 class AdvisoryOut(BaseModel):
@@ -126,6 +130,7 @@ class Interpreted(BaseModel):
     license_status: Literal["active", "any"]
     advisories: list[AdvisoryOut]
     ignored_words: list[str]
+    name: str | None = Field(None, description="The person's name searched for (the name parameter, or free text that is a name).")
 
 
 class SearchResponse(BaseModel):
@@ -214,7 +219,9 @@ def present_interpreted(
                 "accepting_new_clients": query.accepting_new_clients,
                 "mobile": query.mobile,
             },
-            "near": {"label": query.near.label, "lat": query.near.lat, "lon": query.near.lon} if query.near else None,
+            "near": {"label": query.near.label, "lat": query.near.lat, "lon": query.near.lon, "considered": list(query.near.considered)}
+            if query.near
+            else None,
             "radius_km": query.radius_km if query.near else None,
             "license_status": query.license_status,
             "advisories": [
@@ -226,6 +233,7 @@ def present_interpreted(
                 for advisory in (vocab.advisories[a] for a in query.advisories if a in vocab.advisories)
             ],
             "ignored_words": list(ignored_words),
+            "name": query.name_text,
         }
     )
 
