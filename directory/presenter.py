@@ -37,6 +37,10 @@ class LicenseOut(BaseModel):
     verified: bool
     issued_on: str | None
     expires_on: str | None
+    status_as_published: list[str] = Field(default_factory=list, description="The board's status words as published.")
+    restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
+    discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
+    source: str | None = Field(None, description="The source the status came from.")
 
 
 class CertificationOut(BaseModel):
@@ -254,6 +258,10 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "verified": lic.verified,
                 "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
                 "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+                "status_as_published": lic.status_as_published,
+                "restrictions": lic.restrictions,
+                "discipline": lic.discipline,
+                "source": lic.source,
             }
             for lic in listing.licenses_as_of(today)
         ],
