@@ -12,6 +12,7 @@ from directory.referrals import ReferralStore
 from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
+from search_api.fhir_routes import router as fhir_router
 from search_api.referral_routes import router as referral_router
 from search_api.routes import router
 
@@ -37,4 +38,5 @@ def create_app(
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(referral_router)
+    app.include_router(fhir_router)
     return app
