@@ -158,7 +158,26 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class LicenseDetailOut(LicenseOut):
+    source: str | None = Field(None, description="The source the licence and its status came from.")
+
+
+class CertificationDetailOut(CertificationOut):
+    source: str | None = Field(None, description="The source that lists the certification.")
+
+
+class EvidenceOut(BaseModel):
+    """Why the listing names a condition or technique: the words as a source published them."""
+
+    kind: Literal["condition", "modality"]
+    term: str = Field(description="The condition or technique, by its display name.")
+    text: str
+    source: str
+
+
 class TherapistDetail(ListingFields):
+    licenses: list[LicenseDetailOut]  # type: ignore[assignment]  # the search result's licence, plus its source
+    certifications: list[CertificationDetailOut]  # type: ignore[assignment]  # likewise, plus its source
     phone: str | None
     bio: str | None
     address: str | None
@@ -172,6 +191,8 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
+    last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
 
 
 class ReferralLicenseOut(BaseModel):
@@ -401,9 +422,14 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
 
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
+    summary = _summary(listing, vocab, today)
+    for shown, lic in zip(summary["licenses"], listing.licenses, strict=True):
+        shown["source"] = lic.source
+    for shown, cert in zip(summary["certifications"], listing.certifications, strict=True):
+        shown["source"] = cert.source
     return TherapistDetail.model_validate(
         {
-            **_summary(listing, vocab, today),
+            **summary,
             "phone": listing.phone,
             "bio": listing.bio,
             "address": listing.location.address if listing.location else None,
@@ -419,6 +445,10 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
+            "evidence": [
+                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
+            ],
+            "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
 

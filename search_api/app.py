@@ -14,6 +14,7 @@ from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
 from search_api.fhir_routes import router as fhir_router
 from search_api.referral_routes import router as referral_router
+from search_api.pages import install_pages
 from search_api.routes import router
 
 
@@ -39,4 +40,5 @@ def create_app(
     app.include_router(router)
     app.include_router(referral_router)
     app.include_router(fhir_router)
+    install_pages(app)
     return app
