@@ -166,7 +166,7 @@ class CertificationDetailOut(CertificationOut):
     source: str | None = Field(None, description="The source that lists the certification.")
 
 
-class EvidenceOut(BaseModel):
+class ListingEvidenceOut(BaseModel):
     """Why the listing names a condition or technique: the words as a source published them."""
 
     kind: Literal["condition", "modality"]
@@ -191,7 +191,7 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
-    evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
+    evidence: list[ListingEvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
     last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
 
 
@@ -420,9 +420,9 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
     )
 
 
-def present_evidence(listing: Listing, vocab: Vocabulary) -> list[EvidenceOut]:
+def present_evidence(listing: Listing, vocab: Vocabulary) -> list[ListingEvidenceOut]:
     """The published words behind a listing's conditions and techniques, with their sources."""
-    return [EvidenceOut(kind=e.kind, term=vocab.name(e.kind, e.term), text=e.text, source=e.source) for e in listing.evidence]
+    return [ListingEvidenceOut(kind=e.kind, term=vocab.name(e.kind, e.term), text=e.text, source=e.source) for e in listing.evidence]
 
 
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from directory.backends.results import DISTANCE_BANDS_KM, band_label
 from directory.errors import InvalidParameter
-from directory.presenter import LicenseOut, SearchResponse, TherapistDetail, present_evidence, present_listing, present_search
+from directory.presenter import LicenseOut, SearchResponse, TherapistDetail, present_listing, present_search
 from directory.search_params import SearchParams
 from directory.search_service import build_query
 from search_api.deps import AppSettings, Backend, Today, Vocab
@@ -225,13 +225,6 @@ def _corrections(response: SearchResponse) -> list[tuple[str, str]]:
     return [(t.corrected_from, t.name) for t in terms if t is not None and t.corrected_from]
 
 
-def _asked_terms(response: SearchResponse) -> set[tuple[str, str]]:
-    """(kind, name) of the conditions and techniques the search named: whose evidence a result shows."""
-    interpreted = response.interpreted
-    conditions = [t for t in (interpreted.condition, *interpreted.other_conditions) if t is not None]
-    return {("condition", t.name) for t in conditions} | {("modality", t.name) for t in interpreted.modalities}
-
-
 def _condition_names(vocab: Any) -> list[str]:
     names = {term.name for term in vocab.terms["condition"].values()}
     return sorted(names)
@@ -251,7 +244,6 @@ async def search_page(request: Request, backend: Backend, vocab: Vocab, settings
         "error": None,
         "response": None,
         "facets": [],
-        "evidence": {},
         "corrections": [],
         "links": links,
         "badge": licence_badge,
@@ -262,15 +254,12 @@ async def search_page(request: Request, backend: Backend, vocab: Vocab, settings
         if not _searched(params):
             return render("search.html", **context)
         query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
-        page = backend.search(query)
-        response = present_search(page, interpreted, vocab, today)
+        response = present_search(backend.search(query), interpreted, vocab, today)
     except InvalidParameter as exc:
         context["error"] = exc
         return render("search.html", status_code=422, **context)
-    asked = _asked_terms(response)
     context.update(
         response=response,
-        evidence={hit.listing.id: [e for e in present_evidence(hit.listing, vocab) if (e.kind, e.term) in asked] for hit in page.hits},
         facets=_facets(response, links, vocab, params.radius_km),
         corrections=_corrections(response),
         next_url=links.url(add=[("cursor", response.next_cursor)]) if response.next_cursor else None,
