@@ -166,3 +166,17 @@ def test_pages_follow_the_api_cursor(client: TestClient) -> None:
     page2 = client.get(next_link.group(1).replace("&amp;", "&")).text
     assert re.findall(r'<h3 id="name-(t_[0-9a-f]+)">', page2) == [r["id"] for r in second["results"]]
     assert "First page" in page2
+
+
+def test_the_referral_page_shows_and_links_the_list_the_api_stores(client: TestClient) -> None:
+    page = client.get("/refer", params={"icd10": "M54.3", "near": "78704"})
+    assert page.status_code == 200
+    list_id = re.search(r"/referrals/(ref_[0-9a-f]+)\?format=csv", page.text).group(1)  # type: ignore[union-attr]
+    stored = client.get(f"/referrals/{list_id}").json()
+    assert stored["entries"] and re.findall(r'<h3 id="ref-(t_[0-9a-f]+)">', page.text) == [e["id"] for e in stored["entries"]]
+    assert stored["citation"] in " ".join(_parse(page.text).text)
+    assert f'href="/referrals/{list_id}?format=vcf"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    bad = client.get("/refer", params={"icd10": "Z99.9", "near": "78704"})
+    assert bad.status_code == 422 and "<strong>icd10</strong>" in bad.text
+    assert client.get("/refer").status_code == 200  # the empty form
