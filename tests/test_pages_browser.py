@@ -206,3 +206,27 @@ def test_a_physician_makes_a_referral_list_and_downloads_it(page: Page, base_url
     page.emulate_media(media="print")
     assert not page.locator("form.search").is_visible()  # the printed list is the list alone
     screenshot(page, "referral-list-print")
+
+
+def test_the_condition_box_suggests_from_the_vocabulary_and_the_location_comes_on_request(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(geolocation={"latitude": 30.2672, "longitude": -97.7431}, permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        box = page.get_by_label("Condition (optional)")
+        with page.expect_response(lambda r: "/vocabulary/conditions?prefix=" in r.url):
+            box.press_sequentially("sciat")
+        page.wait_for_function("document.querySelectorAll('#condition-names option').length < 10")
+        options = page.locator("#condition-names option").evaluate_all("os => os.map(o => o.value)")
+        assert "Sciatica" in options and all(o.lower().startswith("sciat") or o == "Sciatica" for o in options)
+        assert page.get_by_label("ZIP code or city").input_value() == ""  # nothing sent until asked
+        page.get_by_role("button", name="Use my location").click()
+        page.wait_for_function("document.getElementById('near').value !== ''")
+        assert page.get_by_label("ZIP code or city").input_value() == "30.2672,-97.7431"
+        box.fill("Sciatica")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_load_state()
+        assert "therapists found" in page.locator("#results-title").inner_text()
+        assert "Austin, TX" in page.locator("li.result").first.inner_text()
+    finally:
+        context.close()
