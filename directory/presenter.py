@@ -149,6 +149,13 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class CorrectionOut(BaseModel):
+    field: str
+    published: Any = Field(description="The value as the sources published it.")
+    corrected: Any = Field(description="The value shown, as the directory corrected it.")
+    on: str = Field(description="ISO date of the correction.")
+
+
 class TherapistDetail(ListingFields):
     phone: str | None
     bio: str | None
@@ -163,6 +170,7 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    corrections: list[CorrectionOut] = Field([], description="Fields the directory corrected, each with the value as published.")
 
 
 class ConditionTerm(BaseModel):
@@ -308,6 +316,7 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
+            "corrections": [{**c.model_dump(), "on": c.on.isoformat()} for c in listing.corrections],
         }
     )
 
