@@ -10,11 +10,15 @@ from directory.backends import open_backend
 from directory.backends.base import SearchBackend
 from directory.backends.curated import CuratedBackend
 from directory.curation.store import CurationStore, open_store
+from directory.referrals import ReferralStore
 from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api import admin_routes, request_routes
 from search_api.admin_auth import FailureLimiter
 from search_api.errors import install_error_handlers
+from search_api.fhir_routes import router as fhir_router
+from search_api.pages import install_pages
+from search_api.referral_routes import router as referral_router
 from search_api.routes import router
 
 
@@ -45,8 +49,12 @@ def create_app(
     served = backend or open_backend(settings)
     app.state.backend = CuratedBackend(served, curation.snapshot) if curation is not None else served
     app.state.today = today
+    app.state.referrals = ReferralStore(settings.referrals_path)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(request_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(referral_router)
+    app.include_router(fhir_router)
+    install_pages(app)
     return app
