@@ -496,7 +496,22 @@ class CurationStore:
                 .where(t.requests.c.id == request_id)
                 .values(contact="{}", evidence="", client="erased", status="erased" if before.status == "pending" else before.status)
             )
-            self._audit(conn, actor, "erase_request", f"request:{request_id}", reason, before.listing_id, after={"erased": True})
+            # The audit log says what was erased, never the personal data itself.
+            self._audit(
+                conn,
+                actor,
+                "erase_request",
+                f"request:{request_id}",
+                reason,
+                before.listing_id,
+                before={
+                    "kind": before.kind,
+                    "status": before.status,
+                    "contact_fields": sorted(before.contact),
+                    "evidence_chars": len(before.evidence),
+                },
+                after={"erased": True},
+            )
         return self.request(request_id)
 
     # Review queue ----------------------------------------------------------------------------
