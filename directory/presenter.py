@@ -236,7 +236,7 @@ class TrainingOut(BaseModel):
 
 
 class ReferralEvidenceOut(BaseModel):
-    """The words a source published that support a claim, and where."""
+    """The words a source published that support a referral's claim, and where."""
 
     claim: str
     text: str
