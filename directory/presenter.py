@@ -158,6 +158,13 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class CorrectionOut(BaseModel):
+    field: str
+    published: Any = Field(description="The value as the sources published it.")
+    corrected: Any = Field(description="The value shown, as the directory corrected it.")
+    on: str = Field(description="ISO date of the correction.")
+
+
 class LicenseDetailOut(LicenseOut):
     source: str | None = Field(None, description="The source the licence and its status came from.")
 
@@ -191,6 +198,7 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    corrections: list[CorrectionOut] = Field([], description="Fields the directory corrected, each with the value as published.")
     evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
     last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
 
@@ -445,6 +453,7 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
+            "corrections": [{**c.model_dump(), "on": c.on.isoformat()} for c in listing.corrections],
             "evidence": [
                 {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
             ],

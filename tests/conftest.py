@@ -32,3 +32,7 @@ def vocab() -> Vocabulary:
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+# Curation stores on SQLite and PostgreSQL, for tests marked with curation_fixtures.STORES.
+from tests.curation_fixtures import curation_url, store  # noqa: E402, F401

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from directory.errors import DirectoryError, InvalidParameter
-from therapists import cli_fhir
+from therapists import cli_admin, cli_fhir
 
 if TYPE_CHECKING:
     from directory.presenter import Interpreted
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)"
     )
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
+    cli_admin.add_parsers(sub)
     cli_fhir.add_parsers(sub)
     return parser
 
@@ -152,17 +153,20 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from directory.backends import open_backend
+    from directory.curation.store import open_store
     from directory.settings import get_settings
     from indexer.build import run_index
     from indexer.suppress import SuppressionList
 
     settings = get_settings(db=args.db, suppressions=args.suppressions)
     suppressions = SuppressionList.load(settings.suppressions)
-    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions)
+    curation = open_store(settings.database_url, settings.db)
+    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions, curation=curation)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {settings.db} "
-        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.review_pairs} pairs for review, "
-        f"{sum(report.unparsed_values.values())} values kept unparsed)"
+        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.hidden} hidden by admins, "
+        f"{report.review_pairs} pairs for review, {sum(report.unparsed_values.values())} values kept unparsed, "
+        f"{len(report.orphaned_overrides)} overrides whose listing is gone)"
     )
     return 0
 
@@ -242,4 +246,5 @@ COMMANDS = {
     "serve": cmd_serve,
     "search": cmd_search,
     "demo": cmd_demo,
+    "admin": cli_admin.cmd_admin,
 }
