@@ -27,13 +27,14 @@ import numpy as np
 
 from directory.backends.base import IndexStats, SearchPage
 from directory.backends.es_client import call, make_client
-from directory.backends.es_query import SCORE_OFFSET, aggregations, document, mapping, score_error_bound, search_query
+from directory.backends.es_query import SCORE_OFFSET, aggregations, document, filters, mapping, score_error_bound, search_query
 from directory.backends.memory import listing_candidate
 from directory.backends.results import STATUSES, CandidateSet, TermBits, band_counts, ordered_counts, rank_page
 from directory.errors import BackendError
 from directory.geo import distance_km
 from directory.identity import IdentityMap, Redirect
 from directory.models import Listing, ReviewItem
+from directory.names import name_matches, name_words
 from directory.query import SearchQuery
 from directory.ranking import Candidate, condition_fits, inputs_of, relevant_certifications, score_inputs
 from directory.vocabulary import Vocabulary, get_vocabulary
@@ -322,7 +323,7 @@ class _Window(CandidateSet):
         """Hits in Elasticsearch's order until every candidate that can reach the page is in."""
         be, query, delta, limit = self.backend, self.query, self.bound_value, self.query.limit
         body: dict[str, Any] = {
-            "query": search_query(query, be.vocab),
+            "query": search_query(query, be.vocab, self._named() if query.name_text else None),
             "sort": [{"_score": "desc"}, {"id": "asc"}],
             "_source": ["doc"],
             "track_total_hits": True,
@@ -348,6 +349,27 @@ class _Window(CandidateSet):
                 return hits, total, aggs
             body["search_after"] = batch[-1]["sort"]
             size *= 2
+
+    def _named(self) -> list[str]:
+        """Ids of the listings passing the other filters whose names match (`names.name_matches`,
+        which Elasticsearch cannot express): their names are read in id order and matched here."""
+        be, query = self.backend, self.query
+        wanted = name_words(query.name_text or "")
+        if not wanted:
+            return []
+        ask = {"bool": {"filter": filters(query, be.vocab)}}
+        named: list[str] = []
+        after: list[Any] | None = None
+        while True:
+            extra: dict[str, Any] = {"search_after": after} if after else {}
+            request = partial(
+                be.client.search, index=be.alias, query=ask, size=MAX_WINDOW, sort=[{"id": "asc"}], source_includes=["name_key"], **extra
+            )
+            hits = call(be.url, "match names", request).body["hits"]["hits"]
+            named.extend(hit["_id"] for hit in hits if name_matches(wanted, hit["_source"]["name_key"]))
+            if len(hits) < MAX_WINDOW:
+                return named
+            after = hits[-1]["sort"]
 
     @staticmethod
     def _complete(hits: list[dict[str, Any]], at: float | None, delta: float, limit: int) -> bool:

@@ -45,7 +45,7 @@ from directory.ranking import (
     query_terms,
     relevant_certifications,
 )
-from directory.vocabulary import Vocabulary, normalize_text
+from directory.vocabulary import Vocabulary
 
 # Elasticsearch keeps scores as 32-bit floats: a score in [0, 1] is off by at most half a unit in
 # the 24th bit (6e-8); the script's exp and pow may differ from NumPy's in the last bits of a double.
@@ -84,7 +84,7 @@ def mapping(vocab: Vocabulary) -> dict[str, Any]:
         "dynamic": "strict",
         "properties": {
             "id": keyword,
-            "name_key": keyword,  # normalize_text(name), for the name filter (a substring)
+            "name_key": keyword,  # the name as typed (the name filter reads it)
             "location": {"type": "geo_point"},
             "ux": double,
             "uy": double,
@@ -121,7 +121,7 @@ def document(listing: Listing, vocab: Vocabulary) -> dict[str, Any]:
     years = listing.years_experience
     doc: dict[str, Any] = {
         "id": listing.id,
-        "name_key": normalize_text(listing.name),
+        "name_key": listing.name,
         "active_until": _days(facts.active_until),
         "verified_until": _days(facts.verified_until),
         "lapsed_status": facts.lapsed_status.value,
@@ -235,9 +235,13 @@ def filters(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{"match_all": {}}]  # keeps the inner score the sum of the `should` bits
     if query.license_status == "active":
         out.append({"range": {"active_until": {"gte": today}}})
+    if query.verified_only:
+        out.append({"range": {"verified_until": {"gte": today}}})
     if query.conditions:
         cid = query.conditions[0].id
         out.append({"term": {"conditions": cid}} if cid in vocab.terms["condition"] else {"match_none": {}})
+        if query.min_fit > 0 and cid in vocab.terms["condition"]:
+            out.append({"range": {f"fit.{cid}": {"gte": query.min_fit}}})
     if query.modalities:
         out.append({"terms": {"modalities": query.modality_ids}})
     if query.certifications:
@@ -252,12 +256,16 @@ def filters(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
         out.append({"term": {"accepting_new_clients": query.accepting_new_clients}})
     if query.mobile is not None:
         out.append({"term": {"mobile": query.mobile}})
-    if query.name_text and (wanted := normalize_text(query.name_text)):
-        out.append({"wildcard": {"name_key": {"value": f"*{wanted}*"}}})  # normalize_text leaves no * or ?
+    # The name filter (`names.name_matches`: nicknames, initials, typos by rapidfuzz) has no
+    # Elasticsearch form; the backend matches names in Python and adds the ids (`name_ids`).
     if query.near is not None:
         point = {"lat": query.near.lat, "lon": query.near.lon}
         out.append({"geo_distance": {"distance": f"{query.radius_km + PREFILTER_MARGIN_KM}km", "location": point}})
     return out
+
+
+def name_ids(ids: list[str]) -> dict[str, Any]:
+    return {"ids": {"values": ids}}
 
 
 def score_bits(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
@@ -270,8 +278,10 @@ def score_bits(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
     return should
 
 
-def search_query(query: SearchQuery, vocab: Vocabulary) -> dict[str, Any]:
-    inner = {"bool": {"filter": filters(query, vocab), "should": score_bits(query, vocab)}}
+def search_query(query: SearchQuery, vocab: Vocabulary, named: list[str] | None = None) -> dict[str, Any]:
+    """The whole search; `named`: the ids whose names match the query's name (None: no name asked)."""
+    found = filters(query, vocab) + ([name_ids(named)] if named is not None else [])
+    inner = {"bool": {"filter": found, "should": score_bits(query, vocab)}}
     return {"script_score": {"query": inner, "script": score_script(query), "min_score": SCORE_OFFSET / 2}}
 
 
