@@ -28,7 +28,8 @@ class ProvenanceMiddleware:
         if isinstance(item, Provenance):
             source = running_source(self.crawler)
             item.source = source.name
-            item.kind = source.kind
+            # A spider may publish another kind's records (the NPPES bulk file gives the API's).
+            item.kind = getattr(self.crawler.spider, "record_kind", None) or source.kind
             item.url = item.url or response.url
             item.fetched_at = response.meta.setdefault("fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
             if "content_sha256" not in response.meta:

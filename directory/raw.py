@@ -22,6 +22,7 @@ class SourceKind(StrEnum):
     license_csv = "license_csv"  # a state licensing board's licensee download
     profile_site = "profile_site"  # a practice website's schema.org data
     cert_roster = "cert_roster"  # a certification body's roster
+    nppes_bulk = "nppes_bulk"  # the NPPES Data Dissemination zip; its raw records are stamped `nppes`
 
 
 QUARANTINE_FILE = "quarantine.jsonl"
