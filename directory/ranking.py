@@ -249,6 +249,15 @@ _BASIS_WORDS = {
 }
 
 
+def _quote(listing: Listing, kind: str, term_id: str) -> str:
+    """' (practice website: "sciatic nerve pain")': the kind of source that said it, in its own words,
+    so a line never claims more than the source stated."""
+    evidence = next((e for e in listing.evidence if e.kind == kind and e.term == term_id), None)
+    if evidence is None:
+        return ""
+    return f' ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)}: "{evidence.text}")'
+
+
 def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: Vocabulary) -> list[str]:
     """Human sentences saying why this listing is in the results, each with its evidence."""
     why: list[str] = []
@@ -256,18 +265,18 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
     if fit is not None and query.conditions:
         target = vocab.name("condition", query.conditions[0].id)
         if fit.basis == "specialty":
-            evidence = next((e for e in listing.evidence if e.kind == "condition" and e.term == fit.via), None)
-            where = f" ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)})" if evidence else ""
-            why.append(f"Lists {target.lower()} as a specialty{where}")
+            why.append(f"Lists {target.lower()} as a specialty{_quote(listing, 'condition', fit.via)}")
         elif fit.basis == "related":
-            why.append(f"Treats {vocab.name('condition', fit.via).lower()}, which is related to {target.lower()}")
+            related = vocab.name("condition", fit.via).lower()
+            why.append(f"Treats {related}, which is related to {target.lower()}{_quote(listing, 'condition', fit.via)}")
         elif fit.basis == "certification":
             why.append(f"Holds {vocab.name('certification', fit.via)}, training that covers {target.lower()}")
         else:
-            why.append(f"Practises {vocab.name('modality', fit.via).lower()}, a technique used for {target.lower()}")
+            technique = vocab.name("modality", fit.via).lower()
+            why.append(f"Offers {technique}, a technique for {target.lower()}{_quote(listing, 'modality', fit.via)}")
     for modality in [*query.modalities, *query.preferred_modalities]:
-        if modality.id in listing.modalities:
-            why.append(f"Offers {vocab.name('modality', modality.id).lower()}")
+        if modality.id in listing.modalities and (fit is None or fit.via != modality.id):
+            why.append(f"Offers {vocab.name('modality', modality.id).lower()}{_quote(listing, 'modality', modality.id)}")
     for lic in listing.licenses_as_of(query.today):
         state = lic.state
         if lic.status == LicenseStatus.active:

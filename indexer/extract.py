@@ -336,16 +336,13 @@ def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-PRACTICE_TYPES = {
-    "HealthAndBeautyBusiness",
-    "MedicalBusiness",
-    "LocalBusiness",
-    "DaySpa",
-    "MedicalClinic",
-    "Physiotherapy",
-    "MedicalOrganization",
-    "Organization",
-}
+# Where a business names the people who work there. Any @type counts as a business, including
+# ones schema.org does not define ("MassageTherapy"): practice sites invent their own.
+STAFF_PROPERTIES = ("founder", "employee", "employees", "member", "members", "founders")
+
+
+def _is_person(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("Person" in _types(obj) or (not _types(obj) - {""} and bool(obj.get("name"))))
 
 
 def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -356,14 +353,14 @@ def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]
         if "@graph" in obj:
             yield from _people(_as_list(obj["@graph"]))
             continue
-        types = _types(obj)
-        if "Person" in types:
+        if "Person" in _types(obj):
             works_for = next((w for w in _as_list(obj.get("worksFor")) if isinstance(w, dict)), None)
             yield obj, works_for
-        elif types & PRACTICE_TYPES:
-            for employee in _as_list(obj.get("employee")):
-                if isinstance(employee, dict):
-                    yield employee, obj
+            continue
+        for prop in STAFF_PROPERTIES:
+            for staff in _as_list(obj.get(prop)):
+                if _is_person(staff):
+                    yield staff, obj
 
 
 def _bool(value: Any) -> bool | None:
@@ -385,6 +382,10 @@ def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         return _from_page_text(record, vocab)
     out: list[SourceRecord] = []
     seen: set[str] = set()
+    staff_of: dict[int, int] = {}
+    for _person, practice in people:
+        if practice is not None:
+            staff_of[id(practice)] = staff_of.get(id(practice), 0) + 1
     for person, practice in people:
         raw_name = _text(person.get("name"))
         if not raw_name:
@@ -397,12 +398,62 @@ def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         rec = _base(record, _page_key(record, name), name)
         rec.display_name = name.display()
         rec.credentials = credentials
-        _read_person(rec, person, practice, vocab, record)
+        _read_person(rec, person, practice, vocab, record, sole_practitioner=practice is not None and staff_of[id(practice)] == 1)
         out.append(rec)
     return out
 
 
-def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None, vocab: Vocabulary, record: RawRecord) -> None:
+def _offered(obj: dict[str, Any]) -> list[str]:
+    """Names of the services a business or person offers (makesOffer, hasOfferCatalog, nested catalogs)."""
+    names: list[str] = []
+
+    def walk(item: Any, depth: int) -> None:
+        if depth > 5 or not isinstance(item, dict):
+            if isinstance(item, str) and depth > 0:
+                names.append(item)
+            return
+        types = _types(item)
+        offered = item.get("itemOffered")
+        if offered is not None:
+            for thing in _as_list(offered):
+                walk(thing, depth + 1)
+        elif types & {"Service", "Product"} or (depth > 0 and not types & {"Offer", "OfferCatalog", "ListItem"} and item.get("name")):
+            if name := _text(item.get("name")):
+                names.append(name)
+        for key in ("itemListElement", "item"):
+            for child in _as_list(item.get(key)):
+                walk(child, depth + 1)
+
+    for key in ("makesOffer", "hasOfferCatalog", "availableService"):
+        for value in _as_list(obj.get(key)):
+            walk(value, 1 if key == "availableService" else 0)
+    return names
+
+
+def _read_geo(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None) -> None:
+    """Published coordinates are more exact than a ZIP's centre; taken when they are numbers on Earth."""
+    geo = _first_present("geo", person, practice)
+    if not isinstance(geo, dict) or rec.location is None:
+        return
+    try:
+        lat, lon = float(geo["latitude"]), float(geo["longitude"])
+    except (KeyError, TypeError, ValueError):
+        rec.parsed("geo", f"{geo.get('latitude')},{geo.get('longitude')}", None)
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+        rec.location = rec.location.model_copy(update={"lat": lat, "lon": lon})
+    else:
+        rec.parsed("geo", f"{lat},{lon}", None)
+
+
+def _read_person(
+    rec: SourceRecord,
+    person: dict[str, Any],
+    practice: dict[str, Any] | None,
+    vocab: Vocabulary,
+    record: RawRecord,
+    sole_practitioner: bool = False,
+) -> None:
     address = next((a for a in _as_list(person.get("address")) if isinstance(a, dict)), None)
     if address is None and practice is not None:
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
@@ -422,12 +473,18 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     rec.gender = Gender(gender) if gender in GENDERS else None
     rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
     _read_practice_details(rec, person, practice)
-    for item in _as_list(person.get("knowsAbout")):
-        phrase = _text(item)
+    _read_geo(rec, person, practice)
+    phrases = [_text(item) for item in _as_list(person.get("knowsAbout"))]
+    phrases += _offered(person)
+    if practice is not None and sole_practitioner:
+        phrases += _offered(practice)  # a clinic's services are not each therapist's claims
+    for phrase in phrases:
         if not phrase:
             continue
         for match in vocab.terms_in_phrase(phrase):
-            if match.kind == "condition" or match.kind == "modality":
+            if (match.kind == "condition" or match.kind == "modality") and all(
+                (e.kind, e.term) != (match.kind, match.id) for e in rec.evidence
+            ):
                 rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
@@ -440,6 +497,11 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
             state = rec.state or (rec.location.state if rec.location else None)
             if state:
                 rec.licenses.append(License(state=state, number=license_display(identifier), source=record.source))
+        elif category == "license":
+            # A licence without its number cannot be checked; the credential it names is still said.
+            named = vocab.credential(cred_name) if cred_name else None
+            if named is not None and named.abbreviation not in rec.credentials:
+                rec.credentials.append(named.abbreviation)
         elif category in ("certification", "certificate") or cred_name:
             cert_match = vocab.match(cred_name, "certification") if cred_name else None
             rec.certifications.append(
@@ -505,9 +567,9 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec = _base(record, _page_key(record, name), name)
     rec.display_name = name.display()
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
-    for kind in ("condition", "modality"):
-        for match in vocab.find_in_text(body, kind):
-            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=rec.kind))
+    for match in vocab.find_terms(body):
+        if match.kind == "condition" or match.kind == "modality":
+            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=match.text, source=record.source, source_kind=rec.kind))
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)
     if lic and state:

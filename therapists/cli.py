@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from directory.errors import DirectoryError, InvalidParameter
+from therapists import cli_fhir
 
 if TYPE_CHECKING:
     from directory.presenter import Interpreted
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)"
     )
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
+    cli_fhir.add_parsers(sub)
     return parser
 
 
@@ -85,6 +87,7 @@ def _add_search_parameters(search: argparse.ArgumentParser) -> None:
 
     search.add_argument("q", nargs="?", default=None, metavar="QUERY", help=HELP["q"])
     search.add_argument("--condition", default=None, help=HELP["condition"])
+    search.add_argument("--name", default=None, help=HELP["name"])
     search.add_argument("--modality", action="append", default=[], metavar="MODALITY", help=HELP["modality"])
     search.add_argument("--near", default=None, metavar="PLACE", help=HELP["near"])
     search.add_argument("--radius-km", type=float, default=None, metavar="KM", help=HELP["radius_km"])
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return COMMANDS[args.command](args)
+        return (getattr(args, "handler", None) or COMMANDS[args.command])(args)  # handler: a subcommand in its own module
     except InvalidParameter as exc:
         print(f"therapists: error: --{exc.parameter.replace('_', '-')}: {exc.reason}", file=sys.stderr)
         return 2
@@ -219,8 +222,11 @@ def describe_interpretation(interpreted: Interpreted) -> str:
         parts.append(f"condition: {cond.name}{corrected}")
     if interpreted.modalities:
         parts.append("technique: " + ", ".join(m.name for m in interpreted.modalities))
+    if interpreted.name:
+        parts.append(f"name: {interpreted.name}")
     if interpreted.near and interpreted.radius_km is not None:
-        parts.append(f"near {interpreted.near.label} within {interpreted.radius_km:g} km")
+        also = f" (also considered {', '.join(interpreted.near.considered)})" if interpreted.near.considered else ""
+        parts.append(f"near {interpreted.near.label} within {interpreted.radius_km:g} km{also}")
     return "Searching for " + ("; ".join(parts) if parts else "all therapists")
 
 
