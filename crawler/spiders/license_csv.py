@@ -14,12 +14,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import RawBatch, SourceSpider, batched
 from directory.raw import QuarantineRecord, RawRecord
 
 # Values boards print where there is no value; not dates to check.
@@ -81,14 +82,14 @@ class LicenseCsvSpider(SourceSpider):
         meta = {"stream_to": str(target), "dont_cache": True}
         return super().first_request(url, callback, meta=meta, **kwargs)
 
-    def parse(self, response: Response) -> Iterator[RawRecord | QuarantineRecord]:
+    def parse(self, response: Response) -> Iterator[RawBatch | QuarantineRecord]:
         path = Path(response.meta["stream_to"])
         try:
             encoding, bom = sniff_encoding(path)
             with open_download(path) as stream:
                 stream.read(bom)
                 text = io.TextIOWrapper(stream, encoding=encoding.removesuffix("+bom"), newline="")
-                yield from self._rows(response, text, encoding)
+                yield from batched(self._rows(response, text, encoding))
         except (ValueError, zipfile.BadZipFile) as exc:
             self.unreachable = f"cannot unpack {response.url}: {exc}"
             yield self.quarantine(self.unreachable)
@@ -120,7 +121,7 @@ class LicenseCsvSpider(SourceSpider):
             "address_kind": source.address_kind,
         }
         for row_number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             if len(row) != len(header):
                 yield self.quarantine(f"expected {len(header)} columns, found {len(row)}", raw=row, row_number=row_number)
@@ -141,10 +142,16 @@ class LicenseCsvSpider(SourceSpider):
     def _bad_date(self, record: dict[str, Any]) -> str | None:
         for field in ("issued_on", "expires_on"):
             value = record.get(field, "").strip()
-            if value.upper() in _EMPTY_DATES:
-                continue
-            try:
-                datetime.strptime(value, self.source.date_format)
-            except ValueError:
+            if value.upper() not in _EMPTY_DATES and not _is_date(value, self.source.date_format):
                 return f"impossible date {value!r} in {field} (expected {self.source.date_format})"
         return None
+
+
+@lru_cache(maxsize=100_000)
+def _is_date(value: str, date_format: str) -> bool:
+    # Cached: a board file repeats a few thousand dates over its rows, and strptime is slow.
+    try:
+        datetime.strptime(value, date_format)
+    except ValueError:
+        return False
+    return True

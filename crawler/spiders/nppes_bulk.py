@@ -23,13 +23,12 @@ import re
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any, cast
 
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import RawBatch, SourceSpider, batched
 from directory.raw import QuarantineRecord, RawRecord, SourceKind
 
 # NUCC taxonomy codes whose description says massage (NUCC code set 25.x), with the API's words.
@@ -46,6 +45,7 @@ OTHER_NAME_TYPES = {
     "4": "Former Legal Business Name",
     "5": "Other Name",
 }
+_US_DATE = re.compile(r"^(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/\d{4}$")
 _MEMBER = re.compile(r"(npidata|othername|pl)_pfile_[^/]*\.csv$", re.IGNORECASE)
 PL = "Provider Secondary Practice Location Address"
 _EMPTY_LISTS: dict[str, list[Any]] = {
@@ -75,10 +75,9 @@ def _value(text: str) -> str:
 def _iso(text: str) -> str:
     """The API's ISO date from the bulk file's MM/DD/YYYY; kept as published if it is not one."""
     text = _value(text)
-    try:
-        return datetime.strptime(text, "%m/%d/%Y").date().isoformat() if text else ""
-    except ValueError:
-        return text
+    if _US_DATE.match(text):
+        return f"{text[6:10]}-{text[0:2]}-{text[3:5]}"
+    return text
 
 
 def _members(archive: zipfile.ZipFile) -> dict[str, list[str]]:
@@ -88,21 +87,6 @@ def _members(archive: zipfile.ZipFile) -> dict[str, list[str]]:
         if match and "fileheader" not in name.lower():
             found[match.group(1).lower()].append(name)
     return found
-
-
-def _lines(stream: IO[bytes]) -> Iterator[bytes]:
-    """CSV records as byte lines; a quoted field with a line break in it stays in its record."""
-    pending = b""
-    for line in stream:
-        if pending:
-            line = pending + line
-        if line.count(b'"') % 2:
-            pending = line
-            continue
-        pending = b""
-        yield line
-    if pending:
-        yield pending
 
 
 def _parse(line: bytes) -> list[str]:
@@ -117,7 +101,7 @@ class BulkReader:
         self.codes = [code.encode() for code in codes]
         self.descriptions = {code: MASSAGE_TAXONOMIES.get(code, "") for code in codes}
         self.states = set(states)
-        self.kept: dict[str, _Kept] = {}
+        self.kept: dict[bytes, _Kept] = {}  # by the NPI's ten ASCII digits
         self.header: list[str] = []
         self.rows = 0
         self.deactivated = 0
@@ -132,19 +116,33 @@ class BulkReader:
                 self._columns(header)
             elif header != self.header:
                 raise ValueError(f"{member} has a different column layout from the first file")
-            npi_end = 12  # '"' + ten digits + '"'
-            for line in _lines(stream):
+            # The hot loop, at hundreds of thousands of lines a second: a line is looked at as bytes,
+            # and parsed only when it may be kept. Every field is quoted, so a complete record ends
+            # in '"' + newline; a line that does not (a line break inside a field) is completed first.
+            codes, kept, pending = self.codes, self.kept, b""
+            for line in stream:
+                if pending:
+                    line, pending = pending + line, b""
+                if not line.endswith((b'"\r\n', b'"\n')) and line.count(b'"') % 2:
+                    pending = line
+                    continue
                 self.rows += 1
-                individual = line[npi_end + 1 : npi_end + 4] == b'"1"'
-                if individual and any(code in line for code in self.codes):
-                    if self.states and _parse(line)[self.col["state"]] not in self.states:
+                npi = line[1:11]
+                if line[13:16] == b'"1"':  # Entity Type Code 1: an individual
+                    for code in codes:
+                        if code in line:
+                            break
+                    else:
+                        if npi not in kept:
+                            continue
+                    if self.states and npi not in kept and _parse(line)[self.col["state"]] not in self.states:
                         continue
-                elif line[1:11].decode("ascii", "replace") not in self.kept:
-                    continue  # neither a massage therapist nor an update to one already kept
-                npi = line[1:11].decode("ascii", "replace")
-                offset = spool.tell()
+                elif npi not in kept:
+                    continue  # an organisation, or a blank row for an NPI not kept
+                kept[npi] = _Kept(spool.tell(), len(line))  # a later file's line replaces an earlier one
                 spool.write(line)
-                self.kept[npi] = _Kept(offset, len(line))  # a later file's line replaces an earlier one
+            if pending:
+                raise ValueError(f"{member} ends inside a quoted field")
 
     def _columns(self, header: list[str]) -> None:
         names = {
@@ -174,7 +172,7 @@ class BulkReader:
     def read_companions(self, archive: zipfile.ZipFile, members: dict[str, list[str]]) -> None:
         for member in members["othername"]:
             for row in self._companion_rows(archive, member):
-                kept = self.kept.get(row.get("NPI", ""))
+                kept = self.kept.get(row.get("NPI", "").encode())
                 if kept is not None and _value(row.get("Provider Other Organization Name", "")):
                     code = _value(row.get("Provider Other Organization Name Type Code", ""))
                     kept.other_names.append(
@@ -186,7 +184,7 @@ class BulkReader:
                     )
         for member in members["pl"]:
             for row in self._companion_rows(archive, member):
-                kept = self.kept.get(row.get("NPI", ""))
+                kept = self.kept.get(row.get("NPI", "").encode())
                 if kept is None:
                     continue
                 kept.locations.append(
@@ -206,16 +204,20 @@ class BulkReader:
         with archive.open(member) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
             for row in csv.DictReader(text):
-                if row.get("NPI") in self.kept:  # only the NPIs kept; the rest are never held
+                if row.get("NPI", "").encode() in self.kept:  # only the NPIs kept; the rest are never held
                     yield row
 
-    def records(self) -> Iterator[dict[str, Any]]:
+    def records(self) -> Iterator[dict[str, Any] | QuarantineRecord]:
+        """The kept NPIs' records; a row of the wrong width is quarantined with its line."""
         with open(self.spool_path, "rb") as spool:
             for npi, kept in self.kept.items():
                 spool.seek(kept.offset)
-                row = _parse(spool.read(kept.length))
+                line = spool.read(kept.length)
+                row = _parse(line)
                 if len(row) != len(self.header):
-                    raise ValueError(f"NPI {npi}: expected {len(self.header)} columns, found {len(row)}")
+                    reason = f"NPI {npi.decode()}: expected {len(self.header)} columns, found {len(row)}"
+                    yield QuarantineRecord(reason=reason, raw=line.decode("utf-8", "replace")[:2000])
+                    continue
                 record = self.api_record(row, kept)
                 if record is not None:
                     yield record
@@ -313,7 +315,9 @@ class BulkReader:
         }
 
 
-def read_archives(paths: list[Path], spool: Path, codes: list[str], states: list[str]) -> tuple[BulkReader, Iterator[dict[str, Any]]]:
+def read_archives(
+    paths: list[Path], spool: Path, codes: list[str], states: list[str]
+) -> tuple[BulkReader, Iterator[dict[str, Any] | QuarantineRecord]]:
     """Select and join over the zips in order; the reader (for its counts) and its records."""
     spool.unlink(missing_ok=True)
     reader = BulkReader(spool, codes, states)
@@ -343,7 +347,7 @@ class NppesBulkSpider(SourceSpider):
     async def start(self) -> AsyncIterator[Request]:
         yield self._request(0)
 
-    def parse(self, response: Response) -> Iterator[RawRecord | QuarantineRecord | Request]:
+    def parse(self, response: Response) -> Iterator[RawBatch | QuarantineRecord | Request]:
         position = response.meta["position"]
         if position < len(self.source.weekly_urls):  # the files are fetched one after another
             yield self._request(position + 1)
@@ -352,8 +356,10 @@ class NppesBulkSpider(SourceSpider):
         stats = self.crawler.stats
         try:
             reader, records = read_archives(paths, self._target(0).with_suffix(".spool"), self.source.taxonomy_codes, self.source.states)
-            for data in records:
-                yield RawRecord("nppes_provider", data=data, context={"bulk_file": response.url})
+            yield from batched(
+                data if isinstance(data, QuarantineRecord) else RawRecord("nppes_provider", data=data, context={"bulk_file": response.url})
+                for data in records
+            )
         except (ValueError, zipfile.BadZipFile, csv.Error) as exc:
             self.unreachable = f"cannot read the NPPES file {response.url}: {exc}"
             yield self.quarantine(self.unreachable)
