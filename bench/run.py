@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.crawl_bench import crawl_benchmark
 from bench.index_bench import index_benchmark
 from bench.relevance_eval import evaluate as relevance
+from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
 
 
@@ -28,6 +29,7 @@ def relevance_benchmark() -> dict:
 
 
 BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark, "relevance": relevance_benchmark, "search": search_benchmark}
+BENCHES["scale"] = scale_benchmark  # national-scale sources: board file and NPPES bulk crawls
 
 
 def main() -> int:
