@@ -37,6 +37,10 @@ class LicenseOut(BaseModel):
     verified: bool
     issued_on: str | None
     expires_on: str | None
+    status_as_published: list[str] = Field(default_factory=list, description="The board's status words as published.")
+    restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
+    discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
+    source: str | None = Field(None, description="The source the status came from.")
 
 
 class CertificationOut(BaseModel):
@@ -154,7 +158,26 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class LicenseDetailOut(LicenseOut):
+    source: str | None = Field(None, description="The source the licence and its status came from.")
+
+
+class CertificationDetailOut(CertificationOut):
+    source: str | None = Field(None, description="The source that lists the certification.")
+
+
+class EvidenceOut(BaseModel):
+    """Why the listing names a condition or technique: the words as a source published them."""
+
+    kind: Literal["condition", "modality"]
+    term: str = Field(description="The condition or technique, by its display name.")
+    text: str
+    source: str
+
+
 class TherapistDetail(ListingFields):
+    licenses: list[LicenseDetailOut]  # type: ignore[assignment]  # the search result's licence, plus its source
+    certifications: list[CertificationDetailOut]  # type: ignore[assignment]  # likewise, plus its source
     phone: str | None
     bio: str | None
     address: str | None
@@ -168,6 +191,103 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
+    last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
+
+
+class ReferralLicenseOut(BaseModel):
+    state: str
+    number: str
+    status: str
+    verified: bool
+    verified_by: str | None = Field(
+        description="How the licence was checked: the board source and when it was fetched; null when it was not."
+    )
+    verified_source_url: str | None
+    issued_on: str | None
+    expires_on: str | None
+
+
+class PracticeAddressOut(BaseModel):
+    """The practice address (never a mailing or home address: those never reach a listing)."""
+
+    street: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+
+
+class TrainingOut(BaseModel):
+    """Training relevant to the diagnosis: a certification that qualifies for it, or a technique that serves it."""
+
+    kind: Literal["certification", "technique"]
+    name: str
+    issuer: str | None = None
+    number: str | None = None
+    expires_on: str | None = None
+
+
+class EvidenceOut(BaseModel):
+    """The words a source published that support a claim, and where."""
+
+    claim: str
+    text: str
+    source: str
+    source_kind: str
+
+
+class ReferralEntry(BaseModel):
+    rank: int
+    id: str
+    name: str
+    credentials: list[str]
+    npi: str | None
+    licenses: list[ReferralLicenseOut]
+    address: PracticeAddressOut
+    phone: str | None
+    distance_km: float | None
+    score: float
+    treats: str = Field(description="How the therapist is known to treat the condition: a stated specialty or a qualifying certification.")
+    training: list[TrainingOut]
+    evidence: list[EvidenceOut]
+    why: list[str]
+    profile_path: str
+
+
+class ReferralConditionOut(BaseModel):
+    id: str
+    name: str
+    icd10: list[str]
+    matched_text: str
+    method: Literal["exact", "icd10", "fuzzy"]
+
+
+class ReferralQueryOut(BaseModel):
+    """The request as asked, so a letter can cite it."""
+
+    icd10: str | None
+    condition: str | None
+    near: str
+    radius_km: float
+    limit: int
+
+
+class ReferralList(BaseModel):
+    """A referral list: what a letter cites. Stored when made, so its id returns the same list later."""
+
+    list_id: str
+    created_at: str = Field(description="When the list was made (UTC, ISO 8601).")
+    as_of: str = Field(description="The date licences were checked against.")
+    index_generation: str
+    index_built_at: str | None
+    query: ReferralQueryOut
+    condition: ReferralConditionOut
+    near: NearOut
+    radius_km: float
+    advisories: list[AdvisoryOut]
+    total: int = Field(description="How many therapists qualified; the list holds the first `limit` of them.")
+    entries: list[ReferralEntry]
+    citation: str
 
 
 class ConditionTerm(BaseModel):
@@ -254,6 +374,10 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "verified": lic.verified,
                 "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
                 "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+                "status_as_published": lic.status_as_published,
+                "restrictions": lic.restrictions,
+                "discipline": lic.discipline,
+                "source": lic.source,
             }
             for lic in listing.licenses_as_of(today)
         ],
@@ -298,9 +422,14 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
 
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
+    summary = _summary(listing, vocab, today)
+    for shown, lic in zip(summary["licenses"], listing.licenses, strict=True):
+        shown["source"] = lic.source
+    for shown, cert in zip(summary["certifications"], listing.certifications, strict=True):
+        shown["source"] = cert.source
     return TherapistDetail.model_validate(
         {
-            **_summary(listing, vocab, today),
+            **summary,
             "phone": listing.phone,
             "bio": listing.bio,
             "address": listing.location.address if listing.location else None,
@@ -316,9 +445,135 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
+            "evidence": [
+                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
+            ],
+            "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
 
 
 def present_error(code: str, reason: str, parameter: str | None = None, suggestions: list[str] | None = None) -> ErrorResponse:
     return ErrorResponse(error=ErrorBody(code=code, parameter=parameter, reason=reason, suggestions=suggestions or []))
+
+
+_VERIFYING_SOURCE = {"license_csv": "state licensing board file"}
+
+
+def _referral_license(listing: Listing, lic: Any) -> dict[str, Any]:
+    ref = next((s for s in listing.sources if s.source == lic.source), None) if lic.verified else None
+    verified_by = None
+    if lic.verified:
+        what = _VERIFYING_SOURCE.get(ref.kind.value if ref else "", "state board source")
+        fetched = f", fetched {ref.fetched_at.date().isoformat()}" if ref else ""
+        verified_by = f"{what} {lic.source!r}{fetched}: {lic.status.value}, licence {lic.state} {lic.number}"
+    return {
+        "state": lic.state,
+        "number": lic.number,
+        "status": lic.status.value,
+        "verified": lic.verified,
+        "verified_by": verified_by,
+        "verified_source_url": ref.url if ref else None,
+        "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
+        "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+    }
+
+
+def _training(listing: Listing, condition_id: str, vocab: Vocabulary) -> list[dict[str, Any]]:
+    """Certifications that qualify for the condition, then techniques that serve it, as the listing states them."""
+    out: list[dict[str, Any]] = []
+    for cert in listing.certifications:
+        term = vocab.term("certification", cert.id) if cert.id else None
+        if term is not None and condition_id in term.qualifies_conditions:
+            out.append(
+                {
+                    "kind": "certification",
+                    "name": cert.name,
+                    "issuer": cert.issuer,
+                    "number": cert.number,
+                    "expires_on": cert.expires_on.isoformat() if cert.expires_on else None,
+                }
+            )
+    for modality_id in listing.modalities:
+        term = vocab.term("modality", modality_id)
+        if term is not None and any(s.id == condition_id for s in term.serves):
+            out.append({"kind": "technique", "name": term.name})
+    return out
+
+
+def _treats(listing: Listing, condition_id: str, vocab: Vocabulary) -> str:
+    if condition_id in listing.conditions:
+        return "states it as a specialty"
+    certs = [
+        c.name
+        for c in listing.certifications
+        if c.id and (term := vocab.term("certification", c.id)) is not None and condition_id in term.qualifies_conditions
+    ]
+    return f"holds {', '.join(certs)}, which qualifies for it" if certs else "related training"
+
+
+def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]], vocab: Vocabulary) -> list[dict[str, Any]]:
+    techniques = {t["name"] for t in training if t["kind"] == "technique"}
+    out = []
+    for ev in listing.evidence:
+        name = vocab.name(ev.kind, ev.term)
+        if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
+            out.append({"claim": name, "text": ev.text, "source": ev.source, "source_kind": ev.source_kind.value})
+    return out
+
+
+def _referral_entry(rank: int, hit: Hit, condition_id: str, vocab: Vocabulary, today: date) -> dict[str, Any]:
+    listing, loc = hit.listing, hit.listing.location
+    training = _training(listing, condition_id, vocab)
+    return {
+        "rank": rank,
+        "id": listing.id,
+        "name": listing.name,
+        "credentials": listing.credentials,
+        "npi": listing.npi,
+        "licenses": [_referral_license(listing, lic) for lic in listing.licenses_as_of(today)],
+        "address": {
+            "street": loc.address if loc else None,
+            "city": loc.city if loc else None,
+            "state": loc.state if loc else None,
+            "postal_code": loc.postal_code if loc else None,
+        },
+        "phone": listing.phone,
+        "distance_km": hit.distance_km,
+        "score": hit.score,
+        "treats": _treats(listing, condition_id, vocab),
+        "training": training,
+        "evidence": _evidence(listing, condition_id, training, vocab),
+        "why": hit.why,
+        "profile_path": f"/therapists/{listing.id}",
+    }
+
+
+def present_referral(
+    header: dict[str, Any], page: SearchPage, condition: Match, interpreted: Interpreted, vocab: Vocabulary, today: date
+) -> ReferralList:
+    """A referral list: `header` holds list_id, created_at, index_generation, index_built_at and query;
+    the entries are the search's page, in its order."""
+    term = vocab.term("condition", condition.id)
+    assert interpreted.near is not None and interpreted.radius_km is not None  # a referral needs a place
+    list_id, generation = header["list_id"], header["index_generation"]
+    return ReferralList.model_validate(
+        {
+            **header,
+            "as_of": today.isoformat(),
+            "condition": {
+                "id": condition.id,
+                "name": vocab.name("condition", condition.id),
+                "icd10": term.icd10 if term else [],
+                "matched_text": condition.text,
+                "method": condition.method,
+            },
+            "near": interpreted.near,
+            "radius_km": interpreted.radius_km,
+            "advisories": interpreted.advisories,
+            "total": page.total,
+            "entries": [_referral_entry(rank, hit, condition.id, vocab, today) for rank, hit in enumerate(page.hits, start=1)],
+            "citation": f"Therapist directory referral list {list_id}, made {header['created_at']} from index generation {generation}; "
+            f"licences checked as of {today.isoformat()}",
+        }
+    )

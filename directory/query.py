@@ -59,6 +59,8 @@ class SearchQuery:
     radius_km: float = 40.0
     name_text: str | None = None
     license_status: Literal["active", "any"] = "active"
+    verified_only: bool = False  # only listings with a board-verified licence in force (referrals)
+    min_fit: float = 0.0  # only listings whose condition fit reaches this (referrals: stated or certified)
     limit: int = 10
     cursor: Cursor | None = None
     today: date = field(default_factory=date.today)

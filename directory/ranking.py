@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from directory.models import LicenseStatus, Listing
+from directory.models import License, LicenseStatus, Listing
 from directory.query import SearchQuery
 from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
@@ -281,9 +281,9 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
         if lic.status == LicenseStatus.active:
             until = f" until {lic.expires_on.isoformat()}" if lic.expires_on else ""
             checked = "verified with the state board" if lic.verified else "not yet confirmed by a board source"
-            why.append(f"{state} licence {lic.number} active{until} ({checked})")
+            why.append(f"{state} licence {lic.number} active{until} ({checked}){_board_notes(lic)}")
         else:
-            why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified")
+            why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified{_board_notes(lic)}")
     relevant = relevant_certifications(query, vocab)
     for cert in listing.certifications:
         if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant):
@@ -299,3 +299,13 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
         seen = listing.last_seen.isoformat() if listing.last_seen else "an unknown date"
         why.append(f"Not confirmed by any source since {seen}; details may be out of date")
     return why
+
+
+def _board_notes(lic: License) -> str:
+    """What the board published beyond the plain status: its words, restrictions and discipline."""
+    notes = [
+        f"{label}: {'; '.join(words)}" for label, words in (("restrictions", lic.restrictions), ("discipline", lic.discipline)) if words
+    ]
+    if not notes and len(lic.status_as_published) > 1:
+        notes = [f"the board lists {' / '.join(lic.status_as_published)}"]
+    return f"; {', '.join(notes)} ({lic.source or 'state board'})" if notes else ""

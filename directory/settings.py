@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     )
     default_radius_km: float = Field(40.0, gt=0, description="Search radius when none is given (env THERAPISTS_DEFAULT_RADIUS_KM).")
 
+    referrals_db: Path | None = Field(
+        None,
+        description="SQLite file of referral lists made through the API; default: beside the index, <db>.referrals.db (env THERAPISTS_REFERRALS_DB).",
+    )
+
+    @property
+    def referrals_path(self) -> Path:
+        return self.referrals_db or self.db.with_name(f"{self.db.name}.referrals.db")
+
     @property
     def crawler_user_agent(self) -> str:
         return self.user_agent.format(contact_url=self.contact_url)

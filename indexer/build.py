@@ -196,6 +196,7 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
         tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "generation": str(built.identity.build),
             "built_for_date": today.isoformat(),
             "raw_dir": str(raw_dir.resolve()),
             "listings": str(report.listings),

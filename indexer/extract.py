@@ -13,17 +13,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from directory.gender import GENDERS, Gender
-from directory.geo import city_place, zip_place
-from directory.models import Certification, Evidence, License, LicenseStatus, Location
+from directory.models import Certification, Evidence, License, Location
 from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
+from indexer.address import place_address, state_code
+from indexer.dates import beyond_working_life, license_date
 from indexer.normalize import (
     PersonName,
     clean,
     fold,
     license_display,
     license_key,
-    license_status,
     normalize_phone,
     parse_credentials,
     parse_date,
@@ -31,8 +31,8 @@ from indexer.normalize import (
     person_from_parts,
     plain_text,
     split_credentials,
-    zip5,
 )
+from indexer.status import read_status
 
 MASSAGE_TAXONOMY = "225700000X"
 
@@ -76,8 +76,9 @@ class SourceRecord:
     def set_practice(self, address: str | None, city: str | None, state: str | None, postal_code: str | None, phone: str | None) -> None:
         """The practice address and phone, geocoded and normalised; what does not parse is flagged.
         Only for a practice: a mailing address never leaves the raw layer, not even as a flag."""
-        self.location = practice_location(address, city, state, postal_code)
-        self.parsed("postal_code", postal_code, zip5(postal_code))
+        placed = place_address(address, city, state, postal_code)
+        self.location = placed.location
+        self.unparsed += placed.flags
         self.phone = self.parsed("phone", phone, normalize_phone(phone))
 
     def variant(self) -> str:
@@ -117,19 +118,8 @@ def _fetched(record: RawRecord) -> datetime:
 
 
 def practice_location(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> Location | None:
-    """A practice location geocoded offline from its ZIP (or else its city)."""
-    city, state, code = clean(city), clean(state), zip5(postal_code)
-    place = zip_place(code) or city_place(city, state)
-    if place is None and not city:
-        return None
-    return Location(
-        address=clean(address),
-        city=(city.title() if city and city.isupper() else city) or (place.city if place else None),
-        state=(state or (place.state if place else None) or "").upper() or None,
-        postal_code=code,
-        lat=place.lat if place else None,
-        lon=place.lon if place else None,
-    )
+    """A practice location geocoded offline from its ZIP (within its state) or else its city."""
+    return place_address(address, city, state, postal_code).location
 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
@@ -241,12 +231,15 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     # The licence is the row's identity; a board listing one licence twice (an old period and the
     # current one) is told apart afterwards by content, in `distinct_keys`, never by row position.
     out = _base(record, f"{record.source}:lic:{license_key(state, number) or license_display(number)}", name)
-    expires_on = out.parsed("expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), fmt))
-    issued_on = out.parsed("issued_on", data.get("issued_on"), parse_date(data.get("issued_on"), fmt))
-    status_map = ctx.get("status_map") or {}
-    status = license_status(data.get("status"), status_map, expires_on, today)
-    word = clean(data.get("status"))
-    if status == LicenseStatus.unknown and word and word not in status_map and word.upper() not in status_map:
+    expires_on = out.parsed("expires_on", data.get("expires_on"), license_date(data.get("expires_on"), fmt))
+    issued_on = out.parsed("issued_on", data.get("issued_on"), license_date(data.get("issued_on"), fmt))
+    if issued_on is not None and beyond_working_life(issued_on, today):
+        out.unparsed.append(("issued_on_beyond_working_life", clean(data.get("issued_on")) or ""))
+    # `status` is one column's word, or (status = ["STATUS", "REASON"]) a list of every column's.
+    published = data.get("status")
+    words = published if isinstance(published, list) else [published]
+    reading = read_status(words, ctx.get("status_map") or {}, expires_on, today)
+    for word in reading.unknown_words:
         out.parsed("license_status", word, None)  # a status word no map knows
     out.parsed("license_number", number, license_key(state, number))
     out.credentials = credentials
@@ -254,15 +247,18 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
         License(
             state=state,
             number=license_display(number),
-            status=status,
-            verified=status == LicenseStatus.active,
+            status=reading.status,
+            verified=reading.verified,
+            status_as_published=reading.published,
+            restrictions=reading.restrictions,
+            discipline=reading.discipline,
             issued_on=issued_on,
             expires_on=expires_on,
             license_type=clean(data.get("license_type")),
             source=record.source,
         )
     )
-    out.city, out.state = clean(data.get("city")), clean(data.get("state")) or state
+    out.city, out.state = clean(data.get("city")), state_code(data.get("state")) or clean(data.get("state")) or state
     if ctx.get("address_kind", "practice") == "practice":
         out.set_practice(
             (clean(data.get("address")) or "").title() or None,

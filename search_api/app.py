@@ -8,9 +8,13 @@ from fastapi import FastAPI
 
 from directory.backends import open_backend
 from directory.backends.base import SearchBackend
+from directory.referrals import ReferralStore
 from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
+from search_api.fhir_routes import router as fhir_router
+from search_api.referral_routes import router as referral_router
+from search_api.pages import install_pages
 from search_api.routes import router
 
 
@@ -31,6 +35,10 @@ def create_app(
     app.state.vocab = vocab or get_vocabulary()
     app.state.backend = backend or open_backend(settings)
     app.state.today = today
+    app.state.referrals = ReferralStore(settings.referrals_path)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(referral_router)
+    app.include_router(fhir_router)
+    install_pages(app)
     return app

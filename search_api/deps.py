@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from directory.backends.base import SearchBackend
+from directory.referrals import ReferralStore
 from directory.settings import Settings
 from directory.vocabulary import Vocabulary
 
@@ -33,7 +34,12 @@ async def get_today(request: Request) -> date:
     return request.app.state.today or date.today()
 
 
+async def get_referral_store(request: Request) -> ReferralStore:
+    return request.app.state.referrals
+
+
 Backend = Annotated[SearchBackend, Depends(get_backend)]
 Vocab = Annotated[Vocabulary, Depends(get_vocabulary)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Today = Annotated[date, Depends(get_today)]
+Referrals = Annotated[ReferralStore, Depends(get_referral_store)]

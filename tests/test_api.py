@@ -49,7 +49,18 @@ def test_search_answers_in_the_contract_shape(client: TestClient) -> None:
     assert set(first) == RESULT_FIELDS
     assert first["name"] == "Ana Sciatica Specialist"
     assert first["licenses"] == [
-        {"state": "TX", "number": "MT000001", "status": "active", "verified": True, "issued_on": "2014-03-01", "expires_on": "2027-12-31"}
+        {
+            "state": "TX",
+            "number": "MT000001",
+            "status": "active",
+            "verified": True,
+            "issued_on": "2014-03-01",
+            "expires_on": "2027-12-31",
+            "status_as_published": [],
+            "restrictions": [],
+            "discipline": [],
+            "source": "board",
+        }
     ]
     assert first["conditions"] == ["Sciatica"] and first["modalities"] == ["Deep tissue massage"]
     assert set(first["location"]) == {"city", "state", "postal_code", "lat", "lon"}

@@ -56,6 +56,15 @@ def test_default_results_never_show_lapsed_or_disciplined_licences(backend, voca
     assert page.total == len(page.hits)
 
 
+def test_verified_only_and_min_fit_keep_verified_stated_specialists(backend, vocab) -> None:
+    """The referral filters: a board-verified licence in force, and a condition fit of at least `min_fit`."""
+    query, _ = build_query(SearchParams(condition="sciatica", near="78704", limit=100), vocab, TODAY)
+    query.verified_only, query.min_fit = True, 0.85
+    ids = {hit.listing.id for hit in backend.search(query).hits}
+    # Not Joy (t_0010, unverified), Dan (t_0004, expired), Ben (t_0002, piriformis: related only), Cara (t_0003, technique only).
+    assert ids == {"t_0001", "t_0008", "t_0009"}
+
+
 def test_license_status_any_includes_them_with_their_real_status(backend, vocab) -> None:
     page = run(backend, vocab, SearchParams(condition="sciatica", near="78704", license_status="any", limit=100))
     by_id = {hit.listing.id: hit for hit in page.hits}

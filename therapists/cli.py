@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from directory.errors import DirectoryError, InvalidParameter
+from therapists import cli_fhir
 
 if TYPE_CHECKING:
     from directory.presenter import Interpreted
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)"
     )
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
+    cli_fhir.add_parsers(sub)
     return parser
 
 
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return COMMANDS[args.command](args)
+        return (getattr(args, "handler", None) or COMMANDS[args.command])(args)  # handler: a subcommand in its own module
     except InvalidParameter as exc:
         print(f"therapists: error: --{exc.parameter.replace('_', '-')}: {exc.reason}", file=sys.stderr)
         return 2

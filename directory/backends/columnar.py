@@ -301,6 +301,10 @@ class ColumnarIndex:
         keep = np.ones(len(rows), dtype=bool)
         if query.license_status == "active":
             keep &= a["active_until"].take(rows) >= today
+        if query.verified_only:
+            keep &= a["verified_until"].take(rows) >= today
+        if query.min_fit > 0 and fit is not None:
+            keep &= fit >= query.min_fit
         if query.modalities:
             keep &= (a["mod_bits"].take(rows) & self._bits(query.modality_ids, self.term_bits.modality_bit)) != 0
         if query.certifications:

@@ -96,10 +96,12 @@ class MemoryBackend:
             status = listing.status_summary(query.today)
             if query.license_status == "active" and status != LicenseStatus.active:
                 continue
+            if query.verified_only and not listing.is_verified(query.today):
+                continue
             fit = None
             if query.conditions:
                 fit = self._fits[listing.id].get(query.conditions[0].id)
-                if fit is None:
+                if fit is None or fit.score < query.min_fit:
                     continue
             if not matches_attributes(listing, query):
                 continue
