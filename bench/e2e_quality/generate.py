@@ -313,8 +313,8 @@ def build_people(seed: int, count: int) -> list[Person]:
         p = Person(f"p{i:05d}", first, middle, last, gender, state, city, zip_code, place.lat, place.lon, street, phone, [licence])
         if rng.random() < 0.7:
             p.npi = _npi(rng, npis)
-        if gender == "female" and rng.random() < 0.06:
-            p.former_last, p.last = p.last, rng.choice(surnames)  # married since the board row
+        if gender == "female" and p.npi and rng.random() < 0.08:
+            p.former_last, p.last = p.last, rng.choice(surnames)  # married since the board row; NPPES knows both
         if rng.random() < 0.04:
             old = rng.choice([s for s in METROS if s != state])
             old_city, old_zip, _ = rng.choice(METROS[old])
@@ -541,7 +541,16 @@ def build_nppes(rng: random.Random, people: list[Person]) -> list[dict]:
                 "status": "A",
             },
             "addresses": addresses,
-            "taxonomies": [{"code": "225700000X", "desc": "Massage Therapist", "primary": True, "state": lic.state, "license": lic.number}],
+            # Some providers leave the licence number out of their NPPES entry.
+            "taxonomies": [
+                {
+                    "code": "225700000X",
+                    "desc": "Massage Therapist",
+                    "primary": True,
+                    "state": lic.state,
+                    "license": lic.number if rng.random() < 0.85 else "",
+                }
+            ],
             "other_names": [],
         }
         if p.former_last:
