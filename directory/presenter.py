@@ -227,8 +227,8 @@ class TrainingOut(BaseModel):
     expires_on: str | None = None
 
 
-class EvidenceOut(BaseModel):
-    """The words a source published that support a claim, and where."""
+class ReferralEvidenceOut(BaseModel):
+    """The words a source published that support a referral's claim, and where."""
 
     claim: str
     text: str
@@ -249,7 +249,7 @@ class ReferralEntry(BaseModel):
     score: float
     treats: str = Field(description="How the therapist is known to treat the condition: a stated specialty or a qualifying certification.")
     training: list[TrainingOut]
-    evidence: list[EvidenceOut]
+    evidence: list[ReferralEvidenceOut]
     why: list[str]
     profile_path: str
 

@@ -13,8 +13,8 @@ from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
 from search_api.fhir_routes import router as fhir_router
-from search_api.referral_routes import router as referral_router
 from search_api.pages import install_pages
+from search_api.referral_routes import router as referral_router
 from search_api.routes import router
 
 
