@@ -92,7 +92,11 @@ class Truth:
             return here[0].id  # a person's own page
         # The grader's own matching, not the system's: the names the generator itself wrote.
         written = fold(name).lower()
-        found = [p for p in here if any(fold(f"{first} {p.last}").lower() == written for first in (p.first, p.site_first, p.roster_first) if first)]
+        found = [
+            p
+            for p in here
+            if any(fold(f"{first} {p.last}").lower() == written for first in (p.first, p.site_first, p.roster_first) if first)
+        ]
         found = found or [p for p in here if fold(p.last).lower() in written]
         return found[0].id if len(found) == 1 else None
 
