@@ -13,6 +13,8 @@ from directory.settings import Settings, get_settings
 from directory.vocabulary import Vocabulary, get_vocabulary
 from search_api.errors import install_error_handlers
 from search_api.fhir_routes import router as fhir_router
+from search_api.ops import IndexCollector, MetricsMiddleware
+from search_api.ops_routes import router as ops_router
 from search_api.referral_routes import router as referral_router
 from search_api.routes import router
 
@@ -35,8 +37,11 @@ def create_app(
     app.state.backend = backend or open_backend(settings)
     app.state.today = today
     app.state.referrals = ReferralStore(settings.referrals_path)
+    app.state.index_collector = IndexCollector(app.state.backend, today)
+    app.add_middleware(MetricsMiddleware)  # added first: runs inside the request-id middleware
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(referral_router)
     app.include_router(fhir_router)
+    app.include_router(ops_router)
     return app

@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port and one copy of the index (pre-forked; default 1: a single process)",
+    )
 
     search = sub.add_parser(
         "search",
@@ -167,17 +173,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from directory.settings import get_settings
-    from search_api.app import create_app
+    from therapists.serve import serve
 
     settings = get_settings(db=args.db, host=args.host, port=args.port)
     if not settings.db.exists():
         raise DirectoryError(f"no index at {settings.db}; run `therapists index --from DIR --db {settings.db}` first")
+    if not 1 <= args.workers <= 64:
+        raise InvalidParameter("workers", f"must be between 1 and 64, got {args.workers}")
     print(f"serving {settings.db} at http://{settings.host}:{settings.port}/ (API docs at /docs)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    return 0
+    return serve(settings, args.workers)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
