@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lint test demo bench clean
+.PHONY: install lint browser test demo bench clean
 
 install: $(STAMP)
 
@@ -21,7 +21,18 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# Headless Chromium for the browser tests (tests/test_pages_browser.py): Debian's chromium and
+# chromium-driver, installed when missing and the machine allows (root with apt). Never fails the
+# build: where it cannot be installed, the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests ..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null 2>&1; } || \
+	  echo "chromium could not be installed here: the browser tests will be skipped"; }
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 demo: install

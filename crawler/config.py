@@ -47,7 +47,8 @@ class LicenseColumns(_Strict):
     middle_name: str | None = None
     last_name: str | None = None
     license_type: str | None = None
-    status: str | None = None
+    # One status column, or several read together (e.g. ["STATUS", "REASON"]: the most restrictive wins).
+    status: str | list[str] | None = None
     issued_on: str | None = None
     expires_on: str | None = None
     address: str | None = None
@@ -55,6 +56,17 @@ class LicenseColumns(_Strict):
     state: str | None = None
     postal_code: str | None = None
     phone: str | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _some_status_column(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list) and (not value or not all(value)):
+            raise ValueError("name one status column or a non-empty list of them")
+        return value
+
+    def headers(self) -> dict[str, str | list[str]]:
+        """Our field → the board's header(s), for the fields this board maps."""
+        return {ours: theirs for ours, theirs in self.model_dump().items() if theirs}
 
     @model_validator(mode="after")
     def _has_a_name(self) -> LicenseColumns:

@@ -1,4 +1,5 @@
 """Offline geography: ZIP and "City, ST" centroids from the `zipcodes` package, and distances.
+A place named without its state is looked up in `directory.gazetteer`.
 
 No network is ever used. The ZIP table is loaded once per process, on first use.
 """
@@ -29,6 +30,7 @@ class Place:
     city: str | None = None
     state: str | None = None
     postal_code: str | None = None
+    considered: tuple[str, ...] = ()  # other places the name could have meant ("Austin, MN")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ def zip_place(postal_code: str | None) -> Place | None:
     return _tables().by_zip.get(digits[:5])
 
 
+def zip_places() -> list[Place]:
+    """Every ZIP's centroid."""
+    return list(_tables().by_zip.values())
+
+
 def city_place(city: str | None, state: str | None) -> Place | None:
     if not city or not state:
         return None
@@ -94,13 +101,17 @@ def city_place(city: str | None, state: str | None) -> Place | None:
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _ZIP = re.compile(r"^\s*\d{5}(?:-?\d{4})?\s*$")
 _CITY_STATE = re.compile(r"^\s*(.+?)\s*,\s*([A-Za-z]{2})\s*$")
+_CITY_SPACE_STATE = re.compile(r"^\s*(.+?)\s+([A-Za-z]{2})\s*$")
 
 
 def resolve_near(text: str, parameter: str = "near") -> Place:
-    """Turn a ZIP, "City, ST" or "lat,lon" into a point, or raise InvalidParameter saying why."""
+    """Turn a ZIP (or ZIP+4), "City, ST", "City ST", a US place name alone or "lat,lon" into a
+    point, or raise InvalidParameter saying why (with the closest place names as suggestions)."""
+    from directory.gazetteer import resolve_city, suggest_places  # the gazetteer builds on this module
+
     text = text.strip()
     if not text:
-        raise InvalidParameter(parameter, 'is empty; give a ZIP code, "City, ST" or "lat,lon"')
+        raise InvalidParameter(parameter, 'is empty; give a ZIP code, "City, ST", a city or "lat,lon"')
     if match := _LATLON.match(text):
         lat, lon = float(match.group(1)), float(match.group(2))
         if not -90 <= lat <= 90:
@@ -121,7 +132,14 @@ def resolve_near(text: str, parameter: str = "near") -> Place:
         if place is None:
             raise InvalidParameter(parameter, f"unknown city {city!r} in {state}")
         return place
-    raise InvalidParameter(parameter, f'{text!r} is not a ZIP code, "City, ST" or "lat,lon"')
+    if (match := _CITY_SPACE_STATE.match(text)) and match.group(2).upper() in US_STATES:
+        if (place := city_place(match.group(1), match.group(2))) is not None:
+            return place
+    if (place := resolve_city(text)) is not None:
+        return place
+    suggestions = suggest_places(text)
+    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise InvalidParameter(parameter, f'{text!r} is not a US place, ZIP code, "City, ST" or "lat,lon"{hint}', suggestions)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -24,6 +24,7 @@ class LicenseStatus(StrEnum):
     probation = "probation"
     inactive = "inactive"
     unknown = "unknown"
+    restricted = "restricted"  # in force, with conditions or restrictions on practice (appended: codes are positions)
 
 
 class SourceRef(BaseModel):
@@ -44,6 +45,9 @@ class License(BaseModel):
     expires_on: date | None = None
     license_type: str | None = None
     source: str | None = Field(None, description="Name of the source the status came from.")
+    status_as_published: list[str] = Field(default_factory=list, description="The board's status words, every column's.")
+    restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
+    discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
 
     def as_of(self, today: date) -> License:
         """The licence as it stands on `today`: an 'active' licence past its expiry is expired.
@@ -159,6 +163,7 @@ _STATUS_PRECEDENCE = (
     LicenseStatus.revoked,
     LicenseStatus.suspended,
     LicenseStatus.probation,
+    LicenseStatus.restricted,
     LicenseStatus.expired,
     LicenseStatus.inactive,
 )

@@ -37,6 +37,10 @@ class LicenseOut(BaseModel):
     verified: bool
     issued_on: str | None
     expires_on: str | None
+    status_as_published: list[str] = Field(default_factory=list, description="The board's status words as published.")
+    restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
+    discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
+    source: str | None = Field(None, description="The source the status came from.")
 
 
 class CertificationOut(BaseModel):
@@ -81,7 +85,10 @@ class TermOut(BaseModel):
     id: str
     name: str
     matched_text: str
-    method: Literal["exact", "icd10", "fuzzy"]
+    method: Literal["exact", "icd10", "fuzzy", "head_word"] = Field(
+        description="How the text was recognised: an exact name or synonym, an ICD-10 code, a corrected misspelling, "
+        "or a single word that starts exactly one term's name (head_word)."
+    )
     corrected_from: str | None = _absent_when_none("The text as typed, when it was a misspelling.")
 
 
@@ -105,6 +112,7 @@ class NearOut(BaseModel):
     label: str
     lat: float
     lon: float
+    considered: list[str] = Field([], description="Other places the name could have meant, when it was typed without its state.")
 
 
 class AdvisoryOut(BaseModel):
@@ -126,6 +134,7 @@ class Interpreted(BaseModel):
     license_status: Literal["active", "any"]
     advisories: list[AdvisoryOut]
     ignored_words: list[str]
+    name: str | None = Field(None, description="The person's name searched for (the name parameter, or free text that is a name).")
 
 
 class SearchResponse(BaseModel):
@@ -149,7 +158,26 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class LicenseDetailOut(LicenseOut):
+    source: str | None = Field(None, description="The source the licence and its status came from.")
+
+
+class CertificationDetailOut(CertificationOut):
+    source: str | None = Field(None, description="The source that lists the certification.")
+
+
+class EvidenceOut(BaseModel):
+    """Why the listing names a condition or technique: the words as a source published them."""
+
+    kind: Literal["condition", "modality"]
+    term: str = Field(description="The condition or technique, by its display name.")
+    text: str
+    source: str
+
+
 class TherapistDetail(ListingFields):
+    licenses: list[LicenseDetailOut]  # type: ignore[assignment]  # the search result's licence, plus its source
+    certifications: list[CertificationDetailOut]  # type: ignore[assignment]  # likewise, plus its source
     phone: str | None
     bio: str | None
     address: str | None
@@ -163,6 +191,8 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
+    last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
 
 
 class ReferralLicenseOut(BaseModel):
@@ -195,15 +225,6 @@ class TrainingOut(BaseModel):
     issuer: str | None = None
     number: str | None = None
     expires_on: str | None = None
-
-
-class EvidenceOut(BaseModel):
-    """The words a source published that support a claim, and where."""
-
-    claim: str
-    text: str
-    source: str
-    source_kind: str
 
 
 class ReferralEntry(BaseModel):
@@ -309,7 +330,9 @@ def present_interpreted(
                 "accepting_new_clients": query.accepting_new_clients,
                 "mobile": query.mobile,
             },
-            "near": {"label": query.near.label, "lat": query.near.lat, "lon": query.near.lon} if query.near else None,
+            "near": {"label": query.near.label, "lat": query.near.lat, "lon": query.near.lon, "considered": list(query.near.considered)}
+            if query.near
+            else None,
             "radius_km": query.radius_km if query.near else None,
             "license_status": query.license_status,
             "advisories": [
@@ -321,6 +344,7 @@ def present_interpreted(
                 for advisory in (vocab.advisories[a] for a in query.advisories if a in vocab.advisories)
             ],
             "ignored_words": list(ignored_words),
+            "name": query.name_text,
         }
     )
 
@@ -341,6 +365,10 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "verified": lic.verified,
                 "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
                 "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+                "status_as_published": lic.status_as_published,
+                "restrictions": lic.restrictions,
+                "discipline": lic.discipline,
+                "source": lic.source,
             }
             for lic in listing.licenses_as_of(today)
         ],
@@ -385,9 +413,14 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
 
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
+    summary = _summary(listing, vocab, today)
+    for shown, lic in zip(summary["licenses"], listing.licenses, strict=True):
+        shown["source"] = lic.source
+    for shown, cert in zip(summary["certifications"], listing.certifications, strict=True):
+        shown["source"] = cert.source
     return TherapistDetail.model_validate(
         {
-            **_summary(listing, vocab, today),
+            **summary,
             "phone": listing.phone,
             "bio": listing.bio,
             "address": listing.location.address if listing.location else None,
@@ -403,6 +436,10 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
+            "evidence": [
+                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
+            ],
+            "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
 
@@ -472,7 +509,7 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
     for ev in listing.evidence:
         name = vocab.name(ev.kind, ev.term)
         if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
-            out.append({"claim": name, "text": ev.text, "source": ev.source, "source_kind": ev.source_kind.value})
+            out.append({"kind": ev.kind, "term": name, "text": ev.text, "source": ev.source})
     return out
 
 

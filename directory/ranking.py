@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from directory.models import LicenseStatus, Listing
+from directory.models import License, LicenseStatus, Listing
 from directory.query import SearchQuery
 from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
@@ -248,6 +248,15 @@ _BASIS_WORDS = {
 }
 
 
+def _quote(listing: Listing, kind: str, term_id: str) -> str:
+    """' (practice website: "sciatic nerve pain")': the kind of source that said it, in its own words,
+    so a line never claims more than the source stated."""
+    evidence = next((e for e in listing.evidence if e.kind == kind and e.term == term_id), None)
+    if evidence is None:
+        return ""
+    return f' ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)}: "{evidence.text}")'
+
+
 def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: Vocabulary) -> list[str]:
     """Human sentences saying why this listing is in the results, each with its evidence."""
     why: list[str] = []
@@ -255,26 +264,26 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
     if fit is not None and query.conditions:
         target = vocab.name("condition", query.conditions[0].id)
         if fit.basis == "specialty":
-            evidence = next((e for e in listing.evidence if e.kind == "condition" and e.term == fit.via), None)
-            where = f" ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)})" if evidence else ""
-            why.append(f"Lists {target.lower()} as a specialty{where}")
+            why.append(f"Lists {target.lower()} as a specialty{_quote(listing, 'condition', fit.via)}")
         elif fit.basis == "related":
-            why.append(f"Treats {vocab.name('condition', fit.via).lower()}, which is related to {target.lower()}")
+            related = vocab.name("condition", fit.via).lower()
+            why.append(f"Treats {related}, which is related to {target.lower()}{_quote(listing, 'condition', fit.via)}")
         elif fit.basis == "certification":
             why.append(f"Holds {vocab.name('certification', fit.via)}, training that covers {target.lower()}")
         else:
-            why.append(f"Practises {vocab.name('modality', fit.via).lower()}, a technique used for {target.lower()}")
+            technique = vocab.name("modality", fit.via).lower()
+            why.append(f"Offers {technique}, a technique for {target.lower()}{_quote(listing, 'modality', fit.via)}")
     for modality in [*query.modalities, *query.preferred_modalities]:
-        if modality.id in listing.modalities:
-            why.append(f"Offers {vocab.name('modality', modality.id).lower()}")
+        if modality.id in listing.modalities and (fit is None or fit.via != modality.id):
+            why.append(f"Offers {vocab.name('modality', modality.id).lower()}{_quote(listing, 'modality', modality.id)}")
     for lic in listing.licenses_as_of(query.today):
         state = lic.state
         if lic.status == LicenseStatus.active:
             until = f" until {lic.expires_on.isoformat()}" if lic.expires_on else ""
             checked = "verified with the state board" if lic.verified else "not yet confirmed by a board source"
-            why.append(f"{state} licence {lic.number} active{until} ({checked})")
+            why.append(f"{state} licence {lic.number} active{until} ({checked}){_board_notes(lic)}")
         else:
-            why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified")
+            why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified{_board_notes(lic)}")
     relevant = relevant_certifications(query, vocab)
     for cert in listing.certifications:
         if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant):
@@ -290,3 +299,13 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
         seen = listing.last_seen.isoformat() if listing.last_seen else "an unknown date"
         why.append(f"Not confirmed by any source since {seen}; details may be out of date")
     return why
+
+
+def _board_notes(lic: License) -> str:
+    """What the board published beyond the plain status: its words, restrictions and discipline."""
+    notes = [
+        f"{label}: {'; '.join(words)}" for label, words in (("restrictions", lic.restrictions), ("discipline", lic.discipline)) if words
+    ]
+    if not notes and len(lic.status_as_published) > 1:
+        notes = [f"the board lists {' / '.join(lic.status_as_published)}"]
+    return f"; {', '.join(notes)} ({lic.source or 'state board'})" if notes else ""

@@ -29,13 +29,14 @@ class SearchParams:
     gender: str | None = None
     accepting_new_clients: bool | None = None
     mobile: bool | None = None
+    name: str | None = None
 
 
 PARAMETER_HELP: dict[str, str] = {
-    "q": "Free text, e.g. 'deep tissue for sciatica near Austin, TX'.",
+    "q": "Free text, e.g. 'deep tissue for sciatica near Austin' or a therapist's name, 'Jenny Alvarez'.",
     "condition": "Condition name, synonym, misspelling or ICD-10 code.",
     "modality": "Technique; repeat for several (any of them).",
-    "near": "ZIP code, 'City, ST' or 'lat,lon'.",
+    "near": "ZIP code (or ZIP+4), 'City, ST', a US city alone (the most populous of that name) or 'lat,lon'.",
     "radius_km": "Search radius in km (default 40, at most 500).",
     "license_status": "'active' (default) or 'any' to include lapsed licences.",
     "limit": "Results per page, 1-100.",
@@ -46,4 +47,5 @@ PARAMETER_HELP: dict[str, str] = {
     "gender": f"{', '.join(GENDERS[:-1])} or {GENDERS[-1]}.",
     "accepting_new_clients": "Only those who say they take new clients.",
     "mobile": "Only those who offer in-home (mobile) sessions.",
+    "name": "A therapist's name: accents, case and punctuation ignored; nicknames (Jenny for Jennifer) and small typos match.",
 }

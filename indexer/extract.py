@@ -13,17 +13,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from directory.gender import GENDERS, Gender
-from directory.geo import city_place, zip_place
-from directory.models import Certification, Evidence, License, LicenseStatus, Location
+from directory.models import Certification, Evidence, License, Location
 from directory.raw import RawRecord, SourceKind
 from directory.vocabulary import Vocabulary
+from indexer.address import place_address, state_code
+from indexer.dates import beyond_working_life, license_date
 from indexer.normalize import (
     PersonName,
     clean,
     fold,
     license_display,
     license_key,
-    license_status,
     normalize_phone,
     parse_credentials,
     parse_date,
@@ -31,8 +31,8 @@ from indexer.normalize import (
     person_from_parts,
     plain_text,
     split_credentials,
-    zip5,
 )
+from indexer.status import read_status
 
 MASSAGE_TAXONOMY = "225700000X"
 
@@ -76,8 +76,9 @@ class SourceRecord:
     def set_practice(self, address: str | None, city: str | None, state: str | None, postal_code: str | None, phone: str | None) -> None:
         """The practice address and phone, geocoded and normalised; what does not parse is flagged.
         Only for a practice: a mailing address never leaves the raw layer, not even as a flag."""
-        self.location = practice_location(address, city, state, postal_code)
-        self.parsed("postal_code", postal_code, zip5(postal_code))
+        placed = place_address(address, city, state, postal_code)
+        self.location = placed.location
+        self.unparsed += placed.flags
         self.phone = self.parsed("phone", phone, normalize_phone(phone))
 
     def variant(self) -> str:
@@ -117,19 +118,8 @@ def _fetched(record: RawRecord) -> datetime:
 
 
 def practice_location(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> Location | None:
-    """A practice location geocoded offline from its ZIP (or else its city)."""
-    city, state, code = clean(city), clean(state), zip5(postal_code)
-    place = zip_place(code) or city_place(city, state)
-    if place is None and not city:
-        return None
-    return Location(
-        address=clean(address),
-        city=(city.title() if city and city.isupper() else city) or (place.city if place else None),
-        state=(state or (place.state if place else None) or "").upper() or None,
-        postal_code=code,
-        lat=place.lat if place else None,
-        lon=place.lon if place else None,
-    )
+    """A practice location geocoded offline from its ZIP (within its state) or else its city."""
+    return place_address(address, city, state, postal_code).location
 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
@@ -241,12 +231,15 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     # The licence is the row's identity; a board listing one licence twice (an old period and the
     # current one) is told apart afterwards by content, in `distinct_keys`, never by row position.
     out = _base(record, f"{record.source}:lic:{license_key(state, number) or license_display(number)}", name)
-    expires_on = out.parsed("expires_on", data.get("expires_on"), parse_date(data.get("expires_on"), fmt))
-    issued_on = out.parsed("issued_on", data.get("issued_on"), parse_date(data.get("issued_on"), fmt))
-    status_map = ctx.get("status_map") or {}
-    status = license_status(data.get("status"), status_map, expires_on, today)
-    word = clean(data.get("status"))
-    if status == LicenseStatus.unknown and word and word not in status_map and word.upper() not in status_map:
+    expires_on = out.parsed("expires_on", data.get("expires_on"), license_date(data.get("expires_on"), fmt))
+    issued_on = out.parsed("issued_on", data.get("issued_on"), license_date(data.get("issued_on"), fmt))
+    if issued_on is not None and beyond_working_life(issued_on, today):
+        out.unparsed.append(("issued_on_beyond_working_life", clean(data.get("issued_on")) or ""))
+    # `status` is one column's word, or (status = ["STATUS", "REASON"]) a list of every column's.
+    published = data.get("status")
+    words = published if isinstance(published, list) else [published]
+    reading = read_status(words, ctx.get("status_map") or {}, expires_on, today)
+    for word in reading.unknown_words:
         out.parsed("license_status", word, None)  # a status word no map knows
     out.parsed("license_number", number, license_key(state, number))
     out.credentials = credentials
@@ -254,15 +247,18 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
         License(
             state=state,
             number=license_display(number),
-            status=status,
-            verified=status == LicenseStatus.active,
+            status=reading.status,
+            verified=reading.verified,
+            status_as_published=reading.published,
+            restrictions=reading.restrictions,
+            discipline=reading.discipline,
             issued_on=issued_on,
             expires_on=expires_on,
             license_type=clean(data.get("license_type")),
             source=record.source,
         )
     )
-    out.city, out.state = clean(data.get("city")), clean(data.get("state")) or state
+    out.city, out.state = clean(data.get("city")), state_code(data.get("state")) or clean(data.get("state")) or state
     if ctx.get("address_kind", "practice") == "practice":
         out.set_practice(
             (clean(data.get("address")) or "").title() or None,
@@ -337,16 +333,13 @@ def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-PRACTICE_TYPES = {
-    "HealthAndBeautyBusiness",
-    "MedicalBusiness",
-    "LocalBusiness",
-    "DaySpa",
-    "MedicalClinic",
-    "Physiotherapy",
-    "MedicalOrganization",
-    "Organization",
-}
+# Where a business names the people who work there. Any @type counts as a business, including
+# ones schema.org does not define ("MassageTherapy"): practice sites invent their own.
+STAFF_PROPERTIES = ("founder", "employee", "employees", "member", "members", "founders")
+
+
+def _is_person(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("Person" in _types(obj) or (not _types(obj) - {""} and bool(obj.get("name"))))
 
 
 def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -357,14 +350,14 @@ def _people(objects: list[Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]
         if "@graph" in obj:
             yield from _people(_as_list(obj["@graph"]))
             continue
-        types = _types(obj)
-        if "Person" in types:
+        if "Person" in _types(obj):
             works_for = next((w for w in _as_list(obj.get("worksFor")) if isinstance(w, dict)), None)
             yield obj, works_for
-        elif types & PRACTICE_TYPES:
-            for employee in _as_list(obj.get("employee")):
-                if isinstance(employee, dict):
-                    yield employee, obj
+            continue
+        for prop in STAFF_PROPERTIES:
+            for staff in _as_list(obj.get(prop)):
+                if _is_person(staff):
+                    yield staff, obj
 
 
 def _bool(value: Any) -> bool | None:
@@ -386,6 +379,10 @@ def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         return _from_page_text(record, vocab)
     out: list[SourceRecord] = []
     seen: set[str] = set()
+    staff_of: dict[int, int] = {}
+    for _person, practice in people:
+        if practice is not None:
+            staff_of[id(practice)] = staff_of.get(id(practice), 0) + 1
     for person, practice in people:
         raw_name = _text(person.get("name"))
         if not raw_name:
@@ -398,12 +395,62 @@ def _from_profile_page(record: RawRecord, vocab: Vocabulary, today: date) -> lis
         rec = _base(record, _page_key(record, name), name)
         rec.display_name = name.display()
         rec.credentials = credentials
-        _read_person(rec, person, practice, vocab, record)
+        _read_person(rec, person, practice, vocab, record, sole_practitioner=practice is not None and staff_of[id(practice)] == 1)
         out.append(rec)
     return out
 
 
-def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None, vocab: Vocabulary, record: RawRecord) -> None:
+def _offered(obj: dict[str, Any]) -> list[str]:
+    """Names of the services a business or person offers (makesOffer, hasOfferCatalog, nested catalogs)."""
+    names: list[str] = []
+
+    def walk(item: Any, depth: int) -> None:
+        if depth > 5 or not isinstance(item, dict):
+            if isinstance(item, str) and depth > 0:
+                names.append(item)
+            return
+        types = _types(item)
+        offered = item.get("itemOffered")
+        if offered is not None:
+            for thing in _as_list(offered):
+                walk(thing, depth + 1)
+        elif types & {"Service", "Product"} or (depth > 0 and not types & {"Offer", "OfferCatalog", "ListItem"} and item.get("name")):
+            if name := _text(item.get("name")):
+                names.append(name)
+        for key in ("itemListElement", "item"):
+            for child in _as_list(item.get(key)):
+                walk(child, depth + 1)
+
+    for key in ("makesOffer", "hasOfferCatalog", "availableService"):
+        for value in _as_list(obj.get(key)):
+            walk(value, 1 if key == "availableService" else 0)
+    return names
+
+
+def _read_geo(rec: SourceRecord, person: dict[str, Any], practice: dict[str, Any] | None) -> None:
+    """Published coordinates are more exact than a ZIP's centre; taken when they are numbers on Earth."""
+    geo = _first_present("geo", person, practice)
+    if not isinstance(geo, dict) or rec.location is None:
+        return
+    try:
+        lat, lon = float(geo["latitude"]), float(geo["longitude"])
+    except (KeyError, TypeError, ValueError):
+        rec.parsed("geo", f"{geo.get('latitude')},{geo.get('longitude')}", None)
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+        rec.location = rec.location.model_copy(update={"lat": lat, "lon": lon})
+    else:
+        rec.parsed("geo", f"{lat},{lon}", None)
+
+
+def _read_person(
+    rec: SourceRecord,
+    person: dict[str, Any],
+    practice: dict[str, Any] | None,
+    vocab: Vocabulary,
+    record: RawRecord,
+    sole_practitioner: bool = False,
+) -> None:
     address = next((a for a in _as_list(person.get("address")) if isinstance(a, dict)), None)
     if address is None and practice is not None:
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
@@ -423,12 +470,18 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
     rec.gender = Gender(gender) if gender in GENDERS else None
     rec.accepting_new_clients = _bool(person.get("isAcceptingNewPatients")) if "isAcceptingNewPatients" in person else None
     _read_practice_details(rec, person, practice)
-    for item in _as_list(person.get("knowsAbout")):
-        phrase = _text(item)
+    _read_geo(rec, person, practice)
+    phrases = [_text(item) for item in _as_list(person.get("knowsAbout"))]
+    phrases += _offered(person)
+    if practice is not None and sole_practitioner:
+        phrases += _offered(practice)  # a clinic's services are not each therapist's claims
+    for phrase in phrases:
         if not phrase:
             continue
         for match in vocab.terms_in_phrase(phrase):
-            if match.kind == "condition" or match.kind == "modality":
+            if (match.kind == "condition" or match.kind == "modality") and all(
+                (e.kind, e.term) != (match.kind, match.id) for e in rec.evidence
+            ):
                 rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
@@ -441,6 +494,11 @@ def _read_person(rec: SourceRecord, person: dict[str, Any], practice: dict[str, 
             state = rec.state or (rec.location.state if rec.location else None)
             if state:
                 rec.licenses.append(License(state=state, number=license_display(identifier), source=record.source))
+        elif category == "license":
+            # A licence without its number cannot be checked; the credential it names is still said.
+            named = vocab.credential(cred_name) if cred_name else None
+            if named is not None and named.abbreviation not in rec.credentials:
+                rec.credentials.append(named.abbreviation)
         elif category in ("certification", "certificate") or cred_name:
             cert_match = vocab.match(cred_name, "certification") if cred_name else None
             rec.certifications.append(
@@ -506,9 +564,9 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec = _base(record, _page_key(record, name), name)
     rec.display_name = name.display()
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
-    for kind in ("condition", "modality"):
-        for match in vocab.find_in_text(body, kind):
-            rec.evidence.append(Evidence(term=match.id, kind=kind, text=match.text, source=record.source, source_kind=rec.kind))
+    for match in vocab.find_terms(body):
+        if match.kind == "condition" or match.kind == "modality":
+            rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=match.text, source=record.source, source_kind=rec.kind))
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)
     if lic and state:

@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 
 from directory.models import Certification, Evidence, License, LicenseStatus, Listing, Location, SourceRef, UnparsedValue
 from directory.raw import SourceKind
+from indexer.dates import experience_start
 from indexer.extract import SourceRecord
 from indexer.linkage import listing_id
 from indexer.normalize import license_key
@@ -62,7 +63,7 @@ def _merge_certifications(group: list[SourceRecord]) -> list[Certification]:
 def _experience(
     licenses: list[License], group: list[SourceRecord], today: date
 ) -> tuple[float | None, Literal["license", "npi_enumeration"] | None]:
-    issued = [lic.issued_on for lic in licenses if lic.issued_on and lic.issued_on <= today]
+    issued = [start for lic in licenses if (start := experience_start(lic.issued_on, today))]
     if issued:
         return round((today - min(issued)).days / DAYS_PER_YEAR, 1), "license"
     enumerated = [r.enumeration_date for r in group if r.enumeration_date and r.enumeration_date <= today]

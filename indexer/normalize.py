@@ -15,32 +15,9 @@ from functools import lru_cache
 import phonenumbers
 from nameparser import HumanName
 
-from directory.models import LicenseStatus
 from directory.vocabulary import Vocabulary
 
 PLACEHOLDERS = frozenset({"", "*** CONFIDENTIAL ***", "CONFIDENTIAL", "N/A", "NA", "NULL", "NONE", "--", "00000", "00000-0000"})
-
-# Status words boards use, when a source gives no status_map entry for them.
-DEFAULT_STATUS_WORDS: dict[str, LicenseStatus] = {
-    "ACTIVE": LicenseStatus.active,
-    "CLEAR": LicenseStatus.active,
-    "CURRENT": LicenseStatus.active,
-    "LICENSED": LicenseStatus.active,
-    "EXPIRED": LicenseStatus.expired,
-    "DELINQUENT": LicenseStatus.expired,
-    "LAPSED": LicenseStatus.expired,
-    "SUSPENDED": LicenseStatus.suspended,
-    "EMERG SUSPENS": LicenseStatus.suspended,
-    "EMERGENCY SUSPENSION": LicenseStatus.suspended,
-    "REVOKED": LicenseStatus.revoked,
-    "NULL AND VOID": LicenseStatus.revoked,
-    "SURRENDERED": LicenseStatus.revoked,
-    "PROBATION": LicenseStatus.probation,
-    "INACTIVE": LicenseStatus.inactive,
-    "RETIRED": LicenseStatus.inactive,
-    "VOL RELINQ": LicenseStatus.inactive,
-    "DECEASED": LicenseStatus.inactive,
-}
 
 # Common English nicknames → the formal first name, for linking "Jenny" to "JENNIFER".
 NICKNAMES: dict[str, str] = {
@@ -363,22 +340,6 @@ def _parse_date_text(text: str, fmt: str | None) -> date | None:
         except (ValueError, TypeError):
             continue
     return None
-
-
-def license_status(word: str | None, status_map: dict[str, str], expires_on: date | None, today: date) -> LicenseStatus:
-    """The board's status word through the source's map (then common words); without a word,
-    the expiry date decides. An 'active' licence past its expiry is expired."""
-    word = clean(word)
-    if word is not None:
-        mapped = status_map.get(word) or status_map.get(word.upper())
-        status = LicenseStatus(mapped) if mapped else DEFAULT_STATUS_WORDS.get(word.upper(), LicenseStatus.unknown)
-    elif expires_on is not None:
-        status = LicenseStatus.active
-    else:
-        status = LicenseStatus.unknown
-    if status == LicenseStatus.active and expires_on is not None and expires_on < today:
-        return LicenseStatus.expired
-    return status
 
 
 def plain_text(value: str | None) -> str | None:

@@ -15,6 +15,7 @@ from search_api.errors import install_error_handlers
 from search_api.fhir_routes import router as fhir_router
 from search_api.ops import IndexCollector, MetricsMiddleware
 from search_api.ops_routes import router as ops_router
+from search_api.pages import install_pages
 from search_api.referral_routes import router as referral_router
 from search_api.routes import router
 
@@ -44,4 +45,5 @@ def create_app(
     app.include_router(referral_router)
     app.include_router(fhir_router)
     app.include_router(ops_router)
+    install_pages(app)
     return app

@@ -49,6 +49,7 @@ async def search(
     gender: Annotated[str | None, Query(description=HELP["gender"])] = None,
     accepting_new_clients: Annotated[bool | None, Query(description=HELP["accepting_new_clients"])] = None,
     mobile: Annotated[bool | None, Query(description=HELP["mobile"])] = None,
+    name: Annotated[str | None, Query(description=HELP["name"])] = None,
 ) -> Response:
     params = SearchParams(
         q=q,
@@ -65,6 +66,7 @@ async def search(
         gender=gender,
         accepting_new_clients=accepting_new_clients,
         mobile=mobile,
+        name=name,
     )
     query, interpreted = build_query(params, vocab, today, settings.default_radius_km, settings.stale_after_days)
     page = backend.search(query)

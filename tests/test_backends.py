@@ -81,7 +81,7 @@ def test_specialist_outranks_related_and_modality_matches(backend, vocab) -> Non
     assert order.index("t_0001") < order.index("t_0002")  # related condition (piriformis)
     assert order.index("t_0008") < order.index("t_0003")  # specialty beats a modality that serves it
     top = page.hits[0]
-    assert top.why[0] == "Lists sciatica as a specialty (practice website)"
+    assert top.why[0] == 'Lists sciatica as a specialty (practice website: "sciatica")'
     assert any(w.startswith("TX licence MT000001 active until 2027-12-31 (verified") for w in top.why)
     assert any(w.endswith("km away") for w in top.why)
 
@@ -240,3 +240,22 @@ def test_a_search_box_crossing_the_antimeridian_finds_listings_on_both_sides(tmp
     a, b = run(memory, vocab, params), run(sqlite, vocab, params)
     assert [h.listing.id for h in a.hits] == [h.listing.id for h in b.hits] == ["t_0100"]
     assert a.total == b.total == 1
+
+
+def test_name_search_is_nickname_and_typo_tolerant(backend, vocab) -> None:
+    from tests.factories import listing
+
+    people = [
+        listing("t_000000000101", "Jennifer M. Alvarez", "78704"),
+        listing("t_000000000102", "Jennifer Alvarado", "78704"),
+        listing("t_000000000103", "José Peña", "78704"),
+    ]
+    be = backend
+    be.replace_all(people)
+    for params, expected in [
+        (SearchParams(q="Jenny Alvarez"), ["t_000000000101"]),
+        (SearchParams(name="jenifer alvares", near="Austin"), ["t_000000000101"]),
+        (SearchParams(name="JOSE PENA"), ["t_000000000103"]),
+        (SearchParams(name="Alvarado"), ["t_000000000102"]),
+    ]:
+        assert [h.listing.id for h in run(be, vocab, params).hits] == expected, params

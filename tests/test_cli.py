@@ -97,7 +97,7 @@ def test_the_cli_accepts_every_search_parameter_of_the_api(tmp_path: Path, vocab
 
     openapi = create_app(Settings(db=tmp_path / "none.db"), vocab=vocab).openapi()
     api_parameters = {p["name"] for p in openapi["paths"]["/search"]["get"]["parameters"] if p["in"] == "query"}
-    assert len(api_parameters) == 14
+    assert len(api_parameters) == 15
     cli = _search_flags()
     assert not api_parameters - set(cli), f"`therapists search` lacks {sorted(api_parameters - set(cli))}"
     assert api_parameters == {f.name for f in fields(SearchParams)}

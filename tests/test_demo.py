@@ -1,4 +1,4 @@
-"""`therapists demo` (what `make demo` runs) reaches a running API whose example searches answer."""
+"""`therapists demo` (what `make demo` runs) reaches a running API and search page whose example searches answer."""
 
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ def test_demo_serves_the_api_and_its_examples_return_results(tmp_path: Path) -> 
             assert body["total"] > 0, (title, body["interpreted"])
             first = httpx.get(f"{base}/therapists/{body['results'][0]['id']}", timeout=10).json()
             assert first["sources"]
+        page = httpx.get(f"{base}/", params=EXAMPLES[0][1], timeout=10)
+        assert page.headers["content-type"].startswith("text/html") and "therapists found" in page.text
     finally:
         process.terminate()
         try:
@@ -59,5 +61,6 @@ def test_demo_serves_the_api_and_its_examples_return_results(tmp_path: Path) -> 
             rest, _ = process.communicate()
         output.append(rest or "")
     printed = "".join(output)
+    assert printed.splitlines()[0].startswith(f"Open http://127.0.0.1:{port}/ in a browser")  # the page address first
     assert f"API at http://127.0.0.1:{port}/" in printed
     assert printed.count("curl 'http://127.0.0.1:") >= 3

@@ -48,10 +48,10 @@ def _error(response) -> dict:
 
 
 def test_an_unknown_route_is_404_in_the_error_shape(client: TestClient) -> None:
-    response = client.get("/")
+    response = client.get("/no/such/route")  # (`/` is the search page)
     assert response.status_code == 404
     error = _error(response)
-    assert error["code"] == "not_found" and "'/'" in error["reason"] and error["parameter"] is None
+    assert error["code"] == "not_found" and "'/no/such/route'" in error["reason"] and error["parameter"] is None
 
 
 def test_a_wrong_method_is_405_in_the_error_shape_with_allow(client: TestClient) -> None:

@@ -36,7 +36,7 @@ def test_near_accepts_zip_city_and_coordinates(text: str) -> None:
         ("Austin, XX", "unknown US state"),
         ("91,0", "latitude"),
         ("0,181", "longitude"),
-        ("by the river", "is not a ZIP"),
+        ("by the river", "is not a US place"),
     ],
 )
 def test_near_rejects_what_it_cannot_place(text: str, reason: str) -> None:
@@ -50,3 +50,17 @@ def test_distance_and_box() -> None:
     assert 225 < distance_km(30.2672, -97.7431, 29.7604, -95.3698) < 245
     min_lat, max_lat, min_lon, max_lon = bounding_box(30.0, -97.0, 40)
     assert min_lat < 30.0 - 0.35 and max_lat > 30.0 + 0.35 and min_lon < -97.4 and max_lon > -96.6
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Austin", "Austin, TX"),  # the most populous place of the name
+        ("san diego", "San Diego, CA"),
+        ("Austin TX", "Austin, TX"),  # no comma
+        ("St. Louis", "St. Louis, MO"),
+        ("78704-1234", "78704 (Austin, TX)"),  # ZIP+4
+    ],
+)
+def test_near_places_people_type(text: str, label: str) -> None:
+    assert resolve_near(text).label == label

@@ -199,7 +199,7 @@ def test_values_that_do_not_parse_are_kept_as_published_and_flagged(tmp_path: Pa
                 "expires_on": "31/31/2027",
                 "issued_on": "03/01/2015",
                 "phone": "call the front desk",
-                "postal_code": "787O1",
+                "postal_code": "787I1",
                 "address": "1 Main St",
             },
         ),
@@ -226,7 +226,7 @@ def test_values_that_do_not_parse_are_kept_as_published_and_flagged(tmp_path: Pa
         ("license_status", "Pending board review", "tx_board"),
         ("expires_on", "31/31/2027", "tx_board"),
         ("phone", "call the front desk", "tx_board"),
-        ("postal_code", "787O1", "tx_board"),
+        ("postal_code", "787I1", "tx_board"),
     }
     assert flagged.licenses[0].status.value == "unknown" and not flagged.licenses[0].verified
     assert flagged.phone is None and flagged.licenses[0].issued_on == date(2015, 3, 1)

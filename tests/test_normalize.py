@@ -8,7 +8,6 @@ from directory.models import License, LicenseStatus
 from indexer.normalize import (
     clean,
     license_key,
-    license_status,
     normalize_phone,
     parse_credentials,
     parse_date,
@@ -17,6 +16,7 @@ from indexer.normalize import (
     split_credentials,
     zip5,
 )
+from indexer.status import read_status
 from tests.conftest import TODAY
 
 
@@ -88,7 +88,7 @@ def test_dates_with_board_formats() -> None:
     ],
 )
 def test_licence_status_words_and_expiry(word, status_map, expires, expected) -> None:
-    assert license_status(word, status_map, expires, TODAY) == expected
+    assert read_status([word], status_map, expires, TODAY).status == expected
 
 
 def test_an_active_licence_lapses_when_served_after_expiry() -> None:

@@ -93,6 +93,7 @@ def _add_search_parameters(search: argparse.ArgumentParser) -> None:
 
     search.add_argument("q", nargs="?", default=None, metavar="QUERY", help=HELP["q"])
     search.add_argument("--condition", default=None, help=HELP["condition"])
+    search.add_argument("--name", default=None, help=HELP["name"])
     search.add_argument("--modality", action="append", default=[], metavar="MODALITY", help=HELP["modality"])
     search.add_argument("--near", default=None, metavar="PLACE", help=HELP["near"])
     search.add_argument("--radius-km", type=float, default=None, metavar="KM", help=HELP["radius_km"])
@@ -226,8 +227,11 @@ def describe_interpretation(interpreted: Interpreted) -> str:
         parts.append(f"condition: {cond.name}{corrected}")
     if interpreted.modalities:
         parts.append("technique: " + ", ".join(m.name for m in interpreted.modalities))
+    if interpreted.name:
+        parts.append(f"name: {interpreted.name}")
     if interpreted.near and interpreted.radius_km is not None:
-        parts.append(f"near {interpreted.near.label} within {interpreted.radius_km:g} km")
+        also = f" (also considered {', '.join(interpreted.near.considered)})" if interpreted.near.considered else ""
+        parts.append(f"near {interpreted.near.label} within {interpreted.radius_km:g} km{also}")
     return "Searching for " + ("; ".join(parts) if parts else "all therapists")
 
 

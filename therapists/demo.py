@@ -3,7 +3,9 @@
 1. serve the sample sources (a local mirror of real-shaped data) on 127.0.0.1;
 2. crawl them with the real Scrapy engine (in a child process: Scrapy's reactor runs once per process);
 3. index the raw files into a SQLite file;
-4. start the API and print example searches with what they return.
+4. start the web pages and the API, and print example searches with what they return.
+
+The page address is printed first, so it is the first thing a person sees.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
         raise DirectoryError(f"port {port} on {host} is in use; pass --port to choose another")
     workdir.mkdir(parents=True, exist_ok=True)
     raw_dir, db = workdir / "raw", workdir / "therapists.db"
+    url = f"http://{host}:{port}"
+    if serve:
+        print(f"Open {url}/ in a browser: the search page (ready once the steps below finish).", flush=True)
     with MirrorServer() as mirror:
         print(f"[1/4] sample sources served at {mirror.base_url}", flush=True)
         config = write_demo_sources(mirror.base_url, workdir / "sources.toml")
@@ -68,9 +73,9 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
     report = run_index(raw_dir, backend)
     print(f"      {report.listings} listings from {report.source_records} source records ({report.quarantined} quarantined)")
 
-    url = f"http://{host}:{port}"
     vocab, today = get_vocabulary(), date.today()
-    print(f"[4/4] API at {url}/  (interactive docs: {url}/docs)\n\nThree searches to try:")
+    print(f"[4/4] pages at {url}/ (search), {url}/therapist/<id>; API at {url}/search (interactive docs: {url}/docs)")
+    print("\nThree searches to try:")
     for title, params in EXAMPLES:
         query, _ = build_query(
             SearchParams(
@@ -85,7 +90,7 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
         page = backend.search(query)
         top = ", ".join(hit.listing.name for hit in page.hits[:3]) or "no results"
         found = f"{page.total} therapist{'s' if page.total != 1 else ''}"
-        print(f"  {title}\n    curl '{url}/search?{urlencode(params)}'\n    → {found}; first: {top}")
+        print(f"  {title}\n    {url}/?{urlencode(params)}\n    curl '{url}/search?{urlencode(params)}'\n    → {found}; first: {top}")
     print(f"\n  One therapist with sources: curl '{url}/therapists/<id from a result>'\n", flush=True)
     if not serve:
         return 0

@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from scrapy.http import Response
 
@@ -70,13 +71,16 @@ class LicenseCsvSpider(SourceSpider):
             yield self.quarantine(self.unreachable)
             return
         header = [h.strip() for h in header]
-        mapping = {ours: theirs for ours, theirs in source.columns.model_dump().items() if theirs}
-        missing = [theirs for theirs in mapping.values() if theirs not in header]
+        mapping = source.columns.headers()
+        wanted = [name for theirs in mapping.values() for name in (theirs if isinstance(theirs, list) else [theirs])]
+        missing = [theirs for theirs in wanted if theirs not in header]
         if missing:
             self.unreachable = f"columns {missing} are not in the header of {response.url}"
             yield self.quarantine(self.unreachable, raw=header)
             return
-        index = {ours: header.index(theirs) for ours, theirs in mapping.items()}
+        index = {ours: header.index(theirs) for ours, theirs in mapping.items() if isinstance(theirs, str)}
+        # Several status columns: the row's status is the list of their words, in the order named.
+        status_columns = [header.index(name) for name in mapping["status"]] if isinstance(mapping.get("status"), list) else None
         context = {
             "state": source.state,
             "date_format": source.date_format,
@@ -89,7 +93,9 @@ class LicenseCsvSpider(SourceSpider):
             if len(row) != len(header):
                 yield self.quarantine(f"expected {len(header)} columns, found {len(row)}", raw=row, row_number=row_number)
                 continue
-            record = {ours: row[i] for ours, i in index.items()}
+            record: dict[str, Any] = {ours: row[i] for ours, i in index.items()}
+            if status_columns is not None:
+                record["status"] = [row[i] for i in status_columns]
             if not record["license_number"].strip():
                 yield self.quarantine("missing licence number", raw=record, row_number=row_number)
                 continue
@@ -100,7 +106,7 @@ class LicenseCsvSpider(SourceSpider):
             record["row_number"] = str(row_number)
             yield RawRecord("license_row", data=record, context=context)
 
-    def _bad_date(self, record: dict[str, str]) -> str | None:
+    def _bad_date(self, record: dict[str, Any]) -> str | None:
         for field in ("issued_on", "expires_on"):
             value = record.get(field, "").strip()
             if value.upper() in _EMPTY_DATES:

@@ -24,6 +24,7 @@ from directory.backends.results import STATUSES, CandidateSet, FacetInputs, Term
 from directory.gender import Gender
 from directory.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 from directory.models import LicenseStatus, Listing
+from directory.names import name_matches, name_words
 from directory.query import SearchQuery
 from directory.ranking import (
     BOARD_CERTIFICATION,
@@ -38,7 +39,7 @@ from directory.ranking import (
     relevant_certifications,
     score_inputs,
 )
-from directory.vocabulary import Vocabulary, normalize_text
+from directory.vocabulary import Vocabulary
 
 EPOCH = date(1970, 1, 1)
 NO_DATE = -1
@@ -320,8 +321,8 @@ class ColumnarIndex:
         if query.mobile is not None:
             keep &= a["mobile"].take(rows) == int(query.mobile)
         if query.name_text:
-            wanted = normalize_text(query.name_text)
-            keep &= np.array([wanted in self.name_keys[r] for r in rows], dtype=bool)
+            wanted = name_words(query.name_text)
+            keep &= np.fromiter((name_matches(wanted, self.name_keys[r]) for r in rows), dtype=bool, count=len(rows))
 
         distances = None
         if query.near is not None:

@@ -14,9 +14,10 @@ from directory.backends.results import STATUSES, CandidateSet, FacetInputs, Term
 from directory.geo import distance_km
 from directory.identity import IdentityMap
 from directory.models import LicenseStatus, Listing, ReviewItem
+from directory.names import name_matches, name_words
 from directory.query import SearchQuery
 from directory.ranking import Candidate, Fit, condition_fits, inputs_of, relevant_certifications, score_inputs
-from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
+from directory.vocabulary import Vocabulary, get_vocabulary
 
 
 def matches_attributes(listing: Listing, query: SearchQuery) -> bool:
@@ -90,7 +91,7 @@ class MemoryBackend:
 
     def search(self, query: SearchQuery) -> SearchPage:
         candidates: list[Candidate] = []
-        name_key = normalize_text(query.name_text) if query.name_text else None
+        wanted_name = name_words(query.name_text) if query.name_text else None
         for listing in self._listings.values():
             status = listing.status_summary(query.today)
             if query.license_status == "active" and status != LicenseStatus.active:
@@ -104,7 +105,7 @@ class MemoryBackend:
                     continue
             if not matches_attributes(listing, query):
                 continue
-            if name_key and name_key not in normalize_text(listing.name):
+            if wanted_name and not name_matches(wanted_name, listing.name):
                 continue
             distance = None
             if query.near is not None:

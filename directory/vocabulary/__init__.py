@@ -70,7 +70,7 @@ class Match:
     id: str
     kind: TermKind
     text: str
-    method: Literal["exact", "icd10", "fuzzy"]
+    method: Literal["exact", "icd10", "fuzzy", "head_word"]
     score: float
     matched_alias: str
 
@@ -238,6 +238,21 @@ class Vocabulary:
             return Match(inner.id, kind, text, "exact", 100.0, inner.matched_alias)
         return None
 
+    def head_word(self, text: str, kind: TermKind) -> Match | None:
+        """The one term whose name or a synonym starts with this single word ('prenatal' → Prenatal
+        massage); None when the word starts none, or several terms (it would be a guess)."""
+        key = normalize_text(text)
+        if len(key) < FUZZY_MIN_LENGTH or " " in key:
+            return None
+        starting: dict[str, str] = {}
+        for alias, term_id in self._aliases[kind].items():  # the id and name come first, then synonyms
+            if alias.split(" ", 1)[0] == key:
+                starting.setdefault(term_id, alias)
+        if len(starting) != 1:
+            return None
+        ((term_id, alias),) = starting.items()
+        return Match(term_id, kind, text, "head_word", 100.0, alias)
+
     def terms_in_phrase(self, phrase: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
         """The terms a short published phrase ("Frozen shoulder (adhesive capsulitis)") names.
 
@@ -247,8 +262,30 @@ class Vocabulary:
         whole = [m for kind in kinds if (m := self.match(phrase, kind)) is not None]
         if whole:
             exact = [m for m in whole if not m.corrected]
-            return [exact[0] if exact else max(whole, key=lambda m: m.score)]
-        return [m for kind in kinds for m in self.find_in_text(phrase, kind)]
+            # The term that covers most of the phrase: "Prenatal massage" is the technique, not
+            # the condition its first word names.
+            return [max(exact, key=lambda m: len(m.matched_alias)) if exact else max(whole, key=lambda m: m.score)]
+        return self.find_terms(phrase, kinds)
+
+    def find_terms(self, text: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
+        """Every term of `kinds` a longer text names, exact phrases only, the longer phrase winning
+        where two overlap whatever their kind ("prenatal massage" is a technique; "prenatal" alone
+        a condition). Each match's `text` is the phrase as it stands in the (normalised) text."""
+        key = normalize_text(text)
+        spans: list[tuple[int, int, TermKind, str]] = []
+        for kind in kinds:
+            pattern = self._phrase_re[kind]
+            if pattern is not None:
+                spans += [(found.start(1), found.end(1), kind, found.group(1)) for found in pattern.finditer(key)]
+        taken: list[tuple[int, int]] = []
+        seen: dict[tuple[TermKind, str], Match] = {}
+        for start, end, kind, alias in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            term_id = self._aliases[kind][alias]
+            seen.setdefault((kind, term_id), Match(term_id, kind, alias, "exact", 100.0, alias))
+        return list(seen.values())
 
     def _icd_lookup(self, code: str) -> str | None:
         # A billable child (G56.01) falls back to its category (G56.0, then G56) when not listed.

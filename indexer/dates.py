@@ -1,0 +1,36 @@
+"""Dates boards publish that are not facts: placeholders, and issue dates older than a working life.
+
+A board's system fills a missing date with 01/01/1900, 01/01/1901 or 00/00/0000; read as a date,
+that made a 125-year career. Such a date is unknown (kept as published and flagged). An issue date
+that is a real date but would make a career longer than a working life is kept on the licence as
+the board published it, flagged, and not used for experience.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from indexer.normalize import parse_date
+
+PLACEHOLDER_BEFORE = date(1902, 1, 1)  # 1900 and 1901 stand for "no date" in boards' systems
+WORKING_LIFE_YEARS = 55  # longer than any career in practice; experience beyond it is not believed
+
+
+def license_date(text: object, fmt: str | None = None) -> date | None:
+    """A board's date, or None for a placeholder (the caller flags the published text)."""
+    value = parse_date(text, fmt)
+    if value is None or value < PLACEHOLDER_BEFORE:
+        return None
+    return value
+
+
+def beyond_working_life(issued_on: date, today: date) -> bool:
+    return (today - issued_on).days / 365.25 > WORKING_LIFE_YEARS
+
+
+def experience_start(issued_on: date | None, today: date) -> date | None:
+    """The issue date when it can start a career counted today; None when it is missing, lies in
+    the future or further back than a working life."""
+    if issued_on is None or issued_on > today or beyond_working_life(issued_on, today):
+        return None
+    return issued_on

@@ -1,0 +1,180 @@
+"""The pages in a real headless Chromium (Debian's, driven by Playwright), against the real app under
+uvicorn on 127.0.0.1 over an index of the crawled sample sources.
+
+`make test` installs Chromium with apt-get where the machine allows; where it is missing these tests
+skip, saying so. Playwright never downloads a browser: it is pointed at the installed one. axe-core
+(the copy bundled by axe-playwright-python, nothing from a CDN) checks accessibility in the page.
+Screenshots land in test-artefacts/pages/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.cli_helpers import ROOT
+from tests.pages_site import HOSTILE_LICENCE, Site, build_site, serve
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTEFACTS = ROOT / "test-artefacts" / "pages"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed here (make test installs it with apt-get where the machine allows)",
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, vocab) -> Site:
+    return build_site(tmp_path_factory.mktemp("browser"), vocab)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Site) -> Iterator[str]:
+    with serve(site.app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield browser
+        browser.close()
+
+
+class Console:
+    """What the page reported: errors and Content-Security-Policy violations, which must stay empty."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def record(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    console = Console()
+    page.on("console", console.record)
+    page.on("pageerror", lambda exc: console.errors.append(str(exc)))
+    page.console = console  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    assert console.errors == []
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands, one line each."""
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def search(page: Page, base_url: str, text: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("What hurts, and where?").fill(text)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+
+
+def test_a_misspelt_search_is_corrected_and_answered(page: Page, base_url: str) -> None:
+    search(page, base_url, "sciattica near Austin, TX")
+    assert "Showing results for Sciatica" in page.locator(".did-you-mean").inner_text()
+    assert "sciattica" in page.locator(".did-you-mean").inner_text()
+    results = page.locator("li.result")
+    assert results.count() > 0
+    assert "therapists found" in page.get_by_role("heading", level=2, name="therapists found").inner_text()
+    first = results.first
+    assert "Verified with the state board" in first.locator(".badges").inner_text()
+    assert "Lists sciatica as a specialty" in first.locator(".why").inner_text()
+    screenshot(page, "search-typo-corrected")
+    assert serious_violations(page) == []
+
+
+def test_a_facet_filters_the_results(page: Page, base_url: str) -> None:
+    search(page, base_url, "sciatica near Austin, TX")
+    before = page.locator("li.result").count()
+    facet = page.get_by_role("navigation", name="Filter the results").get_by_role("link", name="Neuromuscular therapy")
+    expected = int(facet.locator(".count").inner_text().strip("()"))
+    assert expected < before
+    facet.click()
+    page.wait_for_load_state()
+    assert "modality=Neuromuscular+therapy" in page.url
+    assert page.locator("li.result").count() == expected
+    selected = page.locator(".facets a[aria-current=true]")
+    assert "Neuromuscular therapy" in selected.inner_text()
+    screenshot(page, "search-facet-neuromuscular")
+    selected.click()  # following a selected facet removes it
+    page.wait_for_load_state()
+    assert page.locator("li.result").count() == before
+
+
+def test_opening_a_therapist_page_from_the_results(page: Page, base_url: str) -> None:
+    search(page, base_url, "deep tissue for sciatica near Austin, TX")
+    first = page.locator("li.result h3 a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith(name)
+    licences = page.get_by_role("region", name="Licences").inner_text()
+    assert "Verified with the state board" in licences and "last seen" in licences
+    assert page.get_by_role("link", name="Claim, correct or remove this listing").is_visible()
+    screenshot(page, "therapist-page")
+    assert serious_violations(page) == []
+
+
+def test_script_in_a_crawled_name_and_bio_never_runs(page: Page, base_url: str) -> None:
+    search(page, base_url, "sciatica near Orlando, FL")
+    page.goto(page.url + "&license_status=any")
+    hostile = page.locator("li.result", has_text=HOSTILE_LICENCE)
+    assert "<script>" in hostile.locator("h3").inner_text()  # shown as text
+    hostile.locator("h3 a").click()
+    page.wait_for_load_state()
+    assert "<script>" in page.get_by_role("heading", level=1).inner_text()
+    bio = page.locator(".bio").inner_text()
+    assert "<script>window.__pwned=3</script>" in bio and "onerror=" in bio
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("main img, main script").count() == 0
+    assert "Status unknown" in page.get_by_role("region", name="Licences").inner_text()  # a claimed licence is not verified
+    screenshot(page, "therapist-hostile-text-escaped")
+
+
+def test_the_search_page_works_at_phone_width_and_by_keyboard(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/?q=migraine+pregnant+near+Houston%2C+TX")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the phone
+        advisory = page.get_by_role("complementary", name="Before you book")
+        assert "pregnant" in advisory.inner_text()
+        assert advisory.bounding_box()["y"] < page.locator("section.results").bounding_box()["y"]  # type: ignore[index]
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")
+        focused_outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert focused_outline != "none"  # focus is visible
+        screenshot(page, "search-phone-width-advisory")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
