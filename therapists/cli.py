@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
     serve.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port and one copy of the index (pre-forked; default 1: a single process)",
+    )
 
     search = sub.add_parser(
         "search",
@@ -180,18 +186,17 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from directory.settings import get_settings
-    from search_api.app import create_app
+    from therapists.serve import serve
 
     settings = get_settings(db=args.db, host=args.host, port=args.port, es_url=args.es)
     if not settings.es_url and not settings.db.exists():
         raise DirectoryError(f"no index at {settings.db}; run `therapists index --from DIR --db {settings.db}` first")
+    if not 1 <= args.workers <= 64:
+        raise InvalidParameter("workers", f"must be between 1 and 64, got {args.workers}")
     where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(f"serving {where} at http://{settings.host}:{settings.port}/ (API docs at /docs)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    return 0
+    return serve(settings, args.workers)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
