@@ -419,6 +419,11 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
     )
 
 
+def present_evidence(listing: Listing, vocab: Vocabulary) -> list[EvidenceOut]:
+    """The published words behind a listing's conditions and techniques, with their sources."""
+    return [EvidenceOut(kind=e.kind, term=vocab.name(e.kind, e.term), text=e.text, source=e.source) for e in listing.evidence]
+
+
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
     summary = _summary(listing, vocab, today)
@@ -445,9 +450,7 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
             "corrections": [{**c.model_dump(), "on": c.on.isoformat()} for c in listing.corrections],
-            "evidence": [
-                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
-            ],
+            "evidence": present_evidence(listing, vocab),
             "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
