@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.cli_helpers import ROOT
-from tests.pages_site import HOSTILE_LICENCE, Site, build_site, serve
+from tests.pages_site import HOSTILE_LICENCE, Site, admin_token, build_site, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTEFACTS = ROOT / "test-artefacts" / "pages"
@@ -230,3 +230,56 @@ def test_the_condition_box_suggests_from_the_vocabulary_and_the_location_comes_o
         assert "Austin, TX" in page.locator("li.result").first.inner_text()
     finally:
         context.close()
+
+
+def test_an_admin_signs_in_and_a_hidden_listing_leaves_search(page: Page, base_url: str, site: Site) -> None:
+    token = admin_token(site, "browser-admin")
+    search(page, base_url, "carpal tunnel 33139")
+    target = page.locator("li.result h3 a").first
+    name, href = target.inner_text(), target.get_attribute("href") or ""
+    listing_id = href.rsplit("/", 1)[1]
+    page.get_by_role("link", name="Admin").click()
+    assert "/manage/sign-in" in page.url
+    page.get_by_label("Admin or editor token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Review queue"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "admin_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("admin_session") == -1  # scripts cannot read it
+    screenshot(page, "admin-review-queue")
+    page.get_by_label("Open a listing by id").fill(listing_id)
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    page.get_by_label("Reason").first.fill("test listing, not a real practice")
+    page.once("dialog", lambda dialog: dialog.accept())  # the static script asks before hiding
+    page.get_by_role("button", name="Hide this listing").click()
+    page.wait_for_load_state()
+    assert "Hidden: the listing has left search" in page.get_by_role("status").inner_text()
+    screenshot(page, "admin-listing-hidden")
+    search(page, base_url, "carpal tunnel 33139")
+    assert name not in page.locator("main").inner_text()
+    page.goto(base_url + "/manage/audit")
+    assert "test listing, not a real practice" in page.locator("table").inner_text()
+    screenshot(page, "admin-audit-log")
+
+
+def test_the_claim_form_sends_a_request_to_the_review_queue(page: Page, base_url: str, site: Site) -> None:
+    search(page, base_url, "migraine near Houston, TX")
+    page.locator("li.result h3 a").first.click()
+    page.get_by_role("link", name="Claim, correct or remove this listing").click()
+    page.get_by_label("Something here is wrong").check()
+    page.get_by_label("Field").select_option("phone")
+    page.get_by_label("The right value").fill("713-555-0101")
+    page.get_by_label("Your name").fill("A. Therapist")
+    page.get_by_label("Your email").fill("therapist@example.org")
+    page.get_by_label("Evidence").fill("We moved to a new number in October.")
+    screenshot(page, "claim-form")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Send the request").click()
+    page.wait_for_load_state()
+    assert "Request received" in page.get_by_role("status").inner_text()
+    pending = [r for r in site.app.state.curation.requests("pending") if r.contact["email"] == "therapist@example.org"]
+    assert len(pending) == 1 and pending[0].changes == {"phone": "713-555-0101"}
+    assert any(i.kind == "request" and i.detail.get("request") == pending[0].id for i in site.app.state.curation.review(status="open"))
