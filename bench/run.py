@@ -16,6 +16,7 @@ from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.index_bench import index_benchmark
 from bench.relevance_eval import evaluate as relevance
+from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
 
 
@@ -34,6 +35,7 @@ BENCHES = {
     "relevance": relevance_benchmark,
     "search": search_benchmark,
     "e2e_quality": e2e_quality_benchmark,
+    "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
 }
 
 

@@ -128,6 +128,7 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     readers: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
         SourceKind.nppes: _from_nppes,
+        SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
         SourceKind.license_csv: _from_license_row,
         SourceKind.cert_roster: _from_roster_entry,
         SourceKind.profile_site: _from_profile_page,
@@ -186,6 +187,8 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     data = record.data
     if data.get("enumeration_type") != "NPI-1":
         return []  # organisations are not therapists
+    if (data.get("basic") or {}).get("status") == "D":
+        return []  # a deactivated NPI (the bulk file marks them; the API leaves them out)
     taxonomies = data.get("taxonomies") or []
     if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
         return []

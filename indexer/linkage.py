@@ -14,6 +14,9 @@
 3. Clustering: pairs are joined from the strongest down, refusing any join that would give a person
    two NPIs, two licence numbers in one state, or two suffixes. A record that fits two different
    people about equally well is not joined to either; the pair goes to the review queue.
+4. Admins' decisions come first and last: `must_link` pairs (a merge, a split's groups) are joined
+   before any evidence is weighed, whatever identifiers they carry; `cannot_link` pairs (across a
+   split) are never joined, directly or through others, and are not queued for review again.
 
 MATCH_THRESHOLD, REVIEW_THRESHOLD and the score's weights (`indexer.linkage_score`) were chosen on
 tests/data/linkage (see bench/linkage_eval.py).
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from indexer.candidates import PairBound, block_pairs
@@ -42,6 +46,7 @@ class _Cluster:
     licenses: dict[str, set[str]] = field(default_factory=dict)  # state → licence keys
     suffixes: set[str] = field(default_factory=set)
     middles: set[str] = field(default_factory=set)  # middle initials its records state
+    forbidden: set[int] = field(default_factory=set)  # records an admin said are someone else
 
 
 def _middle_adjustment(a: _Cluster, b: _Cluster) -> float:
@@ -118,8 +123,14 @@ def _name_licences(records: list[SourceRecord]) -> Counter[tuple[str, str]]:
     return Counter({name: len(keys) for name, keys in held.items()})
 
 
-def link(records: list[SourceRecord]) -> LinkageReport:
+def link(
+    records: list[SourceRecord],
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+) -> LinkageReport:
+    """Cluster `records` into people; `must_link`/`cannot_link` are record-key pairs an admin decided."""
     originals = records
+    cannot_link = list(cannot_link)
     records = _compound_surnames(records)
     name_licences = _name_licences(records)
     clusters: dict[int, _Cluster] = {}
@@ -134,6 +145,11 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         for key in rec.license_keys:
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
+    position = {rec.key: i for i, rec in enumerate(records)}
+    for a, b in cannot_link:
+        if a in position and b in position:
+            clusters[position[a]].forbidden.add(position[b])
+            clusters[position[b]].forbidden.add(position[a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -142,16 +158,18 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         return i
 
     def compatible(ca: _Cluster, cb: _Cluster) -> bool:
+        if ca.forbidden and not ca.forbidden.isdisjoint(cb.members):  # symmetric: one side suffices
+            return False
         if len(ca.npis | cb.npis) > 1 or len(ca.suffixes | cb.suffixes) > 1:
             return False
         return all(len(ca.licenses.get(s, set()) | cb.licenses.get(s, set())) <= 1 for s in set(ca.licenses) | set(cb.licenses))
 
-    def union(a: int, b: int) -> bool:
+    def union(a: int, b: int, forced: bool = False) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
             return True
         ca, cb = clusters[ra], clusters[rb]
-        if not compatible(ca, cb):
+        if not compatible(ca, cb) and not (forced and (not ca.forbidden or ca.forbidden.isdisjoint(cb.members))):
             return False
         if len(ca.members) < len(cb.members):
             ra, rb, ca, cb = rb, ra, cb, ca
@@ -160,10 +178,17 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         ca.npis |= cb.npis
         ca.suffixes |= cb.suffixes
         ca.middles |= cb.middles
+        ca.forbidden |= cb.forbidden
         for state, keys in cb.licenses.items():
             ca.licenses.setdefault(state, set()).update(keys)
         del clusters[rb]
         return True
+
+    # An admin's merge holds even against identifiers (two NPIs of one person); never against a split.
+    for a, b in sorted(must_link):
+        if a in position and b in position:
+            union(position[a], position[b], forced=True)
+
 
     # A record published under several names (NPPES `other_names`: a former surname) is compared
     # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
@@ -248,7 +273,8 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         groups[find(i)].append(rec)
     # Pairs that other evidence joined after all need no review.
     root_of = {rec.key: find(i) for i, rec in enumerate(records)}
-    review = [r for r in review if root_of[r.a] != root_of[r.b]]
+    decided = {frozenset(pair) for pair in cannot_link}
+    review = [r for r in review if root_of[r.a] != root_of[r.b] and frozenset((r.a, r.b)) not in decided]
     identified = sorted(((listing_id(group), group) for group in groups.values()), key=lambda row: row[0])
     return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
 
