@@ -199,14 +199,17 @@ def crawl_index_serve(workdir: Path, people: int, seed: int) -> tuple[list[Perso
     _cli("index", "--from", str(raw), "--db", str(db))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("THERAPISTS_")}
+    # The server logs a line a request: to a file, since an unread pipe would fill and stall it.
+    log = open(workdir / "serve.log", "w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "therapists", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
         text=True,
     )
+    log.close()  # the child has its own descriptor
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
