@@ -91,13 +91,15 @@ class Truth:
         if len(here) == 1:
             return here[0].id  # a person's own page
         # The grader's own matching, not the system's: the names the generator itself wrote.
-        written = fold(name).lower()
+        words = fold(name).lower().split()  # a listing's name may carry a middle name the page left out
         found = [
             p
             for p in here
-            if any(fold(f"{first} {p.last}").lower() == written for first in (p.first, p.site_first, p.roster_first) if first)
+            if words
+            and words[-1] == fold(p.last).lower()
+            and words[0] in {fold(first).lower() for first in (p.first, p.site_first, p.roster_first) if first}
         ]
-        found = found or [p for p in here if fold(p.last).lower() in written]
+        found = found or [p for p in here if fold(p.last).lower() in words]
         return found[0].id if len(found) == 1 else None
 
 
