@@ -45,9 +45,16 @@ class Site:
 
 
 def _hostile_profile(raw_dir: Path) -> None:
-    """Append a practice page like the first real one, with script in its name and bio."""
+    """Append a practice page like the first real Florida Person page, with script in its name and bio."""
     path = raw_dir / "practice_sites.jsonl"
-    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    first = next(
+        r
+        for r in pages
+        if r["data"]["jsonld"]
+        and r["data"]["jsonld"][0].get("@type") == "Person"
+        and r["data"]["jsonld"][0].get("address", {}).get("addressRegion") == "FL"
+    )
     record = copy.deepcopy(first)
     person = record["data"]["jsonld"][0]
     person.update(
