@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from directory.backends.base import SearchBackend
+from directory.curation.overrides import Curation, CurationHook, apply_overrides
 from directory.errors import ConfigError
 from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
@@ -46,6 +48,8 @@ class IndexReport:
     dropped_unanchored: int = 0
     suppressed: int = 0
     review_pairs: int = 0
+    hidden: int = 0  # by an admin's override
+    orphaned_overrides: list[int] = field(default_factory=list)  # overrides whose listing this build did not find
     ids: dict[str, int] = field(default_factory=dict)  # listing ids kept / minted / merged away / split off
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
@@ -91,6 +95,7 @@ class BuiltIndex:
     review: list[ReviewItem]
     report: IndexReport
     identity: IdentityMap
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -101,11 +106,16 @@ class ListingPlan:
 
     people: list[list[SourceRecord] | None]  # by position; emptied as each is merged
     ids: list[str]
-    order: list[int]  # positions of the people listed (not suppressed), by listing id
+    aliases: list[set[str]]
+    order: list[int]  # positions of the people listed (not suppressed or hidden), by listing id
     today: date
+    curation: Curation
     review: list[ReviewItem]
     report: IndexReport
     identity: IdentityMap
+    quarantine: list[dict[str, Any]]
+    # What the curation store reads of each listing written (its id and licences), kept small.
+    licence_states: list[Listing] = field(default_factory=list)
 
     def listings(self) -> Iterator[Listing]:
         unparsed: Counter[str] = Counter()
@@ -113,8 +123,9 @@ class ListingPlan:
             group = self.people[i]
             assert group is not None, "a plan's listings are merged once"
             self.people[i] = None
-            listing = merge(group, self.today, self.ids[i])
+            listing = apply_overrides(merge(group, self.today, self.ids[i]), self.curation.for_ids(self.aliases[i]))
             unparsed.update(u.field for u in listing.unparsed)
+            self.licence_states.append(Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses))
             yield listing
         self.report.unparsed_values = dict(unparsed.most_common())
 
@@ -126,16 +137,19 @@ def plan_listings(
     progress: bool = False,
     suppressions: SuppressionList | None = None,
     previous: IdentityMap | None = None,
+    curation: Curation | None = None,
 ) -> ListingPlan:
     """Read, extract and link the raw files and decide every listing's id (carried over from
-    `previous`, the last build's identity map); the merging is left to `ListingPlan.listings`."""
+    `previous`, the last build's identity map) and fate under the admins' overrides (`curation`);
+    the merging is left to `ListingPlan.listings`."""
     vocab = vocab or get_vocabulary()
+    curation = curation or Curation()
     suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
     quarantine: list[dict[str, Any]] = []
     records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
     report.source_records = len(records)
-    linkage = link(records)
+    linkage = link(records, curation.must_link(), curation.cannot_link())
     del records  # the clusters hold them now
     report.refused_joins = linkage.refused_joins
     # A roster line alone says nothing about licence or practice: not enough for a listing.
@@ -146,12 +160,19 @@ def plan_listings(
     report.ids = assignment.counts
     order: list[int] = []
     listing_of: dict[str, str] = {}
+    hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
+    found_ids: set[str] = set()
     for i in sorted(range(len(people)), key=assignment.ids.__getitem__):
-        if suppressions.covers(people[i], assignment.aliases[i]):
+        group = people[i]
+        found_ids |= assignment.aliases[i]
+        if suppressions.covers(group, assignment.aliases[i]) or any(rec.key in removed_keys for rec in group):
             report.suppressed += 1
             continue
+        if not hidden.isdisjoint(assignment.aliases[i]):
+            report.hidden += 1
+            continue
         order.append(i)
-        listing_of.update((rec.key, assignment.ids[i]) for rec in people[i])
+        listing_of.update((rec.key, assignment.ids[i]) for rec in group)
     review = [
         ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
         for p in linkage.review
@@ -161,8 +182,12 @@ def plan_listings(
     report.review_pairs = len(review)
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
+    report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
     _write_quarantine(raw_dir, quarantine)
-    return ListingPlan(list(people), assignment.ids, order, today, review, report, assignment.identity)
+    people_left: list[list[SourceRecord] | None] = list(people)
+    return ListingPlan(
+        people_left, assignment.ids, assignment.aliases, order, today, curation, review, report, assignment.identity, quarantine
+    )
 
 
 def build_listings(
@@ -172,11 +197,13 @@ def build_listings(
     progress: bool = False,
     suppressions: SuppressionList | None = None,
     previous: IdentityMap | None = None,
+    curation: Curation | None = None,
 ) -> BuiltIndex:
-    """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)."""
-    plan = plan_listings(raw_dir, today, vocab, progress, suppressions, previous)
+    """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)
+    and admins' overrides (`curation`) applied."""
+    plan = plan_listings(raw_dir, today, vocab, progress, suppressions, previous, curation)
     listings = list(tqdm(plan.listings(), total=len(plan.order), desc="merging listings", unit="listing", disable=not progress))
-    return BuiltIndex(listings, plan.review, plan.report, plan.identity)
+    return BuiltIndex(listings, plan.review, plan.report, plan.identity, plan.quarantine)
 
 
 def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
@@ -210,21 +237,37 @@ def run_index(
     today: date | None = None,
     progress: bool = False,
     suppressions: SuppressionList | None = None,
+    curation: CurationHook | None = None,
 ) -> IndexReport:
-    """Build listings from `raw_dir` and atomically replace the backend's index with them."""
+    """Build listings from `raw_dir` and atomically replace the backend's index with them.
+
+    `curation` (the curation store) gives the admins' overrides to apply, and is told what the
+    build found for the review queue once the new index is in place."""
     today = today or date.today()
     with _without_cyclic_gc():
-        return _run_index(raw_dir, backend, today, progress, suppressions)
+        return _run_index(raw_dir, backend, today, progress, suppressions, curation)
 
 
-def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None) -> IndexReport:
-    built = plan_listings(raw_dir, today, progress=progress, suppressions=suppressions, previous=backend.identity())
+def _run_index(
+    raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None, curation: CurationHook | None
+) -> IndexReport:
+    started = time.perf_counter()
+    built = plan_listings(
+        raw_dir,
+        today,
+        progress=progress,
+        suppressions=suppressions,
+        previous=backend.identity(),
+        curation=curation.snapshot() if curation is not None else None,
+    )
+    build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report
     backend.replace_all(
         tqdm(built.listings(), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "generation": str(built.identity.build),
+            "build_seconds": f"{build_seconds:.3f}",
             "built_for_date": today.isoformat(),
             "raw_dir": str(raw_dir.resolve()),
             "listings": str(report.listings),
@@ -232,10 +275,16 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
             "quarantined": str(report.quarantined),
             "suppressed": str(report.suppressed),
             "review_pairs": str(report.review_pairs),
+            "hidden": str(report.hidden),
+            "orphaned_overrides": str(len(report.orphaned_overrides)),
         },
         review=built.review,
         identity=built.identity,
     )
+    if curation is not None:
+        curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today)
+    if report.orphaned_overrides:
+        log.warning("%d overrides name a listing this build did not find: %s", len(report.orphaned_overrides), report.orphaned_overrides)
     if report.unparsed_values:
         log.info(
             "values kept as published because they did not parse: %s",
