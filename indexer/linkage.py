@@ -146,10 +146,10 @@ def link(
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
     position = {rec.key: i for i, rec in enumerate(records)}
-    for a, b in cannot_link:
-        if a in position and b in position:
-            clusters[position[a]].forbidden.add(position[b])
-            clusters[position[b]].forbidden.add(position[a])
+    for key_a, key_b in cannot_link:
+        if key_a in position and key_b in position:
+            clusters[position[key_a]].forbidden.add(position[key_b])
+            clusters[position[key_b]].forbidden.add(position[key_a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -185,10 +185,9 @@ def link(
         return True
 
     # An admin's merge holds even against identifiers (two NPIs of one person); never against a split.
-    for a, b in sorted(must_link):
-        if a in position and b in position:
-            union(position[a], position[b], forced=True)
-
+    for key_a, key_b in sorted(must_link):
+        if key_a in position and key_b in position:
+            union(position[key_a], position[key_b], forced=True)
 
     # A record published under several names (NPPES `other_names`: a former surname) is compared
     # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
