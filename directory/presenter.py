@@ -227,6 +227,15 @@ class TrainingOut(BaseModel):
     expires_on: str | None = None
 
 
+class ReferralEvidenceOut(BaseModel):
+    """The words a source published that support a referral's claim, and where."""
+
+    claim: str
+    text: str
+    source: str
+    source_kind: str
+
+
 class ReferralEntry(BaseModel):
     rank: int
     id: str
@@ -240,7 +249,7 @@ class ReferralEntry(BaseModel):
     score: float
     treats: str = Field(description="How the therapist is known to treat the condition: a stated specialty or a qualifying certification.")
     training: list[TrainingOut]
-    evidence: list[EvidenceOut]
+    evidence: list[ReferralEvidenceOut]
     why: list[str]
     profile_path: str
 
@@ -509,7 +518,7 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
     for ev in listing.evidence:
         name = vocab.name(ev.kind, ev.term)
         if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
-            out.append({"kind": ev.kind, "term": name, "text": ev.text, "source": ev.source})
+            out.append({"claim": name, "text": ev.text, "source": ev.source, "source_kind": ev.source_kind.value})
     return out
 
 

@@ -12,8 +12,8 @@ from datetime import date
 from typing import NamedTuple
 
 from directory.errors import InvalidParameter
-from directory.gazetteer import is_large_place
-from directory.geo import US_STATES, Place, city_place, resolve_near
+from directory.gazetteer import is_large_place, resolve_near
+from directory.geo import US_STATES, Place, city_place
 from directory.names import looks_like_given_name, name_words
 from directory.presenter import Interpreted, present_interpreted
 from directory.query import MAX_LIMIT, MAX_RADIUS_KM, Cursor, SearchQuery

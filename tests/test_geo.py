@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from directory.errors import InvalidParameter
-from directory.geo import bounding_box, city_place, distance_km, resolve_near, zip_place
+from directory.gazetteer import resolve_near
+from directory.geo import bounding_box, city_place, distance_km, zip_place
 
 
 def test_zip_centroids_come_from_the_offline_table() -> None:

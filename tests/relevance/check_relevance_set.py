@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 from make_judgments import DEFAULT_RADIUS, QUERIES, haversine_km  # noqa: E402
 
-from directory.geo import resolve_near  # noqa: E402
+from directory.gazetteer import resolve_near  # noqa: E402
 from directory.models import Listing  # noqa: E402
 from directory.vocabulary import get_vocabulary  # noqa: E402
 

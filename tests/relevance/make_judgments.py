@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from directory.geo import resolve_near  # noqa: E402  (ZIP / "City, ST" / lat,lon -> point; not ranking)
+from directory.gazetteer import resolve_near  # noqa: E402  (ZIP / "City, ST" / lat,lon -> point; not ranking)
 from directory.models import LicenseStatus, Listing  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
