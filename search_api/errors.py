@@ -119,7 +119,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DirectoryError)
     async def _directory(_: Request, exc: DirectoryError) -> Response:
-        return error_response(exc.status_code, type(exc).__name__, str(exc))
+        return error_response(exc.status_code, exc.code or type(exc).__name__, str(exc), headers=exc.headers)
 
     # Starlette's own: unknown routes (404), wrong methods (405, with its Allow header).
     @app.exception_handler(StarletteHTTPException)

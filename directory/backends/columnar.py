@@ -268,6 +268,13 @@ class ColumnarIndex:
         self.experience = experience_term(self.a["years"])
         self.confidence = confidence_term(self.a["kinds"])
 
+    def rows_of(self, ids: frozenset[str]) -> np.ndarray:
+        """The row positions of these listing ids (ids not in the index are skipped)."""
+        found = np.searchsorted(self.sorted_ids, np.array(sorted(ids), dtype=object))
+        found = found[found < len(self.sorted_ids)]
+        wanted = found[np.isin(self.sorted_ids[found], list(ids))]
+        return np.flatnonzero(np.isin(self.id_rank, wanted))
+
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
         return np.uint64(TermBits.bits(ids, table))
 
@@ -299,6 +306,8 @@ class ColumnarIndex:
             rows = np.arange(len(self.ids), dtype=np.int64)
 
         keep = np.ones(len(rows), dtype=bool)
+        if query.exclude_ids:
+            keep &= ~np.isin(rows, self.rows_of(query.exclude_ids))
         if query.license_status == "active":
             keep &= a["active_until"].take(rows) >= today
         if query.verified_only:
@@ -407,7 +416,8 @@ class ColumnarFound(CandidateSet):
         return score_inputs(self.query, exact)
 
     def candidates(self, positions: np.ndarray) -> list[Candidate]:
-        index, a, inputs = self.index, self.index.a, self.inputs
+        index, a, inputs, facets = self.index, self.index.a, self.inputs, self.facets
+        assert facets is not None
         distances = self._exact_distances(positions) if self.query.near is not None else [None] * len(positions)
         out = []
         for i, distance in zip(positions.tolist(), distances, strict=True):
@@ -417,10 +427,10 @@ class ColumnarFound(CandidateSet):
                 Candidate(
                     id=index.ids[row],
                     verified=bool(inputs.verified[i]),
-                    status=STATUSES[int(self.facets.status[i])],
+                    status=STATUSES[int(facets.status[i])],
                     years_experience=None if np.isnan(years) else years,
-                    certification_ids=index.names(int(self.facets.cert_bits[i]), index.term_bits.certifications),
-                    modality_ids=index.names(int(self.facets.mod_bits[i]), index.term_bits.modalities),
+                    certification_ids=index.names(int(facets.cert_bits[i]), index.term_bits.certifications),
+                    modality_ids=index.names(int(facets.mod_bits[i]), index.term_bits.modalities),
                     source_kinds=int(a["kinds"][row]),
                     fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])
                     if self.basis is not None and self.via is not None
