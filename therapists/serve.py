@@ -5,8 +5,9 @@ then forks the workers, which inherit every page the parent filled, shared copy-
 worker listens on its own socket bound to the same port with SO_REUSEPORT, so the kernel spreads
 connections evenly among them (on one shared socket, measured, one worker took 70% of the
 keep-alive connections: Linux wakes the most recent waiter first); the parent only holds the port. Search reads those arrays and never
-writes them, so N workers hold one copy of the index, not N. The parent's SQLite connection is
-closed before the fork (none may cross it); each worker opens its own. `gc.freeze()` keeps the
+writes them, so N workers hold one copy of the index, not N. No connection crosses the fork:
+the parent closes its SQLite and curation-store connections first; each worker opens its own.
+(With Elasticsearch the index lives in the cluster: each worker builds its own app and client.) `gc.freeze()` keeps the
 collector from writing to the inherited objects' headers, which would copy their pages.
 
 Request metrics are per process; they go to files under `PROMETHEUS_MULTIPROC_DIR` (set here,
@@ -68,7 +69,11 @@ def _warm(app: FastAPI) -> None:
         query, _ = build_query(params, vocab, app.state.today, settings.default_radius_km, settings.stale_after_days)
         backend.search(query)
     backend.metadata()
-    backend.close()  # this process's SQLite connection must not cross the fork
+    # No connection may cross the fork: this thread's SQLite connection, and the curation store's
+    # pooled ones (SQLAlchemy opens new ones after dispose()).
+    backend.close()
+    if (curation := getattr(app.state, "curation", None)) is not None:
+        curation.close()
 
 
 def serve(settings: Settings, workers: int = 1) -> int:
@@ -103,8 +108,11 @@ def _prefork(settings: Settings, workers: int) -> int:
     from search_api.app import create_app
 
     configure_logging()
-    app = create_app(settings)
-    _warm(app)
+    # The SQLite index's arrays are worth sharing; an Elasticsearch client must not cross a fork,
+    # and its index lives in the cluster anyway: then each worker builds its own app.
+    shared = None if settings.es_url else create_app(settings)
+    if shared is not None:
+        _warm(shared)
     reuse_port = hasattr(socket, "SO_REUSEPORT")
     sock = _socket(settings, reuse_port)
     if not reuse_port:
@@ -126,6 +134,7 @@ def _prefork(settings: Settings, workers: int) -> int:
                 own = _socket(settings, reuse_port) if reuse_port else sock
                 if reuse_port:
                     own.listen(2048)
+                app = shared if shared is not None else create_app(settings)
                 uvicorn.Server(_uvicorn_config(app, settings)).run(sockets=[own])
             except BaseException:
                 log.exception("worker %d failed", slot)
