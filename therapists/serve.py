@@ -38,14 +38,19 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr for the server: the access log (one line a request) and everything else."""
-    from search_api.ops import JsonFormatter
+    """JSON lines: the access log (one line a request) on stdout, as uvicorn's own goes, and
+    everything else (start, stop, warnings, tracebacks) on stderr."""
+    from search_api.ops import JsonFormatter, access_log
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    errors = logging.StreamHandler(sys.stderr)
+    errors.setFormatter(JsonFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [errors]
     root.setLevel(level)
+    access = logging.StreamHandler(sys.stdout)
+    access.setFormatter(JsonFormatter())
+    access_log.handlers[:] = [access]
+    access_log.propagate = False
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
