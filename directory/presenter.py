@@ -41,6 +41,10 @@ class LicenseOut(BaseModel):
     restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
     discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
     source: str | None = Field(None, description="The source the status came from.")
+    verified_by: str | None = _absent_when_none(
+        "'directory': verified by the directory by hand on `verified_on` (not by a board file's row); absent otherwise."
+    )
+    verified_on: str | None = _absent_when_none("When the directory verified the licence by hand.")
 
 
 class CertificationOut(BaseModel):
@@ -386,6 +390,8 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "restrictions": lic.restrictions,
                 "discipline": lic.discipline,
                 "source": lic.source,
+                "verified_by": "directory" if lic.verified and lic.verified_by == "directory" else None,
+                "verified_on": lic.verified_on.isoformat() if lic.verified and lic.verified_by == "directory" and lic.verified_on else None,
             }
             for lic in listing.licenses_as_of(today)
         ],
@@ -527,7 +533,14 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
     for ev in listing.evidence:
         name = vocab.name(ev.kind, ev.term)
         if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
-            out.append({"claim": name, "text": ev.text, "source": ev.source, "source_kind": ev.source_kind.value})
+            out.append(
+                {
+                    "claim": name,
+                    "text": ev.text,
+                    "source": ev.source,
+                    "source_kind": ev.source_kind.value if ev.source_kind else "directory",
+                }
+            )
     return out
 
 
