@@ -310,3 +310,21 @@ def test_conditions_and_techniques_can_be_added_and_removed(client: TestClient, 
         "/admin/listings/t_0001/terms", headers=auth, json={"action": "add", "kind": "modality", "term": "reiki_magic", "reason": "x"}
     )
     assert unknown.status_code == 422 and unknown.json()["error"]["parameter"] == "term"
+
+
+@STORES
+def test_an_approved_correction_request_becomes_an_override_and_a_rejected_one_changes_nothing(client: TestClient, tokens: Tokens) -> None:
+    auth = bearer(tokens.editor)
+    ask = {"kind": "correct", "contact": {"name": "Ben", "email": "ben@example.org"}, "evidence": "My practice moved its phone line."}
+    assert client.post("/therapists/t_0002/requests", json={**ask, "changes": {"phone": "+15125550123"}}).status_code == 202
+    assert client.post("/therapists/t_0003/requests", json={**ask, "changes": {"accepting_new_clients": False}}).status_code == 202
+    first, second = client.get("/admin/review", headers=auth, params={"kind": "request"}).json()
+    approved = client.post(f"/admin/review/{first['id']}/resolve", headers=auth, json={"action": "accept", "reason": "checked"}).json()
+    assert [(o["kind"], o["payload"]["field"], o["payload"]["value"]) for o in approved["overrides"]] == [
+        ("correct", "phone", "+15125550123")
+    ]
+    assert client.get("/therapists/t_0002").json()["phone"] == "+15125550123"
+    rejected = client.post(f"/admin/review/{second['id']}/resolve", headers=auth, json={"action": "reject", "reason": "no evidence"}).json()
+    assert rejected["overrides"] == [] and client.get("/therapists/t_0003").json()["corrections"] == []
+    statuses = {r["listing_id"]: r["status"] for r in client.get("/admin/requests", headers=auth).json()}
+    assert statuses == {"t_0002": "approved", "t_0003": "rejected"}
