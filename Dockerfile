@@ -1,3 +1,4 @@
+# The same package and entry point `make demo` runs (`therapists`), for docker-compose.yml.
 FROM python:3.11-slim
 WORKDIR /app
 COPY . .

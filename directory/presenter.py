@@ -239,15 +239,6 @@ class TrainingOut(BaseModel):
     expires_on: str | None = None
 
 
-class ReferralEvidenceOut(BaseModel):
-    """The words a source published that support a referral's claim, and where."""
-
-    claim: str
-    text: str
-    source: str
-    source_kind: str
-
-
 class ReferralEntry(BaseModel):
     rank: int
     id: str
@@ -261,7 +252,7 @@ class ReferralEntry(BaseModel):
     score: float
     treats: str = Field(description="How the therapist is known to treat the condition: a stated specialty or a qualifying certification.")
     training: list[TrainingOut]
-    evidence: list[ReferralEvidenceOut]
+    evidence: list[EvidenceOut]
     why: list[str]
     profile_path: str
 
@@ -434,6 +425,11 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
     )
 
 
+def present_evidence(listing: Listing, vocab: Vocabulary) -> list[EvidenceOut]:
+    """The published words behind a listing's conditions and techniques, with their sources."""
+    return [EvidenceOut(kind=e.kind, term=vocab.name(e.kind, e.term), text=e.text, source=e.source) for e in listing.evidence]
+
+
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
     summary = _summary(listing, vocab, today)
@@ -460,9 +456,7 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
             "corrections": [{**c.model_dump(), "on": c.on.isoformat()} for c in listing.corrections],
-            "evidence": [
-                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
-            ],
+            "evidence": present_evidence(listing, vocab),
             "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
@@ -533,14 +527,7 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
     for ev in listing.evidence:
         name = vocab.name(ev.kind, ev.term)
         if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
-            out.append(
-                {
-                    "claim": name,
-                    "text": ev.text,
-                    "source": ev.source,
-                    "source_kind": ev.source_kind.value if ev.source_kind else "directory",
-                }
-            )
+            out.append({"kind": ev.kind, "term": name, "text": ev.text, "source": ev.source})
     return out
 
 

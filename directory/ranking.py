@@ -38,6 +38,8 @@ PROXIMITY_HALF_KM = 10.0  # the proximity score halves every 10 km
 BOARD_CERTIFICATION = "bctmb"
 SCORE_DECIMALS = 6
 STALE_FACTOR = 0.6  # listings no source has confirmed lately ("ghost" listings) sink
+# The credentials term: points for each, capped at 1.
+CREDENTIAL_POINTS = {"verified": 0.6, "board_certified": 0.2, "relevant_certified": 0.2}
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,13 @@ def confidence_term(source_kinds: np.ndarray) -> np.ndarray:
 
 
 def credentials_term(verified: np.ndarray, board_certified: np.ndarray, relevant_certified: np.ndarray) -> np.ndarray:
-    return np.minimum(1.0, np.where(verified, 0.6, 0.0) + np.where(board_certified, 0.2, 0.0) + np.where(relevant_certified, 0.2, 0.0))
+    points = CREDENTIAL_POINTS
+    return np.minimum(
+        1.0,
+        np.where(verified, points["verified"], 0.0)
+        + np.where(board_certified, points["board_certified"], 0.0)
+        + np.where(relevant_certified, points["relevant_certified"], 0.0),
+    )
 
 
 def proximity_term(distance_km: np.ndarray) -> np.ndarray:
@@ -242,6 +250,7 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[st
 
 _BASIS_WORDS = {
     SourceKind.nppes: "NPI Registry",
+    SourceKind.nppes_bulk: "NPI Registry",
     SourceKind.license_csv: "state licensing board",
     SourceKind.profile_site: "practice website",
     SourceKind.cert_roster: "certification roster",

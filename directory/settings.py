@@ -17,13 +17,22 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="THERAPISTS_", extra="ignore")
 
     db: Path = Field(Path("therapists.db"), description="SQLite index file (env THERAPISTS_DB).")
-    backend: Literal["sqlite"] = Field(
-        "sqlite", description="Search backend; Elasticsearch arrives in a later release (env THERAPISTS_BACKEND)."
+    backend: Literal["sqlite", "elasticsearch"] = Field(
+        "sqlite", description="Search backend; ES_URL (or --es) selects elasticsearch (env THERAPISTS_BACKEND)."
     )
     es_url: str | None = Field(
         None,
-        validation_alias=AliasChoices("ES_URL", "THERAPISTS_ES_URL"),
-        description="Elasticsearch URL for the scale-out backend (env ES_URL).",
+        validation_alias=AliasChoices("es_url", "ES_URL", "THERAPISTS_ES_URL"),
+        description="Elasticsearch URL; when set, the index is written to and served from Elasticsearch (env ES_URL).",
+    )
+    es_index: str = Field("listings", description="Elasticsearch alias the listings are served under (env THERAPISTS_ES_INDEX).")
+    es_retain: int = Field(
+        2, ge=1, description="Index generations kept behind the alias, the live one included (env THERAPISTS_ES_RETAIN)."
+    )
+    es_replicas: int = Field(0, ge=0, description="Replicas of each Elasticsearch index (env THERAPISTS_ES_REPLICAS).")
+    es_plain_json: bool = Field(
+        False,
+        description="Send plain application/json, for OpenSearch-compatible test servers such as osmem-server (env THERAPISTS_ES_PLAIN_JSON).",
     )
     host: str = Field("127.0.0.1", description="Address the API listens on (env THERAPISTS_HOST).")
     port: int = Field(8000, ge=1, le=65535, description="Port the API listens on (env THERAPISTS_PORT).")

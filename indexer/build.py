@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -210,6 +211,7 @@ def run_index(
 def _run_index(
     raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None, curation: CurationHook | None
 ) -> IndexReport:
+    started = time.perf_counter()
     built = build_listings(
         raw_dir,
         today,
@@ -218,12 +220,14 @@ def _run_index(
         previous=backend.identity(),
         curation=curation.snapshot() if curation is not None else None,
     )
+    build_seconds = time.perf_counter() - started  # reading, extracting, linking; the write follows
     report = built.report
     backend.replace_all(
         tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "generation": str(built.identity.build),
+            "build_seconds": f"{build_seconds:.3f}",
             "built_for_date": today.isoformat(),
             "raw_dir": str(raw_dir.resolve()),
             "listings": str(report.listings),

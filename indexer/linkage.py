@@ -2,12 +2,15 @@
 
 1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
    + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
-   (nicknames no table knows), state + first name + city + the surname's first letters (typos).
+   (nicknames no table knows), state + first name + city + the surname's first letters (typos),
+   phone + surname (a page that names no state), a rare full name in any state (people who moved).
 2. Scoring each candidate pair with rapidfuzz (`indexer.linkage_score.pair_score`), after
    `indexer.candidates` has dropped, with array operations, the pairs whose score could not reach the
    review band: shared identifiers decide outright; otherwise name similarity (nicknames, initials,
-   typos, hyphenation) plus agreement on phone, ZIP and city. Different NPIs, different licence
-   numbers in one state, or different generational suffixes (Sr./Jr.) make a pair impossible.
+   typos, hyphenation) plus agreement on phone, ZIP and city, weighed by how common the full name
+   is (a name many licences hold needs a phone or ZIP to agree, else it goes to review; only a rare
+   one links across states). Different NPIs, different licence numbers in one state, or different
+   generational suffixes (Sr./Jr.) make a pair impossible.
 3. Clustering: pairs are joined from the strongest down, refusing any join that would give a person
    two NPIs, two licence numbers in one state, or two suffixes. A record that fits two different
    people about equally well is not joined to either; the pair goes to the review queue.
@@ -22,13 +25,13 @@ tests/data/linkage (see bench/linkage_eval.py).
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, Features, features, score_features
+from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, Features, features, score_features
 from indexer.normalize import PersonName, fold
 
 AMBIGUITY_MARGIN = 0.10
@@ -78,6 +81,10 @@ def _state(rec: SourceRecord) -> str:
 def _blocking_keys(rec: SourceRecord, f: Features) -> list[str]:
     keys = [f"npi:{f.npi}"] if f.npi else []
     keys += [f"lic:{k}" for k in f.licenses]
+    if f.phone:
+        keys.append(f"ph:{f.phone}:{f.last_key}")  # a page that names no state still gives its phone
+    if f.first_key and 0 < f.name_licences <= WEIGHTS.rare_name_licences:
+        keys.append(f"rare:{f.first_key}:{f.last_key}")  # a rare full name meets itself in every state (movers)
     initials = rec.name.initials
     # A person is met in every state they are known in: where they practise or live, and where
     # they are licensed (a Florida licensee may give a Texas mailing address).
@@ -108,6 +115,14 @@ def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
     return out
 
 
+def _name_licences(records: list[SourceRecord]) -> Counter[tuple[str, str]]:
+    """How many distinct licences each full name holds: the term frequency of the name."""
+    held: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rec in records:
+        held[(rec.name.first_key, rec.name.last_key)].update(rec.license_keys)
+    return Counter({name: len(keys) for name, keys in held.items()})
+
+
 def link(
     records: list[SourceRecord],
     must_link: Iterable[tuple[str, str]] = (),
@@ -117,6 +132,7 @@ def link(
     originals = records
     cannot_link = list(cannot_link)
     records = _compound_surnames(records)
+    name_licences = _name_licences(records)
     clusters: dict[int, _Cluster] = {}
     parent = list(range(len(records)))
     for i, rec in enumerate(records):
@@ -130,10 +146,10 @@ def link(
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
     position = {rec.key: i for i, rec in enumerate(records)}
-    for a, b in cannot_link:
-        if a in position and b in position:
-            clusters[position[a]].forbidden.add(position[b])
-            clusters[position[b]].forbidden.add(position[a])
+    for key_a, key_b in cannot_link:
+        if key_a in position and key_b in position:
+            clusters[position[key_a]].forbidden.add(position[key_b])
+            clusters[position[key_b]].forbidden.add(position[key_a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -169,16 +185,28 @@ def link(
         return True
 
     # An admin's merge holds even against identifiers (two NPIs of one person); never against a split.
-    for a, b in sorted(must_link):
-        if a in position and b in position:
-            union(position[a], position[b], forced=True)
+    for key_a, key_b in sorted(must_link):
+        if key_a in position and key_b in position:
+            union(position[key_a], position[key_b], forced=True)
 
-    feats = [features(rec) for rec in records]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats, strict=True)])
+    # A record published under several names (NPPES `other_names`: a former surname) is compared
+    # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
+    owner = list(range(len(records)))
+    rows = list(records)
+    for i, published in enumerate(records):
+        for alias in published.other_names:
+            rows.append(replace(published, name=alias))
+            owner.append(i)
+    feats = [features(rec, name_licences[(rec.name.first_key, rec.name.last_key)]) for rec in rows]
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(rows, feats, strict=True)])
     # Pairs that cannot reach the review band, or that identifiers settle as two people, are
     # dropped by an array bound first; the rest are scored exactly.
     keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
-    scored = {(a, b): score_features(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist(), strict=True)}
+    scored: dict[tuple[int, int], tuple[float, str]] = {}
+    for x, y in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
+        a, b = sorted((owner[x], owner[y]))
+        if a != b and (found := score_features(feats[x], feats[y]))[0] > scored.get((a, b), (-9.0, ""))[0]:
+            scored[(a, b)] = found
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
@@ -221,8 +249,8 @@ def link(
         best: dict[int, dict[int, float]] = defaultdict(dict)
         for score, a, b, _ in weak:
             if score >= REVIEW_THRESHOLD:
-                for rec, other in ((a, b), (b, a)):
-                    root, options = find(other), best[rec]
+                for node, peer in ((a, b), (b, a)):
+                    root, options = find(peer), best[node]
                     options[root] = max(options.get(root, 0.0), score)
         joined = 0
         review = []

@@ -17,6 +17,8 @@ from search_api import admin_routes, request_routes
 from search_api.admin_auth import FailureLimiter
 from search_api.errors import install_error_handlers
 from search_api.fhir_routes import router as fhir_router
+from search_api.ops import IndexCollector, MetricsMiddleware
+from search_api.ops_routes import router as ops_router
 from search_api.pages import install_pages
 from search_api.referral_routes import router as referral_router
 from search_api.routes import router
@@ -50,11 +52,14 @@ def create_app(
     app.state.backend = CuratedBackend(served, curation.snapshot) if curation is not None else served
     app.state.today = today
     app.state.referrals = ReferralStore(settings.referrals_path)
+    app.state.index_collector = IndexCollector(app.state.backend, today)
+    app.add_middleware(MetricsMiddleware)  # added first: runs inside the request-id middleware
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(request_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(referral_router)
     app.include_router(fhir_router)
+    app.include_router(ops_router)
     install_pages(app)
     return app

@@ -34,9 +34,14 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path, vocab):
-    be = MemoryBackend(vocab) if request.param == "memory" else SQLiteBackend(tmp_path / "index.db", vocab)
+    if request.param == "memory":
+        be = MemoryBackend(vocab)
+    elif request.param == "sqlite":
+        be = SQLiteBackend(tmp_path / "index.db", vocab)
+    else:
+        be = request.getfixturevalue("make_es")()
     be.replace_all(population(), {"built_for_date": TODAY.isoformat()})
     yield be
     be.close()

@@ -20,7 +20,11 @@ from therapists import cli_admin, cli_fhir
 if TYPE_CHECKING:
     from directory.presenter import Interpreted
 
-EPILOG = "Environment: THERAPISTS_DB (index file), ES_URL (Elasticsearch, later), THERAPISTS_HOST, THERAPISTS_PORT."
+EPILOG = (
+    "Environment: THERAPISTS_DB (index file), ES_URL (Elasticsearch instead of the file), THERAPISTS_ES_INDEX, "
+    "THERAPISTS_ES_PLAIN_JSON, THERAPISTS_HOST, THERAPISTS_PORT."
+)
+ES_HELP = "Elasticsearch URL: use it instead of the SQLite file (default: $ES_URL)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,11 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--suppressions", type=Path, default=None, help="TOML list of therapists who asked to be removed ($THERAPISTS_SUPPRESSIONS)"
     )
+    index.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
 
     serve = sub.add_parser("serve", help="serve the HTTP API", epilog=EPILOG)
     serve.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
+    serve.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port and one copy of the index (pre-forked; default 1: a single process)",
+    )
 
     search = sub.add_parser(
         "search",
@@ -61,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_search_parameters(search)
     search.add_argument("--json", action="store_true", help="print the API's JSON response instead of a table")
     search.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
+    search.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
 
     demo = sub.add_parser(
         "demo",
@@ -158,12 +171,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     from indexer.build import run_index
     from indexer.suppress import SuppressionList
 
-    settings = get_settings(db=args.db, suppressions=args.suppressions)
+    settings = get_settings(db=args.db, suppressions=args.suppressions, es_url=args.es)
     suppressions = SuppressionList.load(settings.suppressions)
     curation = open_store(settings.database_url, settings.db)
     report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions, curation=curation)
+    where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(
-        f"indexed {report.listings} listings from {report.source_records} source records into {settings.db} "
+        f"indexed {report.listings} listings from {report.source_records} source records into {where} "
         f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.hidden} hidden by admins, "
         f"{report.review_pairs} pairs for review, {sum(report.unparsed_values.values())} values kept unparsed, "
         f"{len(report.orphaned_overrides)} overrides whose listing is gone)"
@@ -172,17 +186,17 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from directory.settings import get_settings
-    from search_api.app import create_app
+    from therapists.serve import serve
 
-    settings = get_settings(db=args.db, host=args.host, port=args.port)
-    if not settings.db.exists():
+    settings = get_settings(db=args.db, host=args.host, port=args.port, es_url=args.es)
+    if not settings.es_url and not settings.db.exists():
         raise DirectoryError(f"no index at {settings.db}; run `therapists index --from DIR --db {settings.db}` first")
-    print(f"serving {settings.db} at http://{settings.host}:{settings.port}/ (API docs at /docs)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    return 0
+    if not 1 <= args.workers <= 64:
+        raise InvalidParameter("workers", f"must be between 1 and 64, got {args.workers}")
+    where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
+    print(f"serving {where} at http://{settings.host}:{settings.port}/ (API docs at /docs)", flush=True)
+    return serve(settings, args.workers)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -195,7 +209,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from directory.settings import get_settings
     from directory.vocabulary import get_vocabulary
 
-    settings = get_settings(db=args.db)
+    settings = get_settings(db=args.db, es_url=args.es)
     vocab = get_vocabulary()
     today = date.today()
     params = SearchParams(**{f.name: getattr(args, f.name) for f in fields(SearchParams)})

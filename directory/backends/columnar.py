@@ -416,7 +416,8 @@ class ColumnarFound(CandidateSet):
         return score_inputs(self.query, exact)
 
     def candidates(self, positions: np.ndarray) -> list[Candidate]:
-        index, a, inputs = self.index, self.index.a, self.inputs
+        index, a, inputs, facets = self.index, self.index.a, self.inputs, self.facets
+        assert facets is not None
         distances = self._exact_distances(positions) if self.query.near is not None else [None] * len(positions)
         out = []
         for i, distance in zip(positions.tolist(), distances, strict=True):
@@ -426,10 +427,10 @@ class ColumnarFound(CandidateSet):
                 Candidate(
                     id=index.ids[row],
                     verified=bool(inputs.verified[i]),
-                    status=STATUSES[int(self.facets.status[i])],
+                    status=STATUSES[int(facets.status[i])],
                     years_experience=None if np.isnan(years) else years,
-                    certification_ids=index.names(int(self.facets.cert_bits[i]), index.term_bits.certifications),
-                    modality_ids=index.names(int(self.facets.mod_bits[i]), index.term_bits.modalities),
+                    certification_ids=index.names(int(facets.cert_bits[i]), index.term_bits.certifications),
+                    modality_ids=index.names(int(facets.mod_bits[i]), index.term_bits.modalities),
                     source_kinds=int(a["kinds"][row]),
                     fit=Fit(float(inputs.fit[i]), BASES[int(self.basis[i])], index.vias[int(self.via[i])])
                     if self.basis is not None and self.via is not None

@@ -37,6 +37,22 @@ def matches_attributes(listing: Listing, query: SearchQuery) -> bool:
     return query.mobile is None or listing.mobile is query.mobile
 
 
+def listing_candidate(listing: Listing, query: SearchQuery, fit: Fit | None, distance: float | None) -> Candidate:
+    """What ranking reads of one listing that passed the filters, from the listing itself (exact)."""
+    return Candidate(
+        id=listing.id,
+        verified=listing.is_verified(query.today),
+        status=listing.status_summary(query.today).value,
+        years_experience=listing.years_experience,
+        certification_ids=tuple(sorted({c.id for c in listing.certifications if c.id})),
+        modality_ids=tuple(listing.modalities),
+        source_kinds=len({s.kind for s in listing.sources}),
+        fit=fit,
+        distance_km=distance,
+        stale=query.is_stale(listing.last_seen),
+    )
+
+
 class _Found(CandidateSet):
     """Candidates filtered one by one: their scores are exact (bound 0)."""
 
@@ -117,20 +133,7 @@ class MemoryBackend:
                 distance = distance_km(query.near.lat, query.near.lon, loc.lat, loc.lon)
                 if distance > query.radius_km:
                     continue
-            candidates.append(
-                Candidate(
-                    id=listing.id,
-                    verified=listing.is_verified(query.today),
-                    status=status.value,
-                    years_experience=listing.years_experience,
-                    certification_ids=tuple(sorted({c.id for c in listing.certifications if c.id})),
-                    modality_ids=tuple(listing.modalities),
-                    source_kinds=len({s.kind for s in listing.sources}),
-                    fit=fit,
-                    distance_km=distance,
-                    stale=query.is_stale(listing.last_seen),
-                )
-            )
+            candidates.append(listing_candidate(listing, query, fit, distance))
         found = _Found(candidates, query, self.vocab, self._sorted_ids, self._bits)
         return rank_page(found, query, self.vocab, lambda ids: {i: self._listings[i] for i in ids})
 

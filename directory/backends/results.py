@@ -95,10 +95,15 @@ def facet_counts(inputs: FacetInputs, query: SearchQuery) -> dict[str, dict[str,
         "license_status": ordered_counts(Counter({STATUSES[i]: int(n) for i, n in enumerate(status_counts)})),
     }
     if query.near is not None and inputs.distance_km is not None:
-        within = [int(np.count_nonzero(inputs.distance_km < high)) for high in _BAND_UPPER] + [len(inputs.distance_km)]
-        bands = np.diff(within, prepend=0)
-        facets["distance_km"] = {BAND_LABELS[i]: int(n) for i, n in enumerate(bands) if n}
+        distances = inputs.distance_km
+        facets["distance_km"] = band_counts([int(np.count_nonzero(distances < high)) for high in _BAND_UPPER], len(distances))
     return facets
+
+
+def band_counts(below_upper: list[int], total: int) -> dict[str, int]:
+    """The distance facet from how many results lie below each band's upper end (in band order)."""
+    bands = np.diff([*below_upper, total], prepend=0)
+    return {BAND_LABELS[i]: int(n) for i, n in enumerate(bands) if n}
 
 
 class CandidateSet:
@@ -106,15 +111,27 @@ class CandidateSet:
 
     `scores` are `ranking.score_inputs` values; a backend that scores with approximate inputs
     (distances from a fast formula) sets `bound` to the most a score may be off, and overrides
-    `exact_scores`. `id_rank` places each candidate in id order (ties break by id), and `rank_after`
+    `exact_scores`. A backend that ranks in its own engine may hand over only a window: every
+    candidate after the cursor whose vector score can reach the page (see `rank_page`), with
+    `total` and `facet_counts` of the whole set. `id_rank` places each candidate in id order (ties break by id), and `rank_after`
     gives, for any id, the first rank after it (a cursor's id may have left the index).
     """
 
-    def __init__(self, scores: np.ndarray, id_rank: np.ndarray, facets: FacetInputs, bound: float = 0.0) -> None:
+    def __init__(self, scores: np.ndarray, id_rank: np.ndarray, facets: FacetInputs | None, bound: float = 0.0) -> None:
         self.scores, self.id_rank, self.facets, self.bound = scores, id_rank, facets, bound
 
     def __len__(self) -> int:
         return len(self.scores)
+
+    def total(self) -> int:
+        """How many listings passed the filters (a backend that hands over only a window of them says)."""
+        return len(self.scores)
+
+    def facet_counts(self, query: SearchQuery) -> dict[str, dict[str, int]]:
+        """The facets over every listing that passed the filters."""
+        if self.facets is None:
+            raise NotImplementedError("a candidate set without facet inputs counts its facets itself")
+        return facet_counts(self.facets, query)
 
     def rank_after(self, listing_id: str) -> int:
         raise NotImplementedError
@@ -158,4 +175,4 @@ def rank_page(found: CandidateSet, query: SearchQuery, vocab: Vocabulary, load: 
     next_cursor = Cursor(page[-1].score, page[-1].id).encode() if more and page else None
     listings = load([c.id for c in page])
     hits = [Hit(listings[c.id], c.score, c.distance_km, explain(listings[c.id], c, query, vocab)) for c in page]
-    return SearchPage(len(scores), hits, next_cursor, facet_counts(found.facets, query))
+    return SearchPage(found.total(), hits, next_cursor, found.facet_counts(query))
