@@ -256,6 +256,8 @@ def filters(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
         out.append({"term": {"accepting_new_clients": query.accepting_new_clients}})
     if query.mobile is not None:
         out.append({"term": {"mobile": query.mobile}})
+    if query.exclude_ids:  # hidden or removed by an admin since the index was built (backends/curated.py)
+        out.append({"bool": {"must_not": [{"ids": {"values": sorted(query.exclude_ids)}}]}})
     # The name filter (`names.name_matches`: nicknames, initials, typos by rapidfuzz) has no
     # Elasticsearch form; the backend matches names in Python and adds the ids (`name_ids`).
     if query.near is not None:
