@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark
+from bench.es_bench import es_benchmark
 from bench.index_bench import index_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.search_bench import search_benchmark
@@ -27,7 +28,13 @@ def relevance_benchmark() -> dict:
     }
 
 
-BENCHES = {"crawl": crawl_benchmark, "index": index_benchmark, "relevance": relevance_benchmark, "search": search_benchmark}
+BENCHES = {
+    "crawl": crawl_benchmark,
+    "index": index_benchmark,
+    "relevance": relevance_benchmark,
+    "search": search_benchmark,
+    "elasticsearch": es_benchmark,
+}
 
 
 def main() -> int:
