@@ -13,9 +13,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark
+from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.es_bench import es_benchmark
 from bench.index_bench import index_benchmark
 from bench.relevance_eval import evaluate as relevance
+from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
 
 
@@ -33,6 +35,8 @@ BENCHES = {
     "index": index_benchmark,
     "relevance": relevance_benchmark,
     "search": search_benchmark,
+    "e2e_quality": e2e_quality_benchmark,
+    "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
     "elasticsearch": es_benchmark,
 }
 

@@ -29,15 +29,35 @@ class SourceBase(_Strict):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"must be an http(s) URL, got {value!r}")
-        return value
+        return _http(value)
+
+
+def _http(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value
 
 
 class NppesSource(SourceBase):
     kind: Literal[SourceKind.nppes]
     taxonomy_description: str = Field(min_length=2)
     states: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(min_length=1)
+
+
+class NppesBulkSource(SourceBase):
+    """The NPPES Data Dissemination zip (`url`, the monthly full file) and the weekly updates after it."""
+
+    kind: Literal[SourceKind.nppes_bulk]
+    weekly_urls: list[str] = Field(default_factory=list, description="Weekly incremental zips, oldest first.")
+    taxonomy_codes: list[Annotated[str, Field(pattern=r"^[0-9A-Z]{9}X$")]] = Field(
+        default_factory=lambda: ["225700000X", "163WM1400X"], description="NUCC codes to keep (default: those that say massage)."
+    )
+    states: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(default_factory=list, description="Practice states; empty: all.")
+
+    @field_validator("weekly_urls")
+    @classmethod
+    def _http_urls(cls, values: list[str]) -> list[str]:
+        return [_http(value) for value in values]
 
 
 class LicenseColumns(_Strict):
@@ -108,7 +128,9 @@ class CertRosterSource(SourceBase):
     date_format: str = "%m/%d/%Y"
 
 
-SourceConfig = Annotated[NppesSource | LicenseCsvSource | ProfileSiteSource | CertRosterSource, Field(discriminator="kind")]
+SourceConfig = Annotated[
+    NppesSource | LicenseCsvSource | ProfileSiteSource | CertRosterSource | NppesBulkSource, Field(discriminator="kind")
+]
 _SOURCE = TypeAdapter(SourceConfig)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from crawler.spiders.base import running_source
+from crawler.spiders.base import RawBatch, running_source
 from directory.raw import Provenance
 
 
@@ -25,16 +25,23 @@ class ProvenanceMiddleware:
         return cls(crawler)
 
     def _stamp(self, item: Any, response: Response) -> Any:
-        if isinstance(item, Provenance):
-            source = running_source(self.crawler)
-            item.source = source.name
-            item.kind = source.kind
-            item.url = item.url or response.url
-            item.fetched_at = response.meta.setdefault("fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
-            if "content_sha256" not in response.meta:
-                # Once per response: a board file yields 100k records from one body.
-                response.meta["content_sha256"] = hashlib.sha256(response.body).hexdigest()
-            item.content_sha256 = item.content_sha256 or response.meta["content_sha256"]
+        records = item.records if isinstance(item, RawBatch) else [item] if isinstance(item, Provenance) else []
+        if not records:
+            return item
+        # Once per response: a board file yields 100k records from one body.
+        meta = response.meta
+        if "fetched_at" not in meta:
+            meta["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        if "content_sha256" not in meta:
+            meta["content_sha256"] = hashlib.sha256(response.body).hexdigest()
+        source = running_source(self.crawler)
+        # A spider may publish another kind's records (the NPPES bulk file gives the API's).
+        kind = getattr(self.crawler.spider, "record_kind", None) or source.kind
+        for record in records:
+            record.source, record.kind = source.name, kind
+            record.url = record.url or response.url
+            record.fetched_at = meta["fetched_at"]
+            record.content_sha256 = record.content_sha256 or meta["content_sha256"]
         return item
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:

@@ -17,8 +17,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
-from crawler.spiders.base import running_source
+from crawler.spiders.base import RawBatch, running_source
 from directory.raw import QUARANTINE_FILE, QuarantineRecord, RawRecord
+
+# One encoder for every line: json.dumps builds a new one per call when given options.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 class RawJsonlPipeline:
@@ -59,13 +62,19 @@ class RawJsonlPipeline:
             self.crawler.stats.inc_value("therapists/incomplete_runs")
 
     def process_item(self, item: Any) -> Any:
+        records = item.records if isinstance(item, RawBatch) else [item]
+        assert self._records is not None and self._quarantine is not None
+        written = quarantined = 0
+        for record in records:
+            if isinstance(record, RawRecord):
+                self._records.write(_encode(record.to_json()) + "\n")
+                written += 1
+            elif isinstance(record, QuarantineRecord):
+                self._quarantine.write(_encode(record.to_json()) + "\n")
+                quarantined += 1
         stats = self.crawler.stats
-        if isinstance(item, RawRecord):
-            assert self._records is not None
-            self._records.write(json.dumps(item.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
-            stats.inc_value("therapists/items")
-        elif isinstance(item, QuarantineRecord):
-            assert self._quarantine is not None
-            self._quarantine.write(json.dumps(item.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
-            stats.inc_value("therapists/quarantined")
+        if written:
+            stats.inc_value("therapists/items", written)
+        if quarantined:
+            stats.inc_value("therapists/quarantined", quarantined)
         return item

@@ -24,6 +24,7 @@ POLITE_DEFAULTS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "crawler.retry.RetryAfterMiddleware": 550,
+        "crawler.streaming.StreamToDiskMiddleware": 950,  # after robots, User-Agent, retries and the cache
     },
     # Re-crawls revalidate with If-None-Match / If-Modified-Since instead of downloading again.
     "HTTPCACHE_ENABLED": True,

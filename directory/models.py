@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -99,6 +99,16 @@ class UnparsedValue(BaseModel):
     source: str
 
 
+class Correction(BaseModel):
+    """A field the directory corrected (an admin's override or an approved request): the value as
+    published is kept and shown beside the corrected one."""
+
+    field: str
+    published: Any = None
+    corrected: Any = None
+    on: date
+
+
 class Listing(BaseModel):
     id: str
     name: str
@@ -125,6 +135,7 @@ class Listing(BaseModel):
     sources: list[SourceRef] = []
     last_seen: date | None = None
     unparsed: list[UnparsedValue] = []
+    corrections: list[Correction] = []
 
     def licenses_as_of(self, today: date) -> list[License]:
         return [lic.as_of(today) for lic in self.licenses]

@@ -158,6 +158,13 @@ class UnparsedOut(BaseModel):
     source: str
 
 
+class CorrectionOut(BaseModel):
+    field: str
+    published: Any = Field(description="The value as the sources published it.")
+    corrected: Any = Field(description="The value shown, as the directory corrected it.")
+    on: str = Field(description="ISO date of the correction.")
+
+
 class LicenseDetailOut(LicenseOut):
     source: str | None = Field(None, description="The source the licence and its status came from.")
 
@@ -191,6 +198,7 @@ class TherapistDetail(ListingFields):
     experience_basis: str | None
     sources: list[SourceOut]
     unparsed: list[UnparsedOut] = Field([], description="Values a source published that could not be parsed, shown as published.")
+    corrections: list[CorrectionOut] = Field([], description="Fields the directory corrected, each with the value as published.")
     evidence: list[EvidenceOut] = Field([], description="The published words behind each condition and technique listed.")
     last_seen: str | None = Field(None, description="The last date any source of this listing was fetched.")
 
@@ -227,15 +235,6 @@ class TrainingOut(BaseModel):
     expires_on: str | None = None
 
 
-class ReferralEvidenceOut(BaseModel):
-    """The words a source published that support a referral's claim, and where."""
-
-    claim: str
-    text: str
-    source: str
-    source_kind: str
-
-
 class ReferralEntry(BaseModel):
     rank: int
     id: str
@@ -249,7 +248,7 @@ class ReferralEntry(BaseModel):
     score: float
     treats: str = Field(description="How the therapist is known to treat the condition: a stated specialty or a qualifying certification.")
     training: list[TrainingOut]
-    evidence: list[ReferralEvidenceOut]
+    evidence: list[EvidenceOut]
     why: list[str]
     profile_path: str
 
@@ -420,6 +419,11 @@ def present_search(page: SearchPage, interpreted: Interpreted, vocab: Vocabulary
     )
 
 
+def present_evidence(listing: Listing, vocab: Vocabulary) -> list[EvidenceOut]:
+    """The published words behind a listing's conditions and techniques, with their sources."""
+    return [EvidenceOut(kind=e.kind, term=vocab.name(e.kind, e.term), text=e.text, source=e.source) for e in listing.evidence]
+
+
 def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> TherapistDetail:
     """A therapist's own page: the listing's fields plus contact, bio, practice details and provenance."""
     summary = _summary(listing, vocab, today)
@@ -445,9 +449,8 @@ def present_listing(listing: Listing, vocab: Vocabulary, today: date) -> Therapi
                 {"source": s.source, "kind": s.kind, "url": s.url, "fetched_at": s.fetched_at.isoformat()} for s in listing.sources
             ],
             "unparsed": [u.model_dump() for u in listing.unparsed],
-            "evidence": [
-                {"kind": e.kind, "term": vocab.name(e.kind, e.term), "text": e.text, "source": e.source} for e in listing.evidence
-            ],
+            "corrections": [{**c.model_dump(), "on": c.on.isoformat()} for c in listing.corrections],
+            "evidence": present_evidence(listing, vocab),
             "last_seen": listing.last_seen.isoformat() if listing.last_seen else None,
         }
     )
@@ -518,7 +521,7 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
     for ev in listing.evidence:
         name = vocab.name(ev.kind, ev.term)
         if (ev.kind == "condition" and ev.term == condition_id) or (ev.kind == "modality" and name in techniques):
-            out.append({"claim": name, "text": ev.text, "source": ev.source, "source_kind": ev.source_kind.value})
+            out.append({"kind": ev.kind, "term": name, "text": ev.text, "source": ev.source})
     return out
 
 

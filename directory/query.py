@@ -66,6 +66,9 @@ class SearchQuery:
     today: date = field(default_factory=date.today)
     advisories: list[str] = field(default_factory=list)
     stale_after_days: int = 365
+    # Listings to leave out whatever they match: hidden or removed by an admin since the index was
+    # built (directory.backends.curated). Every backend honours it before counting and paging.
+    exclude_ids: frozenset[str] = frozenset()
 
     def is_stale(self, last_seen: date | None) -> bool:
         """Not confirmed by any source for longer than the stale window: shown, but demoted and labelled."""

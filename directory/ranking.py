@@ -250,6 +250,7 @@ def score(candidate: Candidate, query: SearchQuery, relevant_certs: frozenset[st
 
 _BASIS_WORDS = {
     SourceKind.nppes: "NPI Registry",
+    SourceKind.nppes_bulk: "NPI Registry",
     SourceKind.license_csv: "state licensing board",
     SourceKind.profile_site: "practice website",
     SourceKind.cert_roster: "certification roster",

@@ -22,10 +22,14 @@ class SourceKind(StrEnum):
     license_csv = "license_csv"  # a state licensing board's licensee download
     profile_site = "profile_site"  # a practice website's schema.org data
     cert_roster = "cert_roster"  # a certification body's roster
+    nppes_bulk = "nppes_bulk"  # the NPPES Data Dissemination zip; its raw records are stamped `nppes`
 
 
 QUARANTINE_FILE = "quarantine.jsonl"
 SUMMARY_FILE = "crawl_summary.json"
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(kw_only=True)
@@ -41,7 +45,10 @@ class Provenance:
     def to_json(self) -> dict[str, Any]:
         # Shallow on purpose: `data` is already plain JSON, and asdict's deep copy costs more than
         # the rest of writing a record.
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:  # dataclasses.fields() walks the class each call: once per class is enough
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in fields(self))
+        return {name: getattr(self, name) for name in names}
 
 
 @dataclass

@@ -234,7 +234,7 @@ def to_csv(referral: ReferralList) -> str:
                 "" if e.distance_km is None else f"{e.distance_km:.1f}",
                 e.treats,
                 _training_text(e),
-                "; ".join(f"{ev.claim}: {ev.text!r} ({ev.source})" for ev in e.evidence),
+                "; ".join(f"{ev.term}: {ev.text!r} ({ev.source})" for ev in e.evidence),
                 referral.condition.name,
                 ", ".join(referral.condition.icd10),
                 referral.as_of,

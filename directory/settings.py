@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     suppressions: Path | None = Field(
         None, description="TOML list of therapists who asked to be removed, applied at every index run (env THERAPISTS_SUPPRESSIONS)."
     )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the curation store (admins, overrides, audit log, review queue); "
+        "default: SQLite beside the index, <db>.curation.db; postgresql+psycopg://... for several API servers (env THERAPISTS_DATABASE_URL).",
+    )
     default_radius_km: float = Field(40.0, gt=0, description="Search radius when none is given (env THERAPISTS_DEFAULT_RADIUS_KM).")
 
     referrals_db: Path | None = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from directory.backends.base import SearchBackend
+from directory.curation.overrides import Curation, CurationHook, apply_overrides
 from directory.errors import ConfigError
 from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
@@ -45,6 +47,8 @@ class IndexReport:
     dropped_unanchored: int = 0
     suppressed: int = 0
     review_pairs: int = 0
+    hidden: int = 0  # by an admin's override
+    orphaned_overrides: list[int] = field(default_factory=list)  # overrides whose listing this build did not find
     ids: dict[str, int] = field(default_factory=dict)  # listing ids kept / minted / merged away / split off
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
@@ -101,6 +105,7 @@ class BuiltIndex:
     review: list[ReviewItem]
     report: IndexReport
     identity: IdentityMap
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
 
 
 def build_listings(
@@ -110,15 +115,18 @@ def build_listings(
     progress: bool = False,
     suppressions: SuppressionList | None = None,
     previous: IdentityMap | None = None,
+    curation: Curation | None = None,
 ) -> BuiltIndex:
-    """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)."""
+    """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)
+    and admins' overrides (`curation`) applied."""
     vocab = vocab or get_vocabulary()
+    curation = curation or Curation()
     suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
     quarantine: list[dict[str, Any]] = []
     records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
     report.source_records = len(records)
-    linkage = link(records)
+    linkage = link(records, curation.must_link(), curation.cannot_link())
     report.refused_joins = linkage.refused_joins
     # A roster line alone says nothing about licence or practice: not enough for a listing.
     people = [group for group in linkage.clusters if not all(rec.kind == SourceKind.cert_roster for rec in group)]
@@ -129,12 +137,18 @@ def build_listings(
     listings: list[Listing] = []
     listing_of: dict[str, str] = {}
     order = sorted(range(len(people)), key=assignment.ids.__getitem__)
+    hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
+    found_ids: set[str] = set()
     for i in tqdm(order, desc="merging listings", unit="listing", disable=not progress):
         group, group_id = people[i], assignment.ids[i]
-        if suppressions.covers(group, assignment.aliases[i]):
+        found_ids |= assignment.aliases[i]
+        if suppressions.covers(group, assignment.aliases[i]) or any(rec.key in removed_keys for rec in group):
             report.suppressed += 1
             continue
-        listing = merge(group, today, group_id)
+        if not hidden.isdisjoint(assignment.aliases[i]):
+            report.hidden += 1
+            continue
+        listing = apply_overrides(merge(group, today, group_id), curation.for_ids(assignment.aliases[i]))
         listings.append(listing)
         listing_of.update((rec.key, listing.id) for rec in group)
     review = [
@@ -147,8 +161,9 @@ def build_listings(
     report.review_pairs = len(review)
     report.quarantined = len(quarantine)
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
+    report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
     _write_quarantine(raw_dir, quarantine)
-    return BuiltIndex(listings, review, report, assignment.identity)
+    return BuiltIndex(listings, review, report, assignment.identity, quarantine)
 
 
 def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
@@ -182,21 +197,37 @@ def run_index(
     today: date | None = None,
     progress: bool = False,
     suppressions: SuppressionList | None = None,
+    curation: CurationHook | None = None,
 ) -> IndexReport:
-    """Build listings from `raw_dir` and atomically replace the backend's index with them."""
+    """Build listings from `raw_dir` and atomically replace the backend's index with them.
+
+    `curation` (the curation store) gives the admins' overrides to apply, and is told what the
+    build found for the review queue once the new index is in place."""
     today = today or date.today()
     with _without_cyclic_gc():
-        return _run_index(raw_dir, backend, today, progress, suppressions)
+        return _run_index(raw_dir, backend, today, progress, suppressions, curation)
 
 
-def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None) -> IndexReport:
-    built = build_listings(raw_dir, today, progress=progress, suppressions=suppressions, previous=backend.identity())
+def _run_index(
+    raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None, curation: CurationHook | None
+) -> IndexReport:
+    started = time.perf_counter()
+    built = build_listings(
+        raw_dir,
+        today,
+        progress=progress,
+        suppressions=suppressions,
+        previous=backend.identity(),
+        curation=curation.snapshot() if curation is not None else None,
+    )
+    build_seconds = time.perf_counter() - started  # reading, extracting, linking; the write follows
     report = built.report
     backend.replace_all(
         tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "generation": str(built.identity.build),
+            "build_seconds": f"{build_seconds:.3f}",
             "built_for_date": today.isoformat(),
             "raw_dir": str(raw_dir.resolve()),
             "listings": str(report.listings),
@@ -204,10 +235,16 @@ def _run_index(raw_dir: Path, backend: SearchBackend, today: date, progress: boo
             "quarantined": str(report.quarantined),
             "suppressed": str(report.suppressed),
             "review_pairs": str(report.review_pairs),
+            "hidden": str(report.hidden),
+            "orphaned_overrides": str(len(report.orphaned_overrides)),
         },
         review=built.review,
         identity=built.identity,
     )
+    if curation is not None:
+        curation.record_build(built.review, built.quarantine, built.listings, report.orphaned_overrides, today)
+    if report.orphaned_overrides:
+        log.warning("%d overrides name a listing this build did not find: %s", len(report.orphaned_overrides), report.orphaned_overrides)
     if report.unparsed_values:
         log.info(
             "values kept as published because they did not parse: %s",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import phonenumbers
+
 from directory.gender import GENDERS, Gender
 from directory.models import Certification, Evidence, License, Location
 from directory.raw import RawRecord, SourceKind
@@ -65,6 +67,7 @@ class SourceRecord:
     wheelchair_accessible: bool | None = None
     opening_hours: list[str] = field(default_factory=list)
     enumeration_date: date | None = None
+    other_names: list[PersonName] = field(default_factory=list)  # former names the source also gives
     unparsed: list[tuple[str, str]] = field(default_factory=list)  # (field, the value as published)
 
     def parsed(self, field_name: str, raw: object, value: Any) -> Any:
@@ -125,6 +128,7 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     readers: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
         SourceKind.nppes: _from_nppes,
+        SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
         SourceKind.license_csv: _from_license_row,
         SourceKind.cert_roster: _from_roster_entry,
         SourceKind.profile_site: _from_profile_page,
@@ -183,6 +187,8 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     data = record.data
     if data.get("enumeration_type") != "NPI-1":
         return []  # organisations are not therapists
+    if (data.get("basic") or {}).get("status") == "D":
+        return []  # a deactivated NPI (the bulk file marks them; the API leaves them out)
     taxonomies = data.get("taxonomies") or []
     if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
         return []
@@ -193,6 +199,11 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
         raise ExtractError("NPPES record without a person name or a 10-digit NPI")
     out = _base(record, f"{record.source}:npi:{number}", name)
     out.npi = number
+    for other in data.get("other_names") or []:
+        # A former name keeps the given name when the entry leaves it out (a married surname).
+        alias = person_from_parts(other.get("first_name") or basic.get("first_name"), other.get("middle_name"), other.get("last_name"))
+        if alias is not None and alias.display() != name.display():
+            out.other_names.append(alias)
     out.credentials = parse_credentials(basic.get("credential"), vocab)
     out.parsed("credentials", basic.get("credential"), out.credentials or None)
     out.gender = {"F": Gender.female, "M": Gender.male}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
@@ -567,6 +578,10 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     for match in vocab.find_terms(body):
         if match.kind == "condition" or match.kind == "modality":
             rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=match.text, source=record.source, source_kind=rec.kind))
+    # The first phone number the page prints: the practice's line, which linkage can meet.
+    for found in phonenumbers.PhoneNumberMatcher(body, "US"):
+        rec.phone = normalize_phone(found.raw_string)
+        break
     lic = _LICENSE_IN_TEXT.search(body)
     state = _STATE_IN_TEXT.search(body)
     if lic and state:

@@ -5,8 +5,10 @@ For each cluster, the ids its records had before:
   (`indexer.linkage.listing_id`), so a rebuild from scratch of the same data gives the same ids;
 - one: the listing keeps it, whatever records it gained or lost;
 - several: two listings merged; the oldest id survives and the others redirect to it;
-- an id several clusters claim (a split): the cluster holding most of the records that had it
-  keeps it (ties: the cluster whose smallest record key sorts first); the others get new ids.
+- an id several clusters claim (a split): the cluster whose strongest identifier the id was made
+  from keeps it, else the one holding most of the records that had it (ties: the cluster whose
+  smallest record key sorts first); the others get new ids. So undoing a merge by a split gives
+  both people their old ids back, whichever of them had more records.
 
 Everything is a dict lookup per record or per id, so the step is linear in the records.
 """
@@ -48,12 +50,27 @@ def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today:
     smallest = [min(rec.key for rec in group) for group in clusters]
     claims: list[Counter[str]] = []
     winner: dict[str, int] = {}  # old id → the cluster that keeps it
+    derived: dict[int, str] = {}
+
+    def made_from(i: int, old: str) -> bool:
+        if i not in derived:
+            derived[i] = listing_id(clusters[i])
+        return derived[i] == old
+
+    def stronger(i: int, j: int, old: str) -> bool:
+        """Whether cluster i has the better claim to `old` than cluster j."""
+        if (mine := made_from(i, old)) != made_from(j, old):
+            return mine
+        if claims[i][old] != claims[j][old]:
+            return claims[i][old] > claims[j][old]
+        return smallest[i] < smallest[j]
+
     for i, group in enumerate(clusters):
         had = Counter(previous.resolve(old) for rec in group if (old := previous.records.get(rec.key)) is not None)
         claims.append(had)
-        for old, n in had.items():
+        for old in had:
             best = winner.get(old)
-            if best is None or n > claims[best][old] or (n == claims[best][old] and smallest[i] < smallest[best]):
+            if best is None or stronger(i, best, old):
                 winner[old] = i
 
     ids: list[str | None] = [None] * len(clusters)

@@ -2,15 +2,21 @@
 
 1. Blocking: records meet only if they share a key — NPI, state licence number, or state + surname
    + a given-name initial, state + first name + phone/ZIP (married names), state + surname + phone/ZIP
-   (nicknames no table knows), state + first name + city + the surname's first letters (typos).
+   (nicknames no table knows), state + first name + city + the surname's first letters (typos),
+   phone + surname (a page that names no state), a rare full name in any state (people who moved).
 2. Scoring each candidate pair with rapidfuzz (`indexer.linkage_score.pair_score`), after
    `indexer.candidates` has dropped, with array operations, the pairs whose score could not reach the
    review band: shared identifiers decide outright; otherwise name similarity (nicknames, initials,
-   typos, hyphenation) plus agreement on phone, ZIP and city. Different NPIs, different licence
-   numbers in one state, or different generational suffixes (Sr./Jr.) make a pair impossible.
+   typos, hyphenation) plus agreement on phone, ZIP and city, weighed by how common the full name
+   is (a name many licences hold needs a phone or ZIP to agree, else it goes to review; only a rare
+   one links across states). Different NPIs, different licence numbers in one state, or different
+   generational suffixes (Sr./Jr.) make a pair impossible.
 3. Clustering: pairs are joined from the strongest down, refusing any join that would give a person
    two NPIs, two licence numbers in one state, or two suffixes. A record that fits two different
    people about equally well is not joined to either; the pair goes to the review queue.
+4. Admins' decisions come first and last: `must_link` pairs (a merge, a split's groups) are joined
+   before any evidence is weighed, whatever identifiers they carry; `cannot_link` pairs (across a
+   split) are never joined, directly or through others, and are not queued for review again.
 
 MATCH_THRESHOLD, REVIEW_THRESHOLD and the score's weights (`indexer.linkage_score`) were chosen on
 tests/data/linkage (see bench/linkage_eval.py).
@@ -19,12 +25,13 @@ tests/data/linkage (see bench/linkage_eval.py).
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
-from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, Features, features, score_features
+from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, Features, features, score_features
 from indexer.normalize import PersonName, fold
 
 AMBIGUITY_MARGIN = 0.10
@@ -39,6 +46,7 @@ class _Cluster:
     licenses: dict[str, set[str]] = field(default_factory=dict)  # state → licence keys
     suffixes: set[str] = field(default_factory=set)
     middles: set[str] = field(default_factory=set)  # middle initials its records state
+    forbidden: set[int] = field(default_factory=set)  # records an admin said are someone else
 
 
 def _middle_adjustment(a: _Cluster, b: _Cluster) -> float:
@@ -73,6 +81,10 @@ def _state(rec: SourceRecord) -> str:
 def _blocking_keys(rec: SourceRecord, f: Features) -> list[str]:
     keys = [f"npi:{f.npi}"] if f.npi else []
     keys += [f"lic:{k}" for k in f.licenses]
+    if f.phone:
+        keys.append(f"ph:{f.phone}:{f.last_key}")  # a page that names no state still gives its phone
+    if f.first_key and 0 < f.name_licences <= WEIGHTS.rare_name_licences:
+        keys.append(f"rare:{f.first_key}:{f.last_key}")  # a rare full name meets itself in every state (movers)
     initials = rec.name.initials
     # A person is met in every state they are known in: where they practise or live, and where
     # they are licensed (a Florida licensee may give a Texas mailing address).
@@ -103,9 +115,24 @@ def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
     return out
 
 
-def link(records: list[SourceRecord]) -> LinkageReport:
+def _name_licences(records: list[SourceRecord]) -> Counter[tuple[str, str]]:
+    """How many distinct licences each full name holds: the term frequency of the name."""
+    held: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rec in records:
+        held[(rec.name.first_key, rec.name.last_key)].update(rec.license_keys)
+    return Counter({name: len(keys) for name, keys in held.items()})
+
+
+def link(
+    records: list[SourceRecord],
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+) -> LinkageReport:
+    """Cluster `records` into people; `must_link`/`cannot_link` are record-key pairs an admin decided."""
     originals = records
+    cannot_link = list(cannot_link)
     records = _compound_surnames(records)
+    name_licences = _name_licences(records)
     clusters: dict[int, _Cluster] = {}
     parent = list(range(len(records)))
     for i, rec in enumerate(records):
@@ -118,6 +145,11 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         for key in rec.license_keys:
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
+    position = {rec.key: i for i, rec in enumerate(records)}
+    for key_a, key_b in cannot_link:
+        if key_a in position and key_b in position:
+            clusters[position[key_a]].forbidden.add(position[key_b])
+            clusters[position[key_b]].forbidden.add(position[key_a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -126,16 +158,18 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         return i
 
     def compatible(ca: _Cluster, cb: _Cluster) -> bool:
+        if ca.forbidden and not ca.forbidden.isdisjoint(cb.members):  # symmetric: one side suffices
+            return False
         if len(ca.npis | cb.npis) > 1 or len(ca.suffixes | cb.suffixes) > 1:
             return False
         return all(len(ca.licenses.get(s, set()) | cb.licenses.get(s, set())) <= 1 for s in set(ca.licenses) | set(cb.licenses))
 
-    def union(a: int, b: int) -> bool:
+    def union(a: int, b: int, forced: bool = False) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
             return True
         ca, cb = clusters[ra], clusters[rb]
-        if not compatible(ca, cb):
+        if not compatible(ca, cb) and not (forced and (not ca.forbidden or ca.forbidden.isdisjoint(cb.members))):
             return False
         if len(ca.members) < len(cb.members):
             ra, rb, ca, cb = rb, ra, cb, ca
@@ -144,17 +178,35 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         ca.npis |= cb.npis
         ca.suffixes |= cb.suffixes
         ca.middles |= cb.middles
+        ca.forbidden |= cb.forbidden
         for state, keys in cb.licenses.items():
             ca.licenses.setdefault(state, set()).update(keys)
         del clusters[rb]
         return True
 
-    feats = [features(rec) for rec in records]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats, strict=True)])
+    # An admin's merge holds even against identifiers (two NPIs of one person); never against a split.
+    for key_a, key_b in sorted(must_link):
+        if key_a in position and key_b in position:
+            union(position[key_a], position[key_b], forced=True)
+
+    # A record published under several names (NPPES `other_names`: a former surname) is compared
+    # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
+    owner = list(range(len(records)))
+    rows = list(records)
+    for i, published in enumerate(records):
+        for alias in published.other_names:
+            rows.append(replace(published, name=alias))
+            owner.append(i)
+    feats = [features(rec, name_licences[(rec.name.first_key, rec.name.last_key)]) for rec in rows]
+    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(rows, feats, strict=True)])
     # Pairs that cannot reach the review band, or that identifiers settle as two people, are
     # dropped by an array bound first; the rest are scored exactly.
     keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
-    scored = {(a, b): score_features(feats[a], feats[b]) for a, b in zip(first[keep].tolist(), second[keep].tolist(), strict=True)}
+    scored: dict[tuple[int, int], tuple[float, str]] = {}
+    for x, y in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
+        a, b = sorted((owner[x], owner[y]))
+        if a != b and (found := score_features(feats[x], feats[y]))[0] > scored.get((a, b), (-9.0, ""))[0]:
+            scored[(a, b)] = found
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
@@ -197,8 +249,8 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         best: dict[int, dict[int, float]] = defaultdict(dict)
         for score, a, b, _ in weak:
             if score >= REVIEW_THRESHOLD:
-                for rec, other in ((a, b), (b, a)):
-                    root, options = find(other), best[rec]
+                for node, peer in ((a, b), (b, a)):
+                    root, options = find(peer), best[node]
                     options[root] = max(options.get(root, 0.0), score)
         joined = 0
         review = []
@@ -220,7 +272,8 @@ def link(records: list[SourceRecord]) -> LinkageReport:
         groups[find(i)].append(rec)
     # Pairs that other evidence joined after all need no review.
     root_of = {rec.key: find(i) for i, rec in enumerate(records)}
-    review = [r for r in review if root_of[r.a] != root_of[r.b]]
+    decided = {frozenset(pair) for pair in cannot_link}
+    review = [r for r in review if root_of[r.a] != root_of[r.b] and frozenset((r.a, r.b)) not in decided]
     identified = sorted(((listing_id(group), group) for group in groups.values()), key=lambda row: row[0])
     return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from directory.geo import city_key
+from directory.models import LicenseStatus
 from indexer.extract import SourceRecord
 from indexer.normalize import NICKNAMES, fold
 
@@ -51,9 +52,16 @@ class ScoreWeights:
     last_typo_ratio: float = 85  # fuzz ratio (0..100) from which a surname counts as a typo
     # A married name: the given name agrees this well, same phone and ZIP → at least MATCH_THRESHOLD.
     married_first: float = 0.9
+    # Term frequency (Fellegi-Sunter with a term-frequency adjustment, as Splink does): how many
+    # licences are held under one full name. Across states, a name held by at most
+    # `rare_name_licences` may link on the name alone (a person who moved); a commoner one needs a
+    # phone or ZIP to agree, and otherwise goes no higher than `common_name_cap`, the review band.
+    rare_name_licences: int = 2
+    common_name_cap: float = 0.74  # with a middle initial agreeing (+0.05) still under MATCH_THRESHOLD
 
 
 WEIGHTS = ScoreWeights()
+LAPSED = frozenset({LicenseStatus.expired, LicenseStatus.inactive})
 
 
 class Features(NamedTuple):
@@ -70,6 +78,9 @@ class Features(NamedTuple):
     phone: str | None
     zip: str | None
     city: str | None
+    states: frozenset[str] = frozenset()  # where the record places the person: practice/home and licences
+    name_licences: int = 0  # licences held under this full name across all records (its term frequency)
+    lapsed_only: bool = False  # every licence it shows has expired or been given up (a state left behind)
 
 
 def _zip(rec: SourceRecord) -> str | None:
@@ -81,7 +92,13 @@ def _city(rec: SourceRecord) -> str | None:
     return city_key(city) if city else None
 
 
-def features(rec: SourceRecord) -> Features:
+def record_states(rec: SourceRecord) -> frozenset[str]:
+    here = (rec.state or (rec.location.state if rec.location else None) or "").upper()
+    return frozenset({here, *(k.split(":")[0] for k in rec.license_keys)} - {""})
+
+
+def features(rec: SourceRecord, name_licences: int = 0) -> Features:
+    """What scoring reads of `rec`; `name_licences` is how many licences its full name holds (see linkage)."""
     middle = fold(rec.name.middle)
     return Features(
         npi=rec.npi,
@@ -95,6 +112,9 @@ def features(rec: SourceRecord) -> Features:
         phone=rec.phone,
         zip=_zip(rec),
         city=_city(rec),
+        states=record_states(rec),
+        name_licences=name_licences,
+        lapsed_only=bool(rec.licenses) and all(lic.status in LAPSED for lic in rec.licenses),
     )
 
 
@@ -163,4 +183,18 @@ def score_features(a: Features, b: Features) -> tuple[float, str]:
             score += w.other_city
     if last == 0.0 and first >= w.married_first and same_phone and a.zip == b.zip:
         score = max(score, MATCH_THRESHOLD)  # a married name: same person, phone and practice
+    # Across states only the name speaks. It may link a person who moved: a rare full name, exactly,
+    # where one side holds only a licence left to lapse in the state left behind. Anything else
+    # goes no higher than the review band. Within a state, a record that fits two people of one
+    # name about equally goes to review in `linkage.link`.
+    place_agrees = same_phone or bool(a.zip and a.zip == b.zip)
+    if not place_agrees and score > w.common_name_cap and not (a.states & b.states):
+        rare = max(a.name_licences, b.name_licences) <= w.rare_name_licences
+        if not (rare and first == 1.0 and last == 1.0 and a.first and b.first and a.lapsed_only != b.lapsed_only):
+            score = w.common_name_cap
+            evidence.append(
+                "across states, "
+                + ("common name" if not rare else "no lapsed licence left behind" if first == last == 1.0 else "inexact name")
+                + ": review"
+            )
     return round(score, 4), f"name {first:.2f}/{last:.2f}" + (" + " + ", ".join(evidence) if evidence else "")

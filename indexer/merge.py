@@ -21,7 +21,13 @@ from indexer.extract import SourceRecord
 from indexer.linkage import listing_id
 from indexer.normalize import license_key
 
-_KIND_PRIORITY = {SourceKind.profile_site: 0, SourceKind.nppes: 1, SourceKind.license_csv: 2, SourceKind.cert_roster: 3}
+_KIND_PRIORITY = {
+    SourceKind.profile_site: 0,
+    SourceKind.nppes: 1,
+    SourceKind.nppes_bulk: 1,
+    SourceKind.license_csv: 2,
+    SourceKind.cert_roster: 3,
+}
 DAYS_PER_YEAR = 365.25
 T = TypeVar("T")
 

@@ -1,12 +1,13 @@
 """One error shape for every failure: {"error": {"code", "parameter", "reason", "suggestions"}}.
 
-Every response carries an `X-Request-ID`. An unexpected exception answers 500 in the same shape,
+Every response carries an `X-Request-ID`: the caller's own when it sent a sane one, else a fresh one. An unexpected exception answers 500 in the same shape,
 naming only that id; the traceback goes to the log under the same id, never to the client.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 
@@ -57,7 +58,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = uuid.uuid4().hex
+        rid = _incoming_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         header = (REQUEST_ID_HEADER.lower().encode("latin-1"), rid.encode("latin-1"))
 
@@ -67,6 +68,18 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _incoming_id(scope: Scope) -> str | None:
+    """A caller's own X-Request-ID (a proxy's or a client's), kept so logs join up; refused when odd."""
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            return text if _REQUEST_ID.match(text) else None
+    return None
 
 
 def _phrase(status: int) -> str | None:
@@ -106,7 +119,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DirectoryError)
     async def _directory(_: Request, exc: DirectoryError) -> Response:
-        return error_response(exc.status_code, type(exc).__name__, str(exc))
+        return error_response(exc.status_code, exc.code or type(exc).__name__, str(exc), headers=exc.headers)
 
     # Starlette's own: unknown routes (404), wrong methods (405, with its Allow header).
     @app.exception_handler(StarletteHTTPException)

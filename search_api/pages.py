@@ -2,9 +2,8 @@
 
 The pages call the same search service and presenter as the JSON API (`build_query`, the backend,
 `present_search` / `present_listing`), so a page and `/search` never disagree: the templates only
-lay out a `SearchResponse` or a `TherapistDetail`. Jinja2 escapes every value (autoescape), and each
-page is sent with a Content-Security-Policy that allows scripts from this app's own `/static/` only,
-so text from crawled pages can never run as script.
+lay out a `SearchResponse` or a `TherapistDetail`. Rendering, escaping and the security headers are
+`search_api.rendering`'s; `install_pages` adds every page router (search, referral, admin) to the app.
 """
 
 from __future__ import annotations
@@ -14,78 +13,33 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import phonenumbers
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from directory.backends.results import DISTANCE_BANDS_KM, band_label
 from directory.errors import InvalidParameter
 from directory.presenter import LicenseOut, SearchResponse, TherapistDetail, present_listing, present_search
 from directory.search_params import SearchParams
 from directory.search_service import build_query
+from search_api import referral_pages
 from search_api.deps import AppSettings, Backend, Today, Vocab
+from search_api.rendering import form_number, form_text, render
 
-# Scripts, styles and images from this app only; nothing inline, no framing, forms post back here.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 PAGE_SIZE = 10
 
 router = APIRouter(include_in_schema=False)
-templates = Environment(loader=PackageLoader("search_api", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
 def install_pages(app: FastAPI) -> None:
     """The pages' routes and their static files (CSS, JavaScript), served by the app itself."""
     app.include_router(router)
+    app.include_router(referral_pages.router)
     app.mount("/static", StaticFiles(packages=[("search_api", "static")]), name="static")
 
 
-def display_phone(value: str) -> str:
-    """'+15125550134' as people write it: '(512) 555-0134'; anything else as published."""
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-templates.filters["phone"] = display_phone
-
-
-def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    html = templates.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
-
-
-# --- reading the search form ------------------------------------------------------------------
-
-
-def _text(query: Mapping[str, str], name: str) -> str | None:
-    value = query.get(name)
-    return value.strip() or None if value is not None else None
-
-
-def _number(query: Mapping[str, str], name: str) -> float | None:
-    raw = _text(query, name)
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise InvalidParameter(name, f"must be a number, got {raw!r}") from None
-
-
 def _flag(query: Mapping[str, str], name: str) -> bool | None:
-    raw = (_text(query, name) or "").lower()
+    raw = (form_text(query, name) or "").lower()
     if raw in ("", "either"):
         return None
     if raw in ("true", "yes", "1", "on"):
@@ -99,18 +53,18 @@ def form_params(request: Request) -> SearchParams:
     """The search form as `SearchParams`: the `/search` parameters, where an empty field means not given."""
     query = request.query_params
     return SearchParams(
-        q=_text(query, "q"),
-        condition=_text(query, "condition"),
+        q=form_text(query, "q"),
+        condition=form_text(query, "condition"),
         modality=[m.strip() for m in query.getlist("modality") if m.strip()],
-        near=_text(query, "near"),
-        radius_km=_number(query, "radius_km"),
-        license_status=_text(query, "license_status") or "active",
+        near=form_text(query, "near"),
+        radius_km=form_number(query, "radius_km"),
+        license_status=form_text(query, "license_status") or "active",
         limit=PAGE_SIZE,
-        cursor=_text(query, "cursor"),
-        min_years=_number(query, "min_years"),
+        cursor=form_text(query, "cursor"),
+        min_years=form_number(query, "min_years"),
         certification=[c.strip() for c in query.getlist("certification") if c.strip()],
-        language=_text(query, "language"),
-        gender=_text(query, "gender"),
+        language=form_text(query, "language"),
+        gender=form_text(query, "gender"),
         accepting_new_clients=_flag(query, "accepting_new_clients"),
         mobile=_flag(query, "mobile"),
     )

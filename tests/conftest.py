@@ -34,6 +34,9 @@ def today() -> date:
     return TODAY
 
 
+# Curation stores on SQLite and PostgreSQL, for tests marked with curation_fixtures.STORES.
+from tests.curation_fixtures import curation_url, store  # noqa: E402, F401
+
 # Elasticsearch -----------------------------------------------------------------------------------
 # A real cluster when ES_URL is set (read here, before `_clean_environment` hides it from the code
 # under test); otherwise osmem-server, an in-memory OpenSearch-compatible server, one per session.

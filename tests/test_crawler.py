@@ -14,7 +14,7 @@ import pytest
 import zipcodes
 
 from crawler.retry import retry_after_seconds
-from crawler.spiders.license_csv import decode_bytes
+from crawler.spiders.license_csv import sniff_encoding
 from tests.cli_helpers import therapists
 from therapists.demo import write_demo_sources
 from therapists.mirror import Fault, MirrorServer
@@ -239,7 +239,12 @@ def test_retry_after_http_date() -> None:
     assert retry_after_seconds("Mon, 23 Nov 2026 12:00:30 GMT", now) == 30.0
 
 
-def test_decoding_falls_back_by_encoding() -> None:
-    assert decode_bytes("Peña".encode()) == ("Peña", "utf-8")
-    assert decode_bytes(b"\xef\xbb\xbf" + "Peña".encode("cp1252")) == ("Peña", "cp1252+bom")
-    assert decode_bytes("Peña".encode("utf-16")) == ("Peña", "utf-16")
+def test_decoding_falls_back_by_encoding(tmp_path: Path) -> None:
+    def sniffed(body: bytes) -> tuple[str, int]:
+        (tmp_path / "file").write_bytes(body)
+        return sniff_encoding(tmp_path / "file")
+
+    assert sniffed("Peña".encode()) == ("utf-8", 0)
+    assert sniffed(b"\xef\xbb\xbf" + "Peña".encode("cp1252")) == ("cp1252+bom", 3)
+    assert sniffed("Peña".encode("utf-16")) == ("utf-16", 0)
+    assert sniffed(b"\x81\x8d Pe\xf1a") == ("latin-1", 0)

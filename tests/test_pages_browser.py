@@ -9,6 +9,8 @@ Screenshots land in test-artefacts/pages/.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,3 +180,29 @@ def test_the_search_page_works_at_phone_width_and_by_keyboard(browser: Browser, 
         assert serious_violations(page) == []
     finally:
         context.close()
+
+
+def test_a_physician_makes_a_referral_list_and_downloads_it(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="For physicians: referral list").click()
+    page.get_by_label("ICD-10 code").fill("M54.3")
+    page.get_by_label("Clinic's ZIP code or city").fill("78704")
+    page.get_by_role("button", name="Make the list").click()
+    page.wait_for_load_state()
+    names = [n.strip() for n in page.locator(".referral li.result h3 a").all_inner_texts()]
+    assert names and "Cite as: Therapist directory referral list" in page.locator(".citation").inner_text()
+    assert page.get_by_role("button", name="Print this list").is_visible()  # the script ran under the CSP
+    screenshot(page, "referral-list")
+    assert serious_violations(page) == []
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8")
+    assert csv_text.startswith("list_id,rank,listing_id,name")
+    assert [row["name"] for row in csv.DictReader(io.StringIO(csv_text))] == names
+    with page.expect_download() as vcf_download:
+        page.get_by_role("link", name="Download vCards").click()
+    vcards = Path(vcf_download.value.path()).read_text(encoding="utf-8")
+    assert vcards.count("BEGIN:VCARD") == len(names) and vcf_download.value.suggested_filename.endswith(".vcf")
+    page.emulate_media(media="print")
+    assert not page.locator("form.search").is_visible()  # the printed list is the list alone
+    screenshot(page, "referral-list-print")

@@ -57,7 +57,7 @@ def test_a_referral_by_icd10_lists_only_active_verified_therapists_nearby_who_tr
         assert entry.distance_km is not None and entry.distance_km <= 25
         assert any(lic.verified and lic.status == "active" and lic.verified_by for lic in entry.licenses)
         assert entry.treats == "states it as a specialty"
-        assert any(ev.claim == "Sciatica" for ev in entry.evidence)
+        assert any(ev.kind == "condition" and ev.term == "Sciatica" for ev in entry.evidence)
     first = body.entries[0]
     assert first.name == "Ana Sciatica Specialist" and first.rank == 1
     assert first.address.street == "1 Main St" and first.address.postal_code == "78704" and first.phone == "+15125550100"

@@ -18,7 +18,7 @@ from indexer.merge import _KIND_PRIORITY
 
 
 def test_kinds_are_the_plain_words_of_raw_files_and_api_json() -> None:
-    assert [str(kind) for kind in SourceKind] == ["nppes", "license_csv", "profile_site", "cert_roster"]
+    assert [str(kind) for kind in SourceKind] == ["nppes", "license_csv", "profile_site", "cert_roster", "nppes_bulk"]
     assert SourceKind.nppes == "nppes" and f"{SourceKind.cert_roster}:x" == "cert_roster:x"
     assert json.dumps({"kind": SourceKind.license_csv}) == '{"kind": "license_csv"}'
     ref = SourceRef.model_validate({"source": "s", "kind": "profile_site", "url": "u", "fetched_at": "2026-11-20T00:00:00Z"})

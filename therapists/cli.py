@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from directory.errors import DirectoryError, InvalidParameter
-from therapists import cli_fhir
+from therapists import cli_admin, cli_fhir
 
 if TYPE_CHECKING:
     from directory.presenter import Interpreted
@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
     serve.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port and one copy of the index (pre-forked; default 1: a single process)",
+    )
 
     search = sub.add_parser(
         "search",
@@ -80,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, default=Path("demo-run"), help="where the demo writes its crawl and index (default ./demo-run)"
     )
     demo.add_argument("--no-serve", action="store_true", help="stop after crawling, indexing and printing the example searches")
+    cli_admin.add_parsers(sub)
     cli_fhir.add_parsers(sub)
     return parser
 
@@ -159,35 +166,37 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from directory.backends import open_backend
+    from directory.curation.store import open_store
     from directory.settings import get_settings
     from indexer.build import run_index
     from indexer.suppress import SuppressionList
 
     settings = get_settings(db=args.db, suppressions=args.suppressions, es_url=args.es)
     suppressions = SuppressionList.load(settings.suppressions)
-    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions)
+    curation = open_store(settings.database_url, settings.db)
+    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions, curation=curation)
     where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {where} "
-        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.review_pairs} pairs for review, "
-        f"{sum(report.unparsed_values.values())} values kept unparsed)"
+        f"({report.quarantined} quarantined, {report.suppressed} suppressed, {report.hidden} hidden by admins, "
+        f"{report.review_pairs} pairs for review, {sum(report.unparsed_values.values())} values kept unparsed, "
+        f"{len(report.orphaned_overrides)} overrides whose listing is gone)"
     )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from directory.settings import get_settings
-    from search_api.app import create_app
+    from therapists.serve import serve
 
     settings = get_settings(db=args.db, host=args.host, port=args.port, es_url=args.es)
     if not settings.es_url and not settings.db.exists():
         raise DirectoryError(f"no index at {settings.db}; run `therapists index --from DIR --db {settings.db}` first")
+    if not 1 <= args.workers <= 64:
+        raise InvalidParameter("workers", f"must be between 1 and 64, got {args.workers}")
     where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(f"serving {where} at http://{settings.host}:{settings.port}/ (API docs at /docs)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    return 0
+    return serve(settings, args.workers)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -251,4 +260,5 @@ COMMANDS = {
     "serve": cmd_serve,
     "search": cmd_search,
     "demo": cmd_demo,
+    "admin": cli_admin.cmd_admin,
 }

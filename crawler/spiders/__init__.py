@@ -7,6 +7,7 @@ from scrapy import Spider
 from crawler.spiders.cert_roster import CertRosterSpider
 from crawler.spiders.license_csv import LicenseCsvSpider
 from crawler.spiders.nppes import NppesSpider
+from crawler.spiders.nppes_bulk import NppesBulkSpider
 from crawler.spiders.profile_site import ProfileSiteSpider
 from directory.raw import SourceKind
 
@@ -15,4 +16,5 @@ SPIDERS: dict[SourceKind, type[Spider]] = {
     SourceKind.license_csv: LicenseCsvSpider,
     SourceKind.profile_site: ProfileSiteSpider,
     SourceKind.cert_roster: CertRosterSpider,
+    SourceKind.nppes_bulk: NppesBulkSpider,
 }

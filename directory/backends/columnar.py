@@ -268,6 +268,13 @@ class ColumnarIndex:
         self.experience = experience_term(self.a["years"])
         self.confidence = confidence_term(self.a["kinds"])
 
+    def rows_of(self, ids: frozenset[str]) -> np.ndarray:
+        """The row positions of these listing ids (ids not in the index are skipped)."""
+        found = np.searchsorted(self.sorted_ids, np.array(sorted(ids), dtype=object))
+        found = found[found < len(self.sorted_ids)]
+        wanted = found[np.isin(self.sorted_ids[found], list(ids))]
+        return np.flatnonzero(np.isin(self.id_rank, wanted))
+
     def _bits(self, ids: list[str], table: dict[str, int]) -> np.uint64:
         return np.uint64(TermBits.bits(ids, table))
 
@@ -299,6 +306,8 @@ class ColumnarIndex:
             rows = np.arange(len(self.ids), dtype=np.int64)
 
         keep = np.ones(len(rows), dtype=bool)
+        if query.exclude_ids:
+            keep &= ~np.isin(rows, self.rows_of(query.exclude_ids))
         if query.license_status == "active":
             keep &= a["active_until"].take(rows) >= today
         if query.verified_only:

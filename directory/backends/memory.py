@@ -109,6 +109,8 @@ class MemoryBackend:
         candidates: list[Candidate] = []
         wanted_name = name_words(query.name_text) if query.name_text else None
         for listing in self._listings.values():
+            if listing.id in query.exclude_ids:
+                continue
             status = listing.status_summary(query.today)
             if query.license_status == "active" and status != LicenseStatus.active:
                 continue

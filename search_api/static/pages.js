@@ -68,3 +68,13 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// The referral page's print button (the list prints without the site's header, form and footer).
+(function () {
+  var button = document.getElementById("print-list");
+  if (!button) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+})();
