@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
+from bench.es_bench import es_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
 from bench.relevance_eval import evaluate as relevance
@@ -40,6 +41,7 @@ BENCHES = {
     "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
     "index_scale": index_scale_benchmark,  # indexing about a million source records, with peak memory
     "serve": serve_benchmark,  # `serve --workers 2` against 1 at 500k listings, wrk on loopback
+    "elasticsearch": es_benchmark,
 }
 
 

@@ -236,18 +236,21 @@ def test_public_requests_are_validated_size_and_rate_limited(client: TestClient,
     assert limited.status_code == 429 and limited.headers["retry-after"] == "3600"
 
 
-def test_every_backend_honours_exclude_ids(tmp_path, vocab) -> None:
-    memory = MemoryBackend(vocab)
-    memory.replace_all(factories.population())
-    sqlite = SQLiteBackend(tmp_path / "index.db", vocab)
-    sqlite.replace_all(factories.population())
+@pytest.mark.parametrize("kind", ["memory", "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def test_every_backend_honours_exclude_ids(tmp_path, vocab, kind: str, request) -> None:
+    if kind == "memory":
+        backend = MemoryBackend(vocab)
+    elif kind == "sqlite":
+        backend = SQLiteBackend(tmp_path / "index.db", vocab)
+    else:
+        backend = request.getfixturevalue("make_es")()
+    backend.replace_all(factories.population())
     query, _ = build_query(SearchParams(condition="sciatica", near="78704", license_status="any"), vocab, TODAY, 40.0, 365)
-    for backend in (memory, sqlite):
-        everyone = backend.search(query)
-        ids = [h.listing.id for h in everyone.hits]
-        fewer = backend.search(replace(query, exclude_ids=frozenset({ids[0], "t_not_there"})))
-        assert [h.listing.id for h in fewer.hits] == ids[1:], backend.name
-        assert fewer.total == everyone.total - 1
+    everyone = backend.search(query)
+    ids = [h.listing.id for h in everyone.hits]
+    fewer = backend.search(replace(query, exclude_ids=frozenset({ids[0], "t_not_there"})))
+    assert [h.listing.id for h in fewer.hits] == ids[1:], backend.name
+    assert fewer.total == everyone.total - 1
 
 
 @STORES
