@@ -146,7 +146,7 @@ def link(
             cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
         clusters[i] = cluster
     position = {rec.key: i for i, rec in enumerate(records)}
-    for key_a, key_b in cannot_link:  # record keys (str); `a, b` below are record positions
+    for key_a, key_b in cannot_link:
         if key_a in position and key_b in position:
             clusters[position[key_a]].forbidden.add(position[key_b])
             clusters[position[key_b]].forbidden.add(position[key_a])

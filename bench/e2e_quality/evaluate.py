@@ -204,7 +204,8 @@ def crawl_index_serve(workdir: Path, people: int, seed: int) -> tuple[list[Perso
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe nobody reads: the server logs a JSON line per request, and a full pipe would stall it.
+        stderr=(workdir / "serve.log").open("w"),
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
