@@ -108,6 +108,7 @@ QUERY_FIELDS = [
     {"name_text": "Ana"},
     {"name_text": "Cara Deep Tisue"},  # a typo
     {"name_text": "B Piriformis"},  # an initial
+    {"exclude_ids": frozenset({"t_0001", "t_0006", "t_not_there"})},  # hidden by an admin (backends/curated.py)
     {"exclude_ids": frozenset({"t_0001", "t_0003"})},  # hidden by an admin since the build
     {"exclude_ids": frozenset({"t_0001"}), "name_text": "Ana"},
 ]
