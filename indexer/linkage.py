@@ -204,9 +204,9 @@ def link(
     keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
     scored: dict[tuple[int, int], tuple[float, str]] = {}
     for x, y in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
-        a, b = sorted((owner[x], owner[y]))
-        if a != b and (found := score_features(feats[x], feats[y]))[0] > scored.get((a, b), (-9.0, ""))[0]:
-            scored[(a, b)] = found
+        left, right = sorted((owner[x], owner[y]))
+        if left != right and (found := score_features(feats[x], feats[y]))[0] > scored.get((left, right), (-9.0, ""))[0]:
+            scored[(left, right)] = found
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.

@@ -45,9 +45,16 @@ class Site:
 
 
 def _hostile_profile(raw_dir: Path) -> None:
-    """Append a practice page like the first real one, with script in its name and bio."""
+    """Append a practice page like the first real Florida Person page, with script in its name and bio."""
     path = raw_dir / "practice_sites.jsonl"
-    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    first = next(
+        r
+        for r in pages
+        if r["data"]["jsonld"]
+        and r["data"]["jsonld"][0].get("@type") == "Person"
+        and r["data"]["jsonld"][0].get("address", {}).get("addressRegion") == "FL"
+    )
     record = copy.deepcopy(first)
     person = record["data"]["jsonld"][0]
     person.update(
@@ -103,3 +110,9 @@ def serve(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def admin_token(site: Site, name: str, role: str = "admin") -> str:
+    """A new account in the site's curation store, and its token (shown once, as the CLI prints it)."""
+    _, token = site.app.state.curation.create_user(name, role, "tests")
+    return token

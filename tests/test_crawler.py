@@ -212,7 +212,7 @@ def test_an_interrupted_crawl_resumes_without_refetching_or_duplicating(tmp_path
         assert second.returncode == 0 and "INCOMPLETE" not in second.stdout
         team_pages = [p for p in mirror.requests if "/team/" in p]
     pages = records(out, "practice_sites")
-    assert len(pages) == 42 and len({p["url"] for p in pages}) == 42
+    assert len(pages) == 45 and len({p["url"] for p in pages}) == 45
     assert len(team_pages) == len(set(team_pages))  # each page fetched once across both runs
 
 
@@ -224,7 +224,7 @@ def test_a_re_crawl_revalidates_instead_of_downloading_again(tmp_path: Path) -> 
             assert result.returncode == 0
         revalidated = mirror.not_modified
     assert revalidated >= 60  # every static page answered 304 the second time
-    assert len(records(tmp_path / "out", "practice_sites")) == 42
+    assert len(records(tmp_path / "out", "practice_sites")) == 45
 
 
 @pytest.mark.parametrize(("header", "seconds"), [("120", 120.0), ("0", 0.0), (b"7", 7.0), ("soon", None), (None, None)])

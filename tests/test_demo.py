@@ -48,6 +48,10 @@ def test_demo_serves_the_api_and_its_examples_return_results(tmp_path: Path) -> 
         for title, params in EXAMPLES:
             body = httpx.get(f"{base}/search", params=params, timeout=10).json()
             assert body["total"] > 0, (title, body["interpreted"])
+            if body["interpreted"]["name"]:
+                assert body["results"][0]["name"] == "Jenny Alvarez"  # a name search finds that person first
+            if params.get("q", "").endswith(("near Austin", "San Diego")):
+                assert body["interpreted"]["near"]["label"] in ("Austin, TX", "San Diego, CA")  # no state typed
             first = httpx.get(f"{base}/therapists/{body['results'][0]['id']}", timeout=10).json()
             assert first["sources"]
         page = httpx.get(f"{base}/", params=EXAMPLES[0][1], timeout=10)
@@ -64,3 +68,4 @@ def test_demo_serves_the_api_and_its_examples_return_results(tmp_path: Path) -> 
     assert printed.splitlines()[0].startswith(f"Open http://127.0.0.1:{port}/ in a browser")  # the page address first
     assert f"API at http://127.0.0.1:{port}/" in printed
     assert printed.count("curl 'http://127.0.0.1:") >= 3
+    assert "q=deep+tissue+for+sciatica+near+Austin'" in printed and "q=Jenny+Alvarez" in printed  # a city without state, a name

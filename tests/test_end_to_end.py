@@ -58,7 +58,7 @@ def _raw(pipeline: Pipeline, source: str) -> list[dict]:
 
 def test_every_source_was_crawled_and_summarised(pipeline: Pipeline) -> None:
     by_source = {s["source"]: s for s in pipeline.summary["sources"]}
-    assert set(by_source) == {"nppes", "tx_tdlr", "fl_mqa", "practice_sites", "ncbtmb", "nmt"}
+    assert set(by_source) == {"nppes", "tx_tdlr", "fl_mqa", "ca_camtc", "practice_sites", "ncbtmb", "nmt"}
     for name, summary in by_source.items():
         assert summary["fetched"] > 0 and summary["items"] > 0 and summary["unreachable"] is None, name
         assert summary["download_delay"] == 0  # the source's own politeness setting took effect
@@ -171,7 +171,7 @@ def test_every_listing_has_provenance_and_a_located_practice(details: list[dict]
         assert not [tok for tok in detail["name"].replace(",", " ").split() if vocab.credential(tok)], detail["name"]
         assert detail["sources"], detail["id"]
         loc = detail["location"]
-        assert loc["lat"] is not None and loc["state"] in ("TX", "FL"), (detail["name"], loc)
+        assert loc["lat"] is not None and loc["state"] in ("TX", "FL", "CA"), (detail["name"], loc)
 
 
 def test_what_people_filter_on_is_kept_when_a_page_states_it(details: list[dict]) -> None:

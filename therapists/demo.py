@@ -26,7 +26,11 @@ from indexer.build import run_index
 from therapists.mirror import MirrorServer, sample_sources_dir
 
 EXAMPLES: list[tuple[str, dict[str, str]]] = [
-    ("Free text: deep tissue for sciatica near Austin", {"q": "deep tissue for sciatica near Austin, TX"}),
+    ("Free text, a city without its state: deep tissue for sciatica near Austin", {"q": "deep tissue for sciatica near Austin"}),
+    ("A place named bare, no state, no 'near': migraine relief craniosacral San Diego", {"q": "migraine relief craniosacral San Diego"}),
+    ("A therapist's name, nickname and all", {"q": "Jenny Alvarez"}),
+    ("Clinicians' shorthand: LBP near Houston", {"condition": "LBP", "near": "Houston"}),
+    ("A technique by its head word: prenatal, near San Antonio", {"modality": "prenatal", "near": "San Antonio"}),
     ("A misspelled condition near a Miami ZIP", {"condition": "carpel tunnel", "near": "33139"}),
     ("A physician's ICD-10 code (migraine) near Houston", {"condition": "G43.909", "near": "Houston, TX", "radius_km": "60"}),
 ]
@@ -75,12 +79,13 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
 
     vocab, today = get_vocabulary(), date.today()
     print(f"[4/4] pages at {url}/ (search), {url}/therapist/<id>; API at {url}/search (interactive docs: {url}/docs)")
-    print("\nThree searches to try:")
+    print("\nSearches to try:")
     for title, params in EXAMPLES:
         query, _ = build_query(
             SearchParams(
                 q=params.get("q"),
                 condition=params.get("condition"),
+                modality=[params["modality"]] if "modality" in params else [],
                 near=params.get("near"),
                 radius_km=float(params["radius_km"]) if "radius_km" in params else None,
             ),

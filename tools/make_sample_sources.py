@@ -2239,6 +2239,26 @@ phone = "Phone"
 "PROBATION" = "probation"
 
 [[source]]
+name = "ca_camtc"
+kind = "license_csv"
+url = "{base}/boards/ca_camtc_massage.tsv"
+state = "CA"
+date_format = "%Y-%m-%d"
+delimiter = "\\t"
+download_delay = 0
+[source.columns]
+license_number = "Certificate Number"
+full_name = "Name"
+status = "Status"
+issued_on = "Issue Date"
+expires_on = "Expiration Date"
+city = "City"
+postal_code = "Zip Code"
+[source.status_map]
+"Active" = "active"
+"Expired" = "expired"
+
+[[source]]
 name = "practice_sites"
 kind = "profile_site"
 url = "{base}/sites/sitemap.xml"
@@ -2323,6 +2343,147 @@ def person_json(p: dict) -> dict:
 
 
 # --------------------------------------------------------------------------------------------
+# California: a third board layout and a San Diego practice whose JSON-LD is a business
+# --------------------------------------------------------------------------------------------
+
+# Generated from its own random stream, so adding it left every other file byte-identical.
+CA_PEOPLE = [
+    # key, first, middle, last, sex, zip, street, conditions (published), techniques (published), status
+    (
+        "okafor",
+        "Marisol",
+        "Adaeze",
+        "Okafor",
+        "F",
+        "92103",
+        "410 Laurel St",
+        ["Migraines", "Tension headaches"],
+        ["Craniosacral therapy", "Prenatal massage"],
+        "Active",
+    ),
+    (
+        "reyes",
+        "Daniel",
+        "",
+        "Reyes",
+        "M",
+        "92101",
+        "1250 Sixth Ave Ste 300",
+        ["Sciatica", "Low back pain (LBP)"],
+        ["Deep tissue massage", "Myofascial release"],
+        "Active",
+    ),
+    (
+        "lindgren",
+        "Astrid",
+        "M",
+        "Lindgren",
+        "F",
+        "92104",
+        "3010 University Ave",
+        ["TMJ disorder", "Neck pain"],
+        ["Trigger point therapy"],
+        "Active",
+    ),
+    ("castaneda", "Ruben", "", "Castañeda", "M", "92116", "4580 Adams Ave", [], [], "Expired"),
+]
+CA_STATUS = {"Active": "active", "Expired": "expired"}
+
+
+def build_california() -> tuple[dict[str, str], list[dict]]:
+    rng = random.Random(SEED + 7)
+    files: dict[str, str] = {}
+    people: list[dict] = []
+    board = ["Certificate Number\tName\tStatus\tIssue Date\tExpiration Date\tCity\tZip Code"]
+    for index, (_key, first, middle, last, sex, zip_, street, conditions, techniques, status) in enumerate(CA_PEOPLE):
+        info = zip_info(zip_)
+        lat, lon = float(info["lat"]), float(info["long"])
+        number = f"{rng.randint(10000, 99999)}"
+        issued = rand_date(rng, date(2009, 1, 1), date(2019, 12, 31))
+        expires = date(2027, 3, 31) + timedelta(days=30 * index) if status == "Active" else date(2025, 10, 31)
+        phone = f"619-555-{index + 140:04d}"
+        name = " ".join(part for part in (first, middle, last) if part)
+        board.append(f"{number}\t{name}\t{status}\t{issued.isoformat()}\t{expires.isoformat()}\tSan Diego\t{zip_}")
+        pages: list[str] = []
+        if conditions:
+            slug = f"{fold(last).lower()}-massage-san-diego"
+            pages = [f"sites/{slug}/index.html"]
+            person = {
+                "@type": "Person",
+                "name": f"{first} {last}, LMT",
+                "knowsAbout": conditions,
+                "hasCredential": {
+                    "@type": "EducationalOccupationalCredential",
+                    "credentialCategory": "license",
+                    "name": "Licensed Massage Therapist",
+                },
+            }
+            business = {
+                "@context": "https://schema.org",
+                "@type": "MassageTherapy",  # not a schema.org type: practice sites invent their own
+                "name": f"{last} Bodywork San Diego",
+                "telephone": fmt_phone(phone, 0),
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": street,
+                    "addressLocality": "San Diego",
+                    "addressRegion": "CA",
+                    "postalCode": zip_,
+                },
+                "geo": {
+                    "@type": "GeoCoordinates",
+                    "latitude": round(lat + rng.uniform(-0.004, 0.004), 5),
+                    "longitude": round(lon + rng.uniform(-0.004, 0.004), 5),
+                },
+                "founder": person,
+                "hasOfferCatalog": {
+                    "@type": "OfferCatalog",
+                    "name": "Services",
+                    "itemListElement": [{"@type": "Offer", "itemOffered": {"@type": "Service", "name": s}} for s in techniques],
+                },
+            }
+            body = f"<h1>{escape(business['name'], quote=False)}</h1>\n<p>{escape(first, quote=False)} {escape(last, quote=False)}, LMT, in San Diego.</p>\n"
+            files[pages[0]] = html_page(f"{business['name']} | Massage", jsonld_script(business), body)
+            files[f"sites/{slug}/sitemap.xml"] = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"  <url><loc>{{base}}/{pages[0]}</loc></url>\n</urlset>\n"
+            )
+        people.append(
+            {
+                "person_id": f"ca{index + 1:02d}",
+                "legal_name": {"first": first, "middle": middle, "last": last, "suffix": ""},
+                "state": "CA",
+                "npi": None,
+                "licenses": [
+                    {
+                        "state": "CA",
+                        "number": number,
+                        "status_expected": CA_STATUS[status],
+                        "issued_on": issued.isoformat(),
+                        "expires_on": expires.isoformat(),
+                        "board_status": status,
+                    }
+                ],
+                "site_pages": pages,
+                "roster_entries": [],
+                "conditions": conditions,
+                "modalities": techniques,
+                "conditions_canonical": conditions,
+                "modalities_canonical": techniques,
+                "specialties_published": bool(conditions),
+                "certifications": [],
+                "practice": {"address": street, "city": "San Diego", "state": "CA", "postal_code": zip_, "lat": lat, "lon": lon},
+                "mailing_address": None,
+                "phone": e164(phone),
+                "sex": sex,
+                "sources": sorted(["ca_camtc"] + (["practice_sites"] if pages else [])),
+            }
+        )
+    files["boards/ca_camtc_massage.tsv"] = "\n".join(board) + "\n"
+    return files, people
+
+
+# --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
 
@@ -2347,7 +2508,14 @@ def generate(out: Path) -> dict:
         **site_files,
         **roster_files,
     }
-    pj = [person_json(p) for p in people]
+    ca_files, ca_people = build_california()
+    files.update(ca_files)
+    ca_sites = sorted({page.split("/")[1] for page in ca_files if page.endswith("/index.html")})
+    files["sites/sitemap.xml"] = files["sites/sitemap.xml"].replace(
+        "</sitemapindex>",
+        "".join(f"  <sitemap>\n    <loc>{{base}}/sites/{slug}/sitemap.xml</loc>\n  </sitemap>\n" for slug in ca_sites) + "</sitemapindex>",
+    )
+    pj = [person_json(p) for p in people] + ca_people
     files["people.json"] = json.dumps(pj, ensure_ascii=False, indent=2) + "\n"
 
     def pid(key: str) -> str:
@@ -2371,7 +2539,8 @@ def generate(out: Path) -> dict:
                     }
                 )
     counts = {
-        "people": len(people),
+        "people": len(people) + len(ca_people),
+        "people_ca": len(ca_people),
         "people_tx": sum(p["state"] == "TX" for p in people),
         "people_fl": sum(p["state"] == "FL" for p in people),
         "with_npi": sum(bool(p["npi"]) for p in people),
@@ -2485,6 +2654,7 @@ cities and counties are real. "Today" for expected statuses is {TODAY.isoformat(
 | `nppes/records.json` | NPI Registry API v2.1 result objects ({counts["nppes_records"]}, incl. {counts["nppes_decoys"]} decoys) |
 | `boards/tx_tdlr_massage.csv` | Texas TDLR licensees ({counts["tx_rows"]} rows, CRLF) |
 | `boards/fl_mqa_massage.txt` | Florida MQA licensees ({counts["fl_rows"]} rows, pipe-delimited) |
+| `boards/ca_camtc_massage.tsv` | California CAMTC certificate holders ({counts["people_ca"]} rows, tab-separated, ISO dates) |
 | `sites/sitemap.xml` | sitemap index of {counts["practices"]} practice sites ({counts["site_pages"]} pages) |
 | `rosters/ncbtmb/page-N.html` | BCTMB roster, 3 pages ({counts["ncbtmb_rows"]} rows) |
 | `rosters/nmt/index.html` | CNMT roster ({counts["nmt_rows"]} rows) |

@@ -91,13 +91,15 @@ class Truth:
         if len(here) == 1:
             return here[0].id  # a person's own page
         # The grader's own matching, not the system's: the names the generator itself wrote.
-        written = fold(name).lower()
+        words = fold(name).lower().split()  # a listing's name may carry a middle name the page left out
         found = [
             p
             for p in here
-            if any(fold(f"{first} {p.last}").lower() == written for first in (p.first, p.site_first, p.roster_first) if first)
+            if words
+            and words[-1] == fold(p.last).lower()
+            and words[0] in {fold(first).lower() for first in (p.first, p.site_first, p.roster_first) if first}
         ]
-        found = found or [p for p in here if fold(p.last).lower() in written]
+        found = found or [p for p in here if fold(p.last).lower() in words]
         return found[0].id if len(found) == 1 else None
 
 
@@ -199,15 +201,17 @@ def crawl_index_serve(workdir: Path, people: int, seed: int) -> tuple[list[Perso
     _cli("index", "--from", str(raw), "--db", str(db))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("THERAPISTS_")}
+    # The server logs a line a request: to a file, since an unread pipe would fill and stall it.
+    log = open(workdir / "serve.log", "w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "therapists", "serve", "--db", str(db), "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        # A file, not a pipe nobody reads: the server logs a JSON line per request, and a full pipe would stall it.
-        stderr=(workdir / "serve.log").open("w"),
+        stdout=log,
+        stderr=log,
         text=True,
     )
+    log.close()  # the child has its own descriptor
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
