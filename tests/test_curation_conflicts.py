@@ -4,6 +4,7 @@ give two different practice phones for one licensed person."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -93,3 +94,32 @@ def test_sources_that_agree_queue_no_conflict(tmp_path: Path, vocab) -> None:
     (dana,) = backend.all_ids()
     assert {s.source for s in backend.get(dana).sources} == {"tx_board", "sites"}  # type: ignore[union-attr]  # merged
     assert store.review(kind="conflict") == []
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, path
+    return match.group(1)
+
+
+def test_a_conflict_is_decided_from_the_review_page_by_picking_a_value(tmp_path: Path, vocab) -> None:
+    raw, backend = _two_phones(tmp_path / "raw"), SQLiteBackend(tmp_path / "index.db", vocab)
+    store = CurationStore(default_url(tmp_path / "index.db"))
+    run_index(raw, backend, today=TODAY, curation=store)
+    (listing_id,) = backend.all_ids()
+    _, token = store.create_user("alice", "editor", "test")
+    client = TestClient(create_app(backend=backend, vocab=vocab, today=TODAY, curation=store), base_url="http://127.0.0.1")
+    signed = client.post("/manage/sign-in", data={"csrf_token": _csrf(client, "/manage/sign-in"), "token": token, "next": "/manage"})
+    assert signed.status_code == 200
+
+    (item,) = store.review(kind="conflict")
+    queue = client.get("/manage").text
+    board = next(v for v in item.detail["values"] if v["sources"] == ["tx_board"])
+    position = item.detail["values"].index(board)
+    assert f'value="accept:{position}">keep {board["value"]} (tx_board)' in queue
+    csrf = _csrf(client, "/manage")
+    bad = client.post(f"/manage/review/{item.id}/resolve", data={"csrf_token": csrf, "action": "accept:9", "reason": "x"})
+    assert bad.status_code == 422 and store.review_item(item.id).status == "open"
+    done = client.post(f"/manage/review/{item.id}/resolve", data={"csrf_token": csrf, "action": f"accept:{position}", "reason": "board"})
+    assert done.status_code == 200 and "Review item resolved." in done.text
+    assert client.get(f"/therapists/{listing_id}").json()["phone"] == board["value"]
