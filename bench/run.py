@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.index_bench import index_benchmark
+from bench.index_scale_bench import index_scale_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
@@ -36,6 +37,7 @@ BENCHES = {
     "search": search_benchmark,
     "e2e_quality": e2e_quality_benchmark,
     "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
+    "index_scale": index_scale_benchmark,  # indexing about a million source records, with peak memory
 }
 
 

@@ -25,12 +25,13 @@ from directory.curation.overrides import Curation, CurationHook, apply_overrides
 from directory.errors import ConfigError
 from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
-from directory.raw import QUARANTINE_FILE, RawRecord, SourceKind
+from directory.raw import QUARANTINE_FILE, SourceKind
 from directory.vocabulary import Vocabulary, get_vocabulary
-from indexer.extract import ExtractError, SourceRecord, distinct_keys, extract
+from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.linkage import link
 from indexer.merge import merge
+from indexer.reading import read_chunks
 from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
@@ -69,33 +70,22 @@ def raw_files(raw_dir: Path) -> list[Path]:
 
 
 def read_source_records(
-    raw_dir: Path, vocab: Vocabulary, today: date, report: IndexReport, quarantine: list[dict[str, Any]], progress: bool
+    raw_dir: Path,
+    vocab: Vocabulary,
+    today: date,
+    report: IndexReport,
+    quarantine: list[dict[str, Any]],
+    progress: bool,
+    workers: int | None = None,
 ) -> list[SourceRecord]:
     records: list[SourceRecord] = []
     files = raw_files(raw_dir)
-    with tqdm(
-        total=sum(p.stat().st_size for p in files), unit="B", unit_scale=True, desc="reading raw records", disable=not progress
-    ) as bar:
-        for path in files:
-            try:
-                handle = open(path, encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-            with handle:
-                for line_number, line in enumerate(handle, start=1):
-                    bar.update(len(line.encode("utf-8")))
-                    if not line.strip():
-                        continue
-                    report.raw_records += 1
-                    try:
-                        raw = RawRecord.from_json(json.loads(line))
-                        found = extract(raw, vocab, today)
-                    except (ValueError, ExtractError) as exc:
-                        reason = str(exc).split(":")[0] if isinstance(exc, json.JSONDecodeError) else str(exc)
-                        quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": line[:2000]})
-                        continue
-                    records.extend(found)
-                    report.by_source[path.stem] = report.by_source.get(path.stem, 0) + len(found)
+    for chunk in read_chunks(files, vocab, today, progress, workers):
+        report.raw_records += chunk.raw_records
+        quarantine.extend(chunk.quarantine)
+        stem = Path(chunk.file_name).stem
+        report.by_source[stem] = report.by_source.get(stem, 0) + len(chunk.records)
+        records.extend(chunk.records)
     return distinct_keys(records)
 
 
@@ -106,6 +96,98 @@ class BuiltIndex:
     report: IndexReport
     identity: IdentityMap
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ListingPlan:
+    """Everything about the listings but the listings themselves, which `listings()` merges one by
+    one: the writer stores each and lets it go, so memory holds the source records, never a second
+    copy of the directory as Listing objects."""
+
+    people: list[list[SourceRecord] | None]  # by position; emptied as each is merged
+    ids: list[str]
+    aliases: list[set[str]]
+    order: list[int]  # positions of the people listed (not suppressed or hidden), by listing id
+    today: date
+    curation: Curation
+    review: list[ReviewItem]
+    report: IndexReport
+    identity: IdentityMap
+    quarantine: list[dict[str, Any]]
+    # What the curation store reads of each listing written (its id and licences), kept small.
+    licence_states: list[Listing] = field(default_factory=list)
+
+    def listings(self) -> Iterator[Listing]:
+        unparsed: Counter[str] = Counter()
+        for i in self.order:
+            group = self.people[i]
+            assert group is not None, "a plan's listings are merged once"
+            self.people[i] = None
+            listing = apply_overrides(merge(group, self.today, self.ids[i]), self.curation.for_ids(self.aliases[i]))
+            unparsed.update(u.field for u in listing.unparsed)
+            self.licence_states.append(Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses))
+            yield listing
+        self.report.unparsed_values = dict(unparsed.most_common())
+
+
+def plan_listings(
+    raw_dir: Path,
+    today: date,
+    vocab: Vocabulary | None = None,
+    progress: bool = False,
+    suppressions: SuppressionList | None = None,
+    previous: IdentityMap | None = None,
+    curation: Curation | None = None,
+) -> ListingPlan:
+    """Read, extract and link the raw files and decide every listing's id (carried over from
+    `previous`, the last build's identity map) and fate under the admins' overrides (`curation`);
+    the merging is left to `ListingPlan.listings`."""
+    vocab = vocab or get_vocabulary()
+    curation = curation or Curation()
+    suppressions = suppressions or SuppressionList.empty()
+    report = IndexReport()
+    quarantine: list[dict[str, Any]] = []
+    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
+    report.source_records = len(records)
+    linkage = link(records, curation.must_link(), curation.cannot_link())
+    del records  # the clusters hold them now
+    report.refused_joins = linkage.refused_joins
+    # A roster line alone says nothing about licence or practice: not enough for a listing.
+    people = [group for group in linkage.clusters if not all(rec.kind == SourceKind.cert_roster for rec in group)]
+    report.dropped_unanchored = len(linkage.clusters) - len(people)
+    # Suppressed people get ids too: their identity is tracked so a suppression by id keeps holding.
+    assignment = assign_ids(people, previous or IdentityMap(), today)
+    report.ids = assignment.counts
+    order: list[int] = []
+    listing_of: dict[str, str] = {}
+    hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
+    found_ids: set[str] = set()
+    for i in sorted(range(len(people)), key=assignment.ids.__getitem__):
+        group = people[i]
+        found_ids |= assignment.aliases[i]
+        if suppressions.covers(group, assignment.aliases[i]) or any(rec.key in removed_keys for rec in group):
+            report.suppressed += 1
+            continue
+        if not hidden.isdisjoint(assignment.aliases[i]):
+            report.hidden += 1
+            continue
+        order.append(i)
+        listing_of.update((rec.key, assignment.ids[i]) for rec in group)
+    review = [
+        ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
+        for p in linkage.review
+        if p.a in listing_of and p.b in listing_of
+    ]
+    report.listings = len(order)
+    report.review_pairs = len(review)
+    report.quarantined = len(quarantine)
+    report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
+    report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
+    _write_quarantine(raw_dir, quarantine)
+    people_left: list[list[SourceRecord] | None] = list(people)
+    return ListingPlan(
+        people_left, assignment.ids, assignment.aliases, order, today, curation, review, report, assignment.identity, quarantine
+    )
 
 
 def build_listings(
@@ -119,51 +201,9 @@ def build_listings(
 ) -> BuiltIndex:
     """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)
     and admins' overrides (`curation`) applied."""
-    vocab = vocab or get_vocabulary()
-    curation = curation or Curation()
-    suppressions = suppressions or SuppressionList.empty()
-    report = IndexReport()
-    quarantine: list[dict[str, Any]] = []
-    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
-    report.source_records = len(records)
-    linkage = link(records, curation.must_link(), curation.cannot_link())
-    report.refused_joins = linkage.refused_joins
-    # A roster line alone says nothing about licence or practice: not enough for a listing.
-    people = [group for group in linkage.clusters if not all(rec.kind == SourceKind.cert_roster for rec in group)]
-    report.dropped_unanchored = len(linkage.clusters) - len(people)
-    # Suppressed people get ids too: their identity is tracked so a suppression by id keeps holding.
-    assignment = assign_ids(people, previous or IdentityMap(), today)
-    report.ids = assignment.counts
-    listings: list[Listing] = []
-    listing_of: dict[str, str] = {}
-    order = sorted(range(len(people)), key=assignment.ids.__getitem__)
-    hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
-    found_ids: set[str] = set()
-    for i in tqdm(order, desc="merging listings", unit="listing", disable=not progress):
-        group, group_id = people[i], assignment.ids[i]
-        found_ids |= assignment.aliases[i]
-        if suppressions.covers(group, assignment.aliases[i]) or any(rec.key in removed_keys for rec in group):
-            report.suppressed += 1
-            continue
-        if not hidden.isdisjoint(assignment.aliases[i]):
-            report.hidden += 1
-            continue
-        listing = apply_overrides(merge(group, today, group_id), curation.for_ids(assignment.aliases[i]))
-        listings.append(listing)
-        listing_of.update((rec.key, listing.id) for rec in group)
-    review = [
-        ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
-        for p in linkage.review
-        if p.a in listing_of and p.b in listing_of
-    ]
-    report.listings = len(listings)
-    report.unparsed_values = dict(Counter(u.field for listing in listings for u in listing.unparsed).most_common())
-    report.review_pairs = len(review)
-    report.quarantined = len(quarantine)
-    report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
-    report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
-    _write_quarantine(raw_dir, quarantine)
-    return BuiltIndex(listings, review, report, assignment.identity, quarantine)
+    plan = plan_listings(raw_dir, today, vocab, progress, suppressions, previous, curation)
+    listings = list(tqdm(plan.listings(), total=len(plan.order), desc="merging listings", unit="listing", disable=not progress))
+    return BuiltIndex(listings, plan.review, plan.report, plan.identity, plan.quarantine)
 
 
 def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
@@ -212,7 +252,7 @@ def _run_index(
     raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None, curation: CurationHook | None
 ) -> IndexReport:
     started = time.perf_counter()
-    built = build_listings(
+    built = plan_listings(
         raw_dir,
         today,
         progress=progress,
@@ -220,10 +260,10 @@ def _run_index(
         previous=backend.identity(),
         curation=curation.snapshot() if curation is not None else None,
     )
-    build_seconds = time.perf_counter() - started  # reading, extracting, linking; the write follows
+    build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report
     backend.replace_all(
-        tqdm(built.listings, desc="writing index", unit="listing", disable=not progress),
+        tqdm(built.listings(), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "generation": str(built.identity.build),
@@ -242,7 +282,7 @@ def _run_index(
         identity=built.identity,
     )
     if curation is not None:
-        curation.record_build(built.review, built.quarantine, built.listings, report.orphaned_overrides, today)
+        curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today)
     if report.orphaned_overrides:
         log.warning("%d overrides name a listing this build did not find: %s", len(report.orphaned_overrides), report.orphaned_overrides)
     if report.unparsed_values:

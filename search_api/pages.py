@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from directory.backends.results import DISTANCE_BANDS_KM, band_label
-from directory.errors import InvalidParameter
+from directory.errors import Gone, InvalidParameter
 from directory.presenter import LicenseOut, SearchResponse, TherapistDetail, present_listing, present_search
 from directory.search_params import SearchParams
 from directory.search_service import build_query
-from search_api import referral_pages
+from search_api import admin_pages, claim_pages, referral_pages
 from search_api.deps import AppSettings, Backend, Today, Vocab
 from search_api.rendering import form_number, form_text, render
 
@@ -35,6 +35,8 @@ def install_pages(app: FastAPI) -> None:
     """The pages' routes and their static files (CSS, JavaScript), served by the app itself."""
     app.include_router(router)
     app.include_router(referral_pages.router)
+    app.include_router(claim_pages.router)
+    app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(packages=[("search_api", "static")]), name="static")
 
 
@@ -238,7 +240,10 @@ def _last_seen(detail: TherapistDetail) -> dict[str, str]:
 @router.get("/therapist/{listing_id}", response_class=HTMLResponse)
 def therapist_page(listing_id: str, backend: Backend, vocab: Vocab, today: Today) -> Response:
     """Everything known about one therapist, each fact with the source it came from."""
-    listing = backend.get(listing_id)
+    try:
+        listing = backend.get(listing_id)
+    except Gone:
+        return render("not_found.html", status_code=410, what="This therapist asked to be removed from the directory.")
     if listing is None:
         if (survivor := backend.redirect(listing_id)) is not None:  # merged into another listing
             return RedirectResponse(f"/therapist/{survivor}", status_code=301)

@@ -110,3 +110,9 @@ def serve(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def admin_token(site: Site, name: str, role: str = "admin") -> str:
+    """A new account in the site's curation store, and its token (shown once, as the CLI prints it)."""
+    _, token = site.app.state.curation.create_user(name, role, "tests")
+    return token

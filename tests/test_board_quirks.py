@@ -226,3 +226,17 @@ def test_the_common_status_words_need_no_status_map(api: TestClient) -> None:
     for i in range(len(WORDS)):
         page = _page(api, people[f"Sam Word{chr(65 + i)}"])
         assert not [u for u in page["unparsed"] if u["field"] == "license_status"]
+
+
+def test_status_names_one_column_or_a_non_empty_list_of_them() -> None:
+    from crawler.config import parse_sources
+    from directory.errors import ConfigError
+
+    board = 'name = "b"\nkind = "license_csv"\nurl = "https://board.example/f.csv"\nstate = "CT"\ndate_format = "%m/%d/%Y"\n'
+    one = parse_sources(f'[[source]]\n{board}[source.columns]\nlicense_number = "N"\nfull_name = "NAME"\nstatus = "STATUS"\n')[0]
+    two = parse_sources(f'[[source]]\n{board}[source.columns]\nlicense_number = "N"\nfull_name = "NAME"\nstatus = ["STATUS", "REASON"]\n')[
+        0
+    ]
+    assert one.columns.status == "STATUS" and two.columns.status == ["STATUS", "REASON"]  # type: ignore[union-attr]
+    with pytest.raises(ConfigError, match="columns.status"):
+        parse_sources(f'[[source]]\n{board}[source.columns]\nlicense_number = "N"\nfull_name = "NAME"\nstatus = []\n')

@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.cli_helpers import ROOT
-from tests.pages_site import HOSTILE_LICENCE, Site, build_site, serve
+from tests.pages_site import HOSTILE_LICENCE, Site, admin_token, build_site, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTEFACTS = ROOT / "test-artefacts" / "pages"
@@ -178,6 +178,10 @@ def test_the_search_page_works_at_phone_width_and_by_keyboard(browser: Browser, 
         assert focused_outline != "none"  # focus is visible
         screenshot(page, "search-phone-width-advisory")
         assert serious_violations(page) == []
+        page.locator("li.result h3 a").first.click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the sources table scrolls in its own box
+        screenshot(page, "therapist-phone-width")
     finally:
         context.close()
 
@@ -206,3 +210,85 @@ def test_a_physician_makes_a_referral_list_and_downloads_it(page: Page, base_url
     page.emulate_media(media="print")
     assert not page.locator("form.search").is_visible()  # the printed list is the list alone
     screenshot(page, "referral-list-print")
+
+
+def test_the_condition_box_suggests_from_the_vocabulary_and_the_location_comes_on_request(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(geolocation={"latitude": 30.2672, "longitude": -97.7431}, permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        box = page.get_by_label("Condition (optional)")
+        with page.expect_response(lambda r: "/vocabulary/conditions?prefix=" in r.url):
+            box.press_sequentially("sciat")
+        page.wait_for_function(
+            "[...document.querySelectorAll('#condition-names option')].every(o => o.value.toLowerCase().startsWith('sciat') || o.value === 'Sciatica')"
+        )
+        options = page.locator("#condition-names option").evaluate_all("os => os.map(o => o.value)")
+        assert "Sciatica" in options and all(o.lower().startswith("sciat") or o == "Sciatica" for o in options)
+        assert page.get_by_label("ZIP code or city").input_value() == ""  # nothing sent until asked
+        page.get_by_role("button", name="Use my location").click()
+        page.wait_for_function("document.getElementById('near').value !== ''")
+        assert page.get_by_label("ZIP code or city").input_value() == "30.2672,-97.7431"
+        box.fill("Sciatica")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_load_state()
+        assert "therapists found" in page.locator("#results-title").inner_text()
+        assert "Austin, TX" in page.locator("li.result").first.inner_text()
+    finally:
+        context.close()
+
+
+def test_an_admin_signs_in_and_a_hidden_listing_leaves_search(page: Page, base_url: str, site: Site) -> None:
+    token = admin_token(site, "browser-admin")
+    search(page, base_url, "carpal tunnel 33139")
+    target = page.locator("li.result h3 a").first
+    name, href = target.inner_text(), target.get_attribute("href") or ""
+    listing_id = href.rsplit("/", 1)[1]
+    page.get_by_role("link", name="Admin").click()
+    assert "/manage/sign-in" in page.url
+    page.get_by_label("Admin or editor token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Review queue"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "admin_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("admin_session") == -1  # scripts cannot read it
+    screenshot(page, "admin-review-queue")
+    assert serious_violations(page) == []
+    page.get_by_label("Open a listing by id").fill(listing_id)
+    page.get_by_role("button", name="Open").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    page.get_by_label("Reason").first.fill("test listing, not a real practice")
+    page.once("dialog", lambda dialog: dialog.accept())  # the static script asks before hiding
+    page.get_by_role("button", name="Hide this listing").click()
+    page.wait_for_load_state()
+    assert "Hidden: the listing has left search" in page.get_by_role("status").inner_text()
+    screenshot(page, "admin-listing-hidden")
+    assert serious_violations(page) == []
+    search(page, base_url, "carpal tunnel 33139")
+    assert name not in page.locator("main").inner_text()
+    page.goto(base_url + "/manage/audit")
+    assert "test listing, not a real practice" in page.locator("table").inner_text()
+    screenshot(page, "admin-audit-log")
+    assert serious_violations(page) == []
+
+
+def test_the_claim_form_sends_a_request_to_the_review_queue(page: Page, base_url: str, site: Site) -> None:
+    search(page, base_url, "migraine near Houston, TX")
+    page.locator("li.result h3 a").first.click()
+    page.get_by_role("link", name="Claim, correct or remove this listing").click()
+    page.get_by_label("Something here is wrong").check()
+    page.get_by_label("Field").select_option("phone")
+    page.get_by_label("The right value").fill("713-555-0101")
+    page.get_by_label("Your name").fill("A. Therapist")
+    page.get_by_label("Your email").fill("therapist@example.org")
+    page.get_by_label("Evidence").fill("We moved to a new number in October.")
+    screenshot(page, "claim-form")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Send the request").click()
+    page.wait_for_load_state()
+    assert "Request received" in page.get_by_role("status").inner_text()
+    pending = [r for r in site.app.state.curation.requests("pending") if r.contact["email"] == "therapist@example.org"]
+    assert len(pending) == 1 and pending[0].changes == {"phone": "713-555-0101"}
+    assert any(i.kind == "request" and i.detail.get("request") == pending[0].id for i in site.app.state.curation.review(status="open"))

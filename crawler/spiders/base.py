@@ -15,6 +15,9 @@ from twisted.python.failure import Failure
 from directory.raw import QuarantineRecord, RawRecord
 
 BATCH = 200
+# Scrapy works on up to CONCURRENT_ITEMS items of a response at once; for the spiders that yield a
+# whole file's records from one response, a few batches in flight keep memory flat.
+STREAMING_SETTINGS = {"CONCURRENT_ITEMS": 4}
 
 
 @dataclass

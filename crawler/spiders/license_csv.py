@@ -20,7 +20,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import RawBatch, SourceSpider, batched
+from crawler.spiders.base import STREAMING_SETTINGS, RawBatch, SourceSpider, batched
 from directory.raw import QuarantineRecord, RawRecord
 
 # Values boards print where there is no value; not dates to check.
@@ -73,6 +73,8 @@ def sniff_encoding(path: Path) -> tuple[str, int]:
 
 
 class LicenseCsvSpider(SourceSpider):
+    custom_settings = STREAMING_SETTINGS
+
     def start_urls_and_callbacks(self):
         return [(self.source.url, self.parse)]
 

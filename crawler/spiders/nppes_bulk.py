@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import RawBatch, SourceSpider, batched
+from crawler.spiders.base import STREAMING_SETTINGS, RawBatch, SourceSpider, batched
 from directory.raw import QuarantineRecord, RawRecord, SourceKind
 
 # NUCC taxonomy codes whose description says massage (NUCC code set 25.x), with the API's words.
@@ -334,6 +334,7 @@ def read_archives(
 
 
 class NppesBulkSpider(SourceSpider):
+    custom_settings = STREAMING_SETTINGS
     record_kind = SourceKind.nppes  # the same raw records as the API spider's
 
     def _target(self, position: int) -> Path:

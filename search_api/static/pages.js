@@ -44,6 +44,9 @@
       fetch("/vocabulary/conditions?prefix=" + encodeURIComponent(prefix))
         .then(function (response) { return response.ok ? response.json() : []; })
         .then(function (terms) {
+          if (input.value.trim() !== prefix) {
+            return; // an answer for an earlier prefix, arriving late: a newer one is on its way
+          }
           list.replaceChildren();
           terms.forEach(function (term) {
             [term.name].concat(term.synonyms).forEach(function (name) {

@@ -1,0 +1,84 @@
+"""Indexing at national scale: `therapists index`'s work (read, extract over worker processes,
+link, merge, write SQLite) on about 1,000,000 synthetic source records, with wall time, CPU time
+(the parent and its extraction workers) and peak memory, beside the floor measured in the same
+child: reading and JSON-decoding every raw line.
+
+The raw crawl is generated once into `.bench-cache/` (bench/synthetic_raw.py, 2.5 records a person).
+`THERAPISTS_BENCH_INDEX_PEOPLE` sets the number of people (default 400,000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.scale_bench import cache_dir
+from bench.synthetic_raw import write_raw
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = int(os.environ.get("THERAPISTS_BENCH_INDEX_PEOPLE", "400000"))
+
+CHILD = """
+import json, resource, sys, time
+from datetime import date
+from pathlib import Path
+from directory.backends.sqlite import SQLiteBackend
+from indexer.build import raw_files, run_index
+started, cpu = time.perf_counter(), time.process_time()
+report = run_index(Path(sys.argv[1]), SQLiteBackend(Path(sys.argv[2])), today=date(2026, 11, 23))
+seconds, own = time.perf_counter() - started, time.process_time() - cpu
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, workers.ru_maxrss) / 1024
+# The floor: only reading and decoding every raw line.
+started, cpu = time.perf_counter(), time.process_time()
+lines = 0
+for path in raw_files(Path(sys.argv[1])):
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            json.loads(line)
+            lines += 1
+print(json.dumps({"seconds": seconds, "cpu_seconds": own + workers.ru_utime + workers.ru_stime,
+                  "records": report.source_records, "raw_lines": report.raw_records, "listings": report.listings,
+                  "peak_rss_mb": peak, "baseline_seconds": time.perf_counter() - started,
+                  "baseline_cpu_seconds": time.process_time() - cpu, "baseline_lines": lines}))
+"""
+
+
+def raw_crawl(people: int) -> Path:
+    path = cache_dir() / f"raw_{people}"
+    if not (path / ".complete").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        write_raw(path, people)
+        (path / ".complete").touch()
+    return path
+
+
+def index_scale_benchmark() -> dict:
+    raw = raw_crawl(PEOPLE)
+    db = cache_dir() / f"index_{PEOPLE}.db"
+    db.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(db)], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    run = json.loads(result.stdout.strip().splitlines()[-1])
+    db.unlink(missing_ok=True)
+    return {
+        "index_scale_records": run["records"],
+        "index_scale_listings": run["listings"],
+        "index_scale_s": round(run["seconds"], 1),
+        "index_scale_cpu_s": round(run["cpu_seconds"], 1),
+        "index_scale_records_per_s": round(run["records"] / run["seconds"]),
+        "index_scale_records_per_cpu_s": round(run["records"] / run["cpu_seconds"]),
+        "index_scale_json_decode_lines_per_s": round(run["baseline_lines"] / run["baseline_seconds"]),
+        "index_scale_ratio_to_json_decode": round(run["baseline_seconds"] / run["seconds"], 3),
+        "index_scale_cpu_ratio_to_json_decode": round(run["baseline_cpu_seconds"] / run["cpu_seconds"], 3),
+        "index_scale_peak_rss_mb": round(run["peak_rss_mb"]),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(index_scale_benchmark(), indent=2))
