@@ -14,11 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
+from bench.es_bench import es_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
+from bench.serve_bench import serve_benchmark
 
 
 def relevance_benchmark() -> dict:
@@ -38,6 +40,8 @@ BENCHES = {
     "e2e_quality": e2e_quality_benchmark,
     "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
     "index_scale": index_scale_benchmark,  # indexing about a million source records, with peak memory
+    "serve": serve_benchmark,  # `serve --workers 2` against 1 at 500k listings, wrk on loopback
+    "elasticsearch": es_benchmark,
 }
 
 

@@ -9,7 +9,8 @@ OperationOutcome: never a silent ignore.
 Order: candidates come from the backend's search in its ranking (score, then id), with a place
 when the query names one, so FHIR results rank as `/search` does. Address parameters are served
 within the place they name (a ZIP's or a city's area, `ADDRESS_SCOPE_KM`) and then matched on the
-address string; a state alone scans the index in rank order.
+address string; a state alone scans the index in rank order, up to `SCAN_BUDGET` candidates per
+page, past which the answer is a `too-costly` OperationOutcome asking for a narrower search.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ DEFAULT_COUNT = 10
 MAX_COUNT = 100
 ADDRESS_SCOPE_KM = 60.0
 _SCAN_PAGE = 100
+SCAN_BUDGET = 20_000  # candidates read for one page of results at most; past it, a too-costly OperationOutcome
 MI_KM = 1.609344
 
 
@@ -271,8 +273,16 @@ def candidates(backend: SearchBackend, criteria: Criteria, today: date) -> Itera
         return
     place, radius = _scope(criteria)
     query = SearchQuery(near=place, radius_km=radius or 40.0, license_status="any", limit=_SCAN_PAGE, today=today)
+    scanned = 0
     while True:
+        if scanned >= SCAN_BUDGET:
+            raise FhirError(
+                f"the search would read more than {SCAN_BUDGET} candidates; narrow it with location_near, "
+                "a postal code, or a city with its state",
+                code="too-costly",
+            )
         page = backend.search(query)
+        scanned += len(page.hits)
         for hit in page.hits:
             if matches(hit.listing, criteria):
                 yield hit.listing

@@ -48,15 +48,23 @@ class License(BaseModel):
     status_as_published: list[str] = Field(default_factory=list, description="The board's status words, every column's.")
     restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
     discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
+    verified_by: Literal["board", "directory"] | None = Field(
+        default=None, description="'directory': an admin checked it by hand (with evidence), not a board file's row."
+    )
+    verified_on: date | None = None  # when the directory checked it by hand
+    verified_until: date | None = None  # a manual verification lapses on this day
 
     def as_of(self, today: date) -> License:
-        """The licence as it stands on `today`: an 'active' licence past its expiry is expired.
+        """The licence as it stands on `today`: an 'active' licence past its expiry is expired, and
+        a manual verification past its own expiry no longer counts.
 
         Applied again when serving, so an index built last month never shows a licence that
         has lapsed since as verified.
         """
         if self.status == LicenseStatus.active and self.expires_on is not None and self.expires_on < today:
             return self.model_copy(update={"status": LicenseStatus.expired, "verified": False})
+        if self.verified and self.verified_until is not None and self.verified_until < today:
+            return self.model_copy(update={"verified": False, "verified_by": None})
         return self
 
 
@@ -87,7 +95,7 @@ class Evidence(BaseModel):
     kind: Literal["condition", "modality"]
     text: str
     source: str
-    source_kind: SourceKind
+    source_kind: SourceKind | None = Field(None, description="None: stated by the directory's admins, not by a source.")
 
 
 class UnparsedValue(BaseModel):
@@ -153,7 +161,7 @@ class Listing(BaseModel):
 
     def verified_until(self) -> date | None:
         """The last day on which some verified licence is still in force (None: none verified)."""
-        ends = [lic.expires_on or date.max for lic in self.licenses if lic.verified]
+        ends = [min(lic.expires_on or date.max, lic.verified_until or date.max) for lic in self.licenses if lic.verified]
         return max(ends) if ends else None
 
     def lapsed_status(self) -> LicenseStatus:

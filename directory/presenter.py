@@ -41,6 +41,10 @@ class LicenseOut(BaseModel):
     restrictions: list[str] = Field(default_factory=list, description="Restrictions on practice, as the board published them.")
     discipline: list[str] = Field(default_factory=list, description="Discipline on record, as the board published it.")
     source: str | None = Field(None, description="The source the status came from.")
+    verified_by: str | None = _absent_when_none(
+        "'directory': verified by the directory by hand on `verified_on` (not by a board file's row); absent otherwise."
+    )
+    verified_on: str | None = _absent_when_none("When the directory verified the licence by hand.")
 
 
 class CertificationOut(BaseModel):
@@ -377,6 +381,8 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "restrictions": lic.restrictions,
                 "discipline": lic.discipline,
                 "source": lic.source,
+                "verified_by": "directory" if lic.verified and lic.verified_by == "directory" else None,
+                "verified_on": lic.verified_on.isoformat() if lic.verified and lic.verified_by == "directory" and lic.verified_on else None,
             }
             for lic in listing.licenses_as_of(today)
         ],

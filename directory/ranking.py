@@ -263,7 +263,8 @@ def _quote(listing: Listing, kind: str, term_id: str) -> str:
     evidence = next((e for e in listing.evidence if e.kind == kind and e.term == term_id), None)
     if evidence is None:
         return ""
-    return f' ({_BASIS_WORDS.get(evidence.source_kind, evidence.source)}: "{evidence.text}")'
+    basis = _BASIS_WORDS.get(evidence.source_kind, evidence.source) if evidence.source_kind else "the directory"
+    return f' ({basis}: "{evidence.text}")'
 
 
 def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: Vocabulary) -> list[str]:

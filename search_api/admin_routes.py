@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -19,7 +20,7 @@ from directory.models import Listing
 from directory.presenter import ErrorResponse
 from search_api import curation_actions as actions
 from search_api.admin_auth import Admin, Editor, Store, authenticated
-from search_api.deps import Backend
+from search_api.deps import Backend, Today, Vocab
 
 ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorResponse} for status in (401, 403, 404, 409, 422, 429, 503)}
 # The router-level dependency makes a route added here later refuse anonymous callers too.
@@ -61,6 +62,21 @@ class CorrectionIn(Strict):
         description="One of the correctable fields: name, phone, bio, gender, price_range, languages, accepting_new_clients, mobile, wheelchair_accessible."
     )
     value: Any
+    reason: Reason
+
+
+class TermIn(Strict):
+    action: Literal["add", "remove"]
+    kind: Literal["condition", "modality"]
+    term: str = Field(min_length=1, max_length=100, description="The vocabulary id, as /vocabulary/conditions lists it.")
+    reason: Reason
+
+
+class VerificationIn(Strict):
+    state: str = Field(min_length=2, max_length=2)
+    number: str = Field(min_length=1, max_length=40)
+    evidence: str = Field(min_length=1, max_length=4000, description="How it was checked: whom you called, what document you saw.")
+    expires_on: date = Field(description="The manual verification stops counting after this day.")
     reason: Reason
 
 
@@ -142,6 +158,23 @@ def unhide(listing_id: str, body: ReasonIn, user: Editor, store: Store) -> list[
 )
 def correct(listing_id: str, body: CorrectionIn, user: Editor, store: Store, backend: Backend) -> Override:
     return actions.correct(store, backend, listing_id, user, body.field, body.value, body.reason)
+
+
+@router.post("/listings/{listing_id}/terms", response_model=Override, status_code=201, summary="Add or remove a condition or technique")
+def change_term(listing_id: str, body: TermIn, user: Editor, store: Store, backend: Backend, vocab: Vocab) -> Override:
+    return actions.change_term(store, backend, vocab, listing_id, user, body.action, body.kind, body.term, body.reason)
+
+
+@router.post(
+    "/listings/{listing_id}/license-verifications",
+    response_model=Override,
+    status_code=201,
+    summary="Verify a licence by hand, with evidence and an expiry",
+)
+def verify_license(listing_id: str, body: VerificationIn, user: Editor, store: Store, backend: Backend, today: Today) -> Override:
+    return actions.verify_license(
+        store, backend, listing_id, user, body.state, body.number, body.evidence, body.expires_on, today, body.reason
+    )
 
 
 @router.post("/merges", response_model=Override, status_code=201, summary="Merge listings of one person; the oldest id survives")

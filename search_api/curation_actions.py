@@ -3,14 +3,16 @@ writes its override(s) and audit entries in one transaction."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 
 from directory.backends.base import SearchBackend
-from directory.curation.overrides import CORRECTABLE, Override, OverrideKind
+from directory.curation.overrides import CORRECTABLE, Override, OverrideKind, licence_matches, verifiable
 from directory.curation.store import CurationStore, ReviewEntry, User
 from directory.errors import Conflict, InvalidParameter, NotFound
+from directory.vocabulary import Vocabulary
 
 
 def record_keys(backend: SearchBackend, listing_id: str) -> list[str]:
@@ -58,6 +60,68 @@ def correct(store: CurationStore, backend: SearchBackend, listing_id: str, user:
     current = listing_or_404(backend, listing_id)
     return store.add_override(
         OverrideKind.correct, user.name, reason, listing_id, payload={"field": name, "value": value}, before={name: getattr(current, name)}
+    )
+
+
+def change_term(
+    store: CurationStore,
+    backend: SearchBackend,
+    vocab: Vocabulary,
+    listing_id: str,
+    user: User,
+    action: str,
+    kind: Literal["condition", "modality"],
+    term: str,
+    reason: str,
+) -> Override:
+    """Add or remove a condition or technique (a vocabulary id); an added one is marked as the directory's."""
+    listing = listing_or_404(backend, listing_id)
+    if term not in vocab.terms[kind]:
+        raise InvalidParameter("term", f"{term!r} is not a {kind} id of the vocabulary")
+    field_name = "conditions" if kind == "condition" else "modalities"
+    present = term in getattr(listing, field_name)
+    if present == (action == "add"):
+        raise Conflict(f"listing {listing_id!r} {'already lists' if present else 'does not list'} {kind} {term!r}")
+    return store.add_override(
+        OverrideKind.term,
+        user.name,
+        reason,
+        listing_id,
+        payload={"action": action, "kind": kind, "term": term},
+        before={field_name: getattr(listing, field_name)},
+    )
+
+
+def verify_license(
+    store: CurationStore,
+    backend: SearchBackend,
+    listing_id: str,
+    user: User,
+    state: str,
+    number: str,
+    evidence: str,
+    expires_on: date,
+    today: date,
+    reason: str,
+) -> Override:
+    """A licence checked by hand (a call to the board, a copy of the licence): verified until `expires_on`,
+    shown as verified by the directory. Never for a licence a board lists as expired, suspended,
+    revoked, on probation or inactive, or with restrictions or discipline."""
+    listing = listing_or_404(backend, listing_id)
+    if expires_on <= today:
+        raise InvalidParameter("expires_on", "must be after today")
+    match = next((lic for lic in listing.licenses_as_of(today) if licence_matches(lic, state, number)), None)
+    if match is None:
+        raise InvalidParameter("number", f"listing {listing_id!r} shows no licence {state}:{number}")
+    if not verifiable(match):
+        raise Conflict(f"licence {state}:{number} is {match.status.value} (or restricted) by its board: it cannot be verified by hand")
+    return store.add_override(
+        OverrideKind.verify_license,
+        user.name,
+        reason,
+        listing_id,
+        payload={"state": match.state, "number": match.number, "evidence": evidence, "expires_on": expires_on.isoformat()},
+        before={"license": match.model_dump(mode="json")},
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from fastapi import FastAPI
@@ -235,15 +236,98 @@ def test_public_requests_are_validated_size_and_rate_limited(client: TestClient,
     assert limited.status_code == 429 and limited.headers["retry-after"] == "3600"
 
 
-def test_every_backend_honours_exclude_ids(tmp_path, vocab) -> None:
-    memory = MemoryBackend(vocab)
-    memory.replace_all(factories.population())
-    sqlite = SQLiteBackend(tmp_path / "index.db", vocab)
-    sqlite.replace_all(factories.population())
+@pytest.mark.parametrize("kind", ["memory", "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def test_every_backend_honours_exclude_ids(tmp_path, vocab, kind: str, request) -> None:
+    if kind == "memory":
+        backend = MemoryBackend(vocab)
+    elif kind == "sqlite":
+        backend = SQLiteBackend(tmp_path / "index.db", vocab)
+    else:
+        backend = request.getfixturevalue("make_es")()
+    backend.replace_all(factories.population())
     query, _ = build_query(SearchParams(condition="sciatica", near="78704", license_status="any"), vocab, TODAY, 40.0, 365)
-    for backend in (memory, sqlite):
-        everyone = backend.search(query)
-        ids = [h.listing.id for h in everyone.hits]
-        fewer = backend.search(replace(query, exclude_ids=frozenset({ids[0], "t_not_there"})))
-        assert [h.listing.id for h in fewer.hits] == ids[1:], backend.name
-        assert fewer.total == everyone.total - 1
+    everyone = backend.search(query)
+    ids = [h.listing.id for h in everyone.hits]
+    fewer = backend.search(replace(query, exclude_ids=frozenset({ids[0], "t_not_there"})))
+    assert [h.listing.id for h in fewer.hits] == ids[1:], backend.name
+    assert fewer.total == everyone.total - 1
+
+
+@STORES
+def test_a_licence_verified_by_hand_shows_as_the_directorys_until_its_expiry(
+    app: FastAPI, client: TestClient, tokens: Tokens, store
+) -> None:
+    auth = bearer(tokens.editor)
+    body = {
+        "state": "TX",
+        "number": "MT000010",
+        "evidence": "Called the TDLR on 2026-11-23",
+        "expires_on": "2027-05-31",
+        "reason": "no board file",
+    }
+    assert client.get("/therapists/t_0010").json()["licenses"][0]["verified"] is False
+    assert (
+        client.post("/admin/listings/t_0010/license-verifications", headers=auth, json={**body, "expires_on": "2026-01-01"}).status_code
+        == 422
+    )
+    assert client.post("/admin/listings/t_0010/license-verifications", headers=auth, json={**body, "number": "MT999"}).status_code == 422
+    made = client.post("/admin/listings/t_0010/license-verifications", headers=auth, json=body)
+    assert made.status_code == 201, made.text
+    (lic,) = client.get("/therapists/t_0010").json()["licenses"]
+    assert (lic["verified"], lic["verified_by"], lic["verified_on"]) == (True, "directory", made.json()["created_at"][:10])
+    board = client.get("/therapists/t_0001").json()["licenses"][0]
+    assert board["verified"] is True and "verified_by" not in board  # a board match says nothing of the directory
+    # A licence its board suspended is never verified by hand.
+    suspended = client.post("/admin/listings/t_0005/license-verifications", headers=auth, json={**body, "number": "MT000005"})
+    assert suspended.status_code == 409
+    # Past the verification's expiry it no longer counts.
+    later = TestClient(create_app(backend=app.state.backend.inner, vocab=app.state.vocab, today=date(2027, 6, 1), curation=store))
+    assert later.get("/therapists/t_0010").json()["licenses"][0]["verified"] is False
+
+
+@STORES
+def test_conditions_and_techniques_can_be_added_and_removed(client: TestClient, tokens: Tokens) -> None:
+    auth = bearer(tokens.editor)
+    removed = client.post(
+        "/admin/listings/t_0001/terms",
+        headers=auth,
+        json={"action": "remove", "kind": "condition", "term": "sciatica", "reason": "not offered"},
+    )
+    assert removed.status_code == 201
+    added = client.post(
+        "/admin/listings/t_0001/terms",
+        headers=auth,
+        json={"action": "add", "kind": "condition", "term": "headache", "reason": "on the phone"},
+    )
+    assert added.status_code == 201
+    page = client.get("/therapists/t_0001").json()
+    assert page["conditions"] == ["Headaches"]
+    assert [(e["term"], e["source"]) for e in page["evidence"] if e["kind"] == "condition"] == [("Headaches", "directory")]
+    assert (
+        client.post(
+            "/admin/listings/t_0001/terms", headers=auth, json={"action": "add", "kind": "condition", "term": "headache", "reason": "x"}
+        ).status_code
+        == 409
+    )
+    unknown = client.post(
+        "/admin/listings/t_0001/terms", headers=auth, json={"action": "add", "kind": "modality", "term": "reiki_magic", "reason": "x"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["error"]["parameter"] == "term"
+
+
+@STORES
+def test_an_approved_correction_request_becomes_an_override_and_a_rejected_one_changes_nothing(client: TestClient, tokens: Tokens) -> None:
+    auth = bearer(tokens.editor)
+    ask = {"kind": "correct", "contact": {"name": "Ben", "email": "ben@example.org"}, "evidence": "My practice moved its phone line."}
+    assert client.post("/therapists/t_0002/requests", json={**ask, "changes": {"phone": "+15125550123"}}).status_code == 202
+    assert client.post("/therapists/t_0003/requests", json={**ask, "changes": {"accepting_new_clients": False}}).status_code == 202
+    first, second = client.get("/admin/review", headers=auth, params={"kind": "request"}).json()
+    approved = client.post(f"/admin/review/{first['id']}/resolve", headers=auth, json={"action": "accept", "reason": "checked"}).json()
+    assert [(o["kind"], o["payload"]["field"], o["payload"]["value"]) for o in approved["overrides"]] == [
+        ("correct", "phone", "+15125550123")
+    ]
+    assert client.get("/therapists/t_0002").json()["phone"] == "+15125550123"
+    rejected = client.post(f"/admin/review/{second['id']}/resolve", headers=auth, json={"action": "reject", "reason": "no evidence"}).json()
+    assert rejected["overrides"] == [] and client.get("/therapists/t_0003").json()["corrections"] == []
+    statuses = {r["listing_id"]: r["status"] for r in client.get("/admin/requests", headers=auth).json()}
+    assert statuses == {"t_0002": "approved", "t_0003": "rejected"}

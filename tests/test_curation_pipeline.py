@@ -192,6 +192,24 @@ def test_every_change_writes_an_audit_entry_with_before_and_after(tmp_path: Path
         {"field": "bio", "value": "Hi.", "reason": "t"},
     )
     change("POST", "/admin/overrides/{override_id}/retire", f"/admin/overrides/{fix['id']}/retire", {"reason": "test"})
+    change(
+        "POST",
+        "/admin/listings/{listing_id}/terms",
+        f"/admin/listings/{dana}/terms",
+        {"action": "add", "kind": "condition", "term": "headache", "reason": "test"},
+    )
+    change(
+        "POST",
+        "/admin/listings/{listing_id}/license-verifications",
+        f"/admin/listings/{dana}/license-verifications",
+        {
+            "state": "TX",
+            "number": backend.get(dana).licenses[0].number,
+            "evidence": "board phone line",
+            "expires_on": "2027-06-30",
+            "reason": "test",
+        },  # type: ignore[union-attr]
+    )
     keys = keys_by_listing(backend)
     survivor = change("POST", "/admin/merges", "/admin/merges", {"listing_ids": [dana, lee], "reason": "test"})["listing_id"]
     build(raw, backend, store)

@@ -231,3 +231,14 @@ def test_export_fhir_writes_ndjson_of_every_resource(db: Path, tmp_path: Path, c
         assert len(lines) == counts[resource_type]
         ids = {model.model_validate_json(line).id for line in lines}
         assert "t-0001" in ids
+
+
+def test_a_search_too_broad_to_serve_says_so_rather_than_scanning_forever(client: TestClient, monkeypatch) -> None:
+    import directory.fhir_search as fhir_search
+
+    monkeypatch.setattr(fhir_search, "SCAN_BUDGET", 3)
+    monkeypatch.setattr(fhir_search, "_SCAN_PAGE", 3)
+    outcome = outcome_of(client.get("/fhir/PractitionerRole", params={"location.address-state": "FL"}))  # nobody in Florida
+    assert outcome.issue[0].code == "too-costly" and "location_near" in outcome.issue[0].diagnostics
+    nearby = bundle_of(client.get("/fhir/PractitionerRole", params={"location.address-state": "TX", "_count": 2}))
+    assert len(matches(nearby)) == 2  # found within the budget

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -168,8 +169,9 @@ def write_raw(raw: Path, files: dict[str, list[dict]]) -> Path:
     return raw
 
 
-def index(raw: Path, db: Path, vocab, suppress_ids: set[str] = frozenset()) -> tuple[SQLiteBackend, IndexReport]:
-    backend = SQLiteBackend(db, vocab)
+def index(raw: Path, db: Path, vocab, suppress_ids: set[str] = frozenset(), backend=None) -> tuple[SQLiteBackend, IndexReport]:
+    """Index `raw` into `backend` (default: the SQLite file `db`), reading the identity map it holds."""
+    backend = backend or SQLiteBackend(db, vocab)
     report = run_index(raw, backend, today=TODAY, suppressions=SuppressionList(set(), set(), set(suppress_ids)))
     return backend, report
 
@@ -294,15 +296,18 @@ def test_a_board_file_with_its_rows_reordered_gives_the_same_ids(tmp_path: Path,
     assert report.suppressed == 1 and "Mira Solano" not in {item.name for item in listings(backend)}
 
 
-def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_path: Path, vocab) -> None:
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_path: Path, vocab, kind: str, request) -> None:
     raw, db = tmp_path / "raw", tmp_path / "index.db"
+    # On Elasticsearch every build reads the identity map back from the alias's generation.
+    build = partial(index, backend=request.getfixturevalue("make_es")()) if kind == "elasticsearch" else index
     write_raw(raw, {"tx_board": BOARD})
-    backend, _ = index(raw, db, vocab)
+    backend, _ = build(raw, db, vocab)
     dana = id_of(backend, license="MT100001")
 
     # The NPI record under her former surname, in another city: nothing yet says it is her.
     write_raw(raw, {"tx_board": BOARD, "nppes": [nppes("1234567893", "Dana", "Mbeki")]})
-    backend, _ = index(raw, db, vocab)
+    backend, _ = build(raw, db, vocab)
     npi_listing = id_of(backend, npi="1234567893")
     assert npi_listing != dana and len(backend.all_ids()) == 3
     # The younger id sorts first: only age can make the board listing's id the survivor.
@@ -310,7 +315,7 @@ def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_pa
 
     # The NPI record now states her licence: one person.
     write_raw(raw, {"tx_board": BOARD, "nppes": [nppes("1234567893", "Dana", "Mbeki", license_number="MT100001")]})
-    backend, report = index(raw, db, vocab)
+    backend, report = build(raw, db, vocab)
     assert report.ids["merged"] == 1 and len(backend.all_ids()) == 2
     merged = backend.get(dana)
     assert merged is not None and merged.npi == "1234567893" and backend.get(npi_listing) is None
@@ -321,9 +326,9 @@ def test_a_merge_keeps_the_older_id_and_answers_301_from_the_absorbed_one(tmp_pa
     assert client.get("/therapists/t_000000000000", follow_redirects=False).status_code == 404
 
     # The redirect outlives later builds, and a suppression by the absorbed id hides the survivor.
-    backend, _ = index(raw, db, vocab)
+    backend, _ = build(raw, db, vocab)
     assert backend.redirect(npi_listing) == dana
-    backend, report = index(raw, db, vocab, suppress_ids={npi_listing})
+    backend, report = build(raw, db, vocab, suppress_ids={npi_listing})
     assert report.suppressed == 1 and backend.get(dana) is None
     client = TestClient(create_app(backend=backend, vocab=vocab, today=TODAY))
     assert client.get(f"/therapists/{npi_listing}", follow_redirects=False).status_code == 404  # no 301 to a hidden listing
@@ -394,11 +399,14 @@ def test_a_rebuild_from_scratch_of_unchanged_data_gives_the_same_ids_and_map(tmp
     assert id_of(first, npi="1234567893") == content_id("1234567893")
 
 
-@pytest.mark.parametrize(
-    "make", [lambda tmp, vocab: MemoryBackend(vocab), lambda tmp, vocab: SQLiteBackend(tmp / "index.db", vocab)], ids=["memory", "sqlite"]
-)
-def test_backends_store_the_identity_map_and_redirect_only_to_live_listings(tmp_path: Path, vocab, make) -> None:
-    backend = make(tmp_path, vocab)
+@pytest.mark.parametrize("kind", ["memory", "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+def test_backends_store_the_identity_map_and_redirect_only_to_live_listings(tmp_path: Path, vocab, kind: str, request) -> None:
+    if kind == "memory":
+        backend = MemoryBackend(vocab)
+    elif kind == "sqlite":
+        backend = SQLiteBackend(tmp_path / "index.db", vocab)
+    else:
+        backend = request.getfixturevalue("make_es")()
     assert backend.identity() == IdentityMap()  # nothing built yet
     identity = IdentityMap(
         build=2,

@@ -1,10 +1,13 @@
 """`therapists serve`: one process, or a parent and N pre-forked workers sharing one port and one index.
 
 With `--workers N` the parent builds the app, opens the index and loads its columnar arrays once,
-then forks the workers: they inherit the listening socket (the kernel spreads connections among
-them) and every page the parent filled, shared copy-on-write. Search reads those arrays and never
-writes them, so N workers hold one copy of the index, not N. The parent's SQLite connection is
-closed before the fork (none may cross it); each worker opens its own. `gc.freeze()` keeps the
+then forks the workers, which inherit every page the parent filled, shared copy-on-write. Each
+worker listens on its own socket bound to the same port with SO_REUSEPORT, so the kernel spreads
+connections evenly among them (on one shared socket, measured, one worker took 70% of the
+keep-alive connections: Linux wakes the most recent waiter first); the parent only holds the port. Search reads those arrays and never
+writes them, so N workers hold one copy of the index, not N. No connection crosses the fork:
+the parent closes its SQLite and curation-store connections first; each worker opens its own.
+(With Elasticsearch the index lives in the cluster: each worker builds its own app and client.) `gc.freeze()` keeps the
 collector from writing to the inherited objects' headers, which would copy their pages.
 
 Request metrics are per process; they go to files under `PROMETHEUS_MULTIPROC_DIR` (set here,
@@ -35,14 +38,19 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr for the server: the access log (one line a request) and everything else."""
-    from search_api.ops import JsonFormatter
+    """JSON lines: the access log (one line a request) on stdout, as uvicorn's own goes, and
+    everything else (start, stop, warnings, tracebacks) on stderr."""
+    from search_api.ops import JsonFormatter, access_log
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    errors = logging.StreamHandler(sys.stderr)
+    errors.setFormatter(JsonFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [errors]
     root.setLevel(level)
+    access = logging.StreamHandler(sys.stdout)
+    access.setFormatter(JsonFormatter())
+    access_log.handlers[:] = [access]
+    access_log.propagate = False
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
@@ -66,7 +74,11 @@ def _warm(app: FastAPI) -> None:
         query, _ = build_query(params, vocab, app.state.today, settings.default_radius_km, settings.stale_after_days)
         backend.search(query)
     backend.metadata()
-    backend.close()  # this process's SQLite connection must not cross the fork
+    # No connection may cross the fork: this thread's SQLite connection, and the curation store's
+    # pooled ones (SQLAlchemy opens new ones after dispose()).
+    backend.close()
+    if (curation := getattr(app.state, "curation", None)) is not None:
+        curation.close()
 
 
 def serve(settings: Settings, workers: int = 1) -> int:
@@ -81,6 +93,18 @@ def serve(settings: Settings, workers: int = 1) -> int:
     return _prefork(settings, workers)
 
 
+def _socket(settings: Settings, reuse_port: bool) -> socket.socket:
+    """A socket bound to the port; with `reuse_port`, one of a group the kernel balances connections over.
+    Only listening sockets of the group receive connections: the parent's, never listening, just holds the port."""
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((settings.host, settings.port))
+    sock.set_inheritable(True)
+    return sock
+
+
 def _prefork(settings: Settings, workers: int) -> int:
     metrics_dir = tempfile.mkdtemp(prefix="therapists-metrics-")
     os.environ[MULTIPROC_ENV] = metrics_dir  # before prometheus_client is first imported, below
@@ -89,13 +113,15 @@ def _prefork(settings: Settings, workers: int) -> int:
     from search_api.app import create_app
 
     configure_logging()
-    app = create_app(settings)
-    _warm(app)
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
+    # The SQLite index's arrays are worth sharing; an Elasticsearch client must not cross a fork,
+    # and its index lives in the cluster anyway: then each worker builds its own app.
+    shared = None if settings.es_url else create_app(settings)
+    if shared is not None:
+        _warm(shared)
+    reuse_port = hasattr(socket, "SO_REUSEPORT")
+    sock = _socket(settings, reuse_port)
+    if not reuse_port:
+        sock.listen(2048)  # one queue shared by every worker
     gc.collect()
     gc.freeze()  # inherited objects stay out of the collector's way: it would write to their pages
     children: dict[int, int] = {}  # pid → worker slot
@@ -110,7 +136,11 @@ def _prefork(settings: Settings, workers: int) -> int:
             try:
                 import uvicorn
 
-                uvicorn.Server(_uvicorn_config(app, settings)).run(sockets=[sock])
+                own = _socket(settings, reuse_port) if reuse_port else sock
+                if reuse_port:
+                    own.listen(2048)
+                app = shared if shared is not None else create_app(settings)
+                uvicorn.Server(_uvicorn_config(app, settings)).run(sockets=[own])
             except BaseException:
                 log.exception("worker %d failed", slot)
                 code = 1

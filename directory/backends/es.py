@@ -47,6 +47,7 @@ META_MAPPING = {
 }
 IDENTITY_CHUNK = 5_000  # records per identity document
 BULK_CHUNK = 500
+BULK_TIMEOUT_S = 300.0  # one bulk request of BULK_CHUNK documents; searches keep the client's 10 s
 MAX_WINDOW = 10_000  # Elasticsearch's largest page
 
 
@@ -68,6 +69,7 @@ class ElasticsearchBackend:
         self.vocab = vocab or get_vocabulary()
         self.client = make_client(url, plain_json)
         self.term_bits = TermBits.of(self.vocab)
+        self._identity: tuple[str, IdentityMap] | None = None  # (index, its map), for redirects
 
     # Generations --------------------------------------------------------------------------------
 
@@ -156,7 +158,8 @@ class ElasticsearchBackend:
 
     def _bulk(self, helpers: Any, actions: Iterable[dict[str, Any]], what: str) -> None:
         failures: list[str] = []
-        stream = helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False, max_retries=2)
+        writer = self.client.options(request_timeout=BULK_TIMEOUT_S)
+        stream = helpers.streaming_bulk(writer, actions, chunk_size=BULK_CHUNK, raise_on_error=False, max_retries=2)
         for ok, item in call(self.url, f"bulk-write {what}", lambda: _drain(stream)):
             if not ok:
                 op = next(iter(item.values()))
@@ -273,8 +276,16 @@ class ElasticsearchBackend:
         return sorted(items, key=lambda r: (-r.score, r.record_a))
 
     def identity(self) -> IdentityMap:
-        if self.current_index() is None:
+        index = self.current_index()
+        if index is None:
             return IdentityMap()
+        if self._identity is not None and self._identity[0] == index:  # a generation never changes
+            return self._identity[1]
+        loaded = self._load_identity()
+        self._identity = (index, loaded)
+        return loaded
+
+    def _load_identity(self) -> IdentityMap:
         head = self._meta_docs("identity")
         if not head:
             return IdentityMap()

@@ -256,15 +256,18 @@ def filters(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
         out.append({"term": {"accepting_new_clients": query.accepting_new_clients}})
     if query.mobile is not None:
         out.append({"term": {"mobile": query.mobile}})
+    if query.exclude_ids:  # hidden or removed by an admin since the index was built (backends/curated.py)
+        out.append({"bool": {"must_not": [ids_query(sorted(query.exclude_ids))]}})
     # The name filter (`names.name_matches`: nicknames, initials, typos by rapidfuzz) has no
-    # Elasticsearch form; the backend matches names in Python and adds the ids (`name_ids`).
+    # Elasticsearch form; the backend matches names in Python and adds the ids (`ids_query`).
     if query.near is not None:
         point = {"lat": query.near.lat, "lon": query.near.lon}
         out.append({"geo_distance": {"distance": f"{query.radius_km + PREFILTER_MARGIN_KM}km", "location": point}})
     return out
 
 
-def name_ids(ids: list[str]) -> dict[str, Any]:
+def ids_query(ids: list[str]) -> dict[str, Any]:
+    """Listings by id (the names that matched; the ids an admin excluded)."""
     return {"ids": {"values": ids}}
 
 
@@ -280,8 +283,8 @@ def score_bits(query: SearchQuery, vocab: Vocabulary) -> list[dict[str, Any]]:
 
 def search_query(query: SearchQuery, vocab: Vocabulary, named: list[str] | None = None) -> dict[str, Any]:
     """The whole search; `named`: the ids whose names match the query's name (None: no name asked)."""
-    found = filters(query, vocab) + ([name_ids(named)] if named is not None else [])
-    inner = {"bool": {"filter": found, "should": score_bits(query, vocab)}}
+    found = filters(query, vocab) + ([ids_query(named)] if named is not None else [])
+    inner: dict[str, Any] = {"bool": {"filter": found, "should": score_bits(query, vocab)}}
     return {"script_score": {"query": inner, "script": score_script(query), "min_score": SCORE_OFFSET / 2}}
 
 

@@ -16,12 +16,14 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from directory.models import Correction, Listing, ReviewItem
+from directory.models import Correction, Evidence, License, LicenseStatus, Listing, ReviewItem
 
 
 class OverrideKind(StrEnum):
     hide = "hide"  # keep the listing out of search and its page (404) until retired
     correct = "correct"  # a field's value, the published one kept alongside
+    term = "term"  # add or remove a condition or technique
+    verify_license = "verify_license"  # checked by hand, with evidence, until an expiry
     merge = "merge"  # these records are one person (must-link)
     keep_apart = "split"  # these groups of records are different people (cannot-link across groups)
     suppress = "suppress"  # an approved removal: these records never make a listing again (410)
@@ -39,6 +41,22 @@ CORRECTABLE: dict[str, type | tuple[type, ...]] = {
     "mobile": bool,
     "wheelchair_accessible": bool,
 }
+
+
+LISTING_LEVEL = (OverrideKind.correct, OverrideKind.term, OverrideKind.verify_license)
+# A manual verification never turns these into a verified licence: the board has spoken.
+UNVERIFIABLE = {LicenseStatus.expired, LicenseStatus.suspended, LicenseStatus.revoked, LicenseStatus.probation, LicenseStatus.inactive}
+
+
+def licence_matches(lic: License, state: str, number: str) -> bool:
+    def folded(text: str) -> str:
+        return "".join(ch for ch in text.upper() if ch.isalnum())
+
+    return lic.state.upper() == state.upper() and folded(lic.number) == folded(number)
+
+
+def verifiable(lic: License) -> bool:
+    return lic.status not in UNVERIFIABLE and not lic.restrictions and not lic.discipline
 
 
 class Override(BaseModel):
@@ -100,14 +118,14 @@ class Curation:
         return pairs
 
     def for_ids(self, ids: Iterable[str]) -> list[Override]:
-        """The field-level overrides (corrections) of a listing known by any of `ids`."""
+        """The listing-level overrides (corrections, terms, verifications) of a listing known by any of `ids`."""
         wanted = set(ids)
-        return [o for o in self.of_kind(OverrideKind.correct) if o.listing_id in wanted]
+        return [o for o in self.overrides if o.kind in LISTING_LEVEL and o.listing_id in wanted]
 
     def for_ids_missing(self, found: set[str]) -> list[Override]:
         """Listing-id overrides whose listing is not among `found` (a build's ids and their aliases);
         removals are left out: their person is meant to be missing."""
-        return [o for o in self.overrides if o.kind in (OverrideKind.hide, OverrideKind.correct) and o.listing_id not in found]
+        return [o for o in self.overrides if o.kind in (OverrideKind.hide, *LISTING_LEVEL) and o.listing_id not in found]
 
 
 class CurationHook(Protocol):
@@ -121,12 +139,19 @@ class CurationHook(Protocol):
 
 
 def apply_overrides(listing: Listing, overrides: list[Override]) -> Listing:
-    """`listing` with its corrections applied, oldest first; each keeps the value as published."""
+    """`listing` with its listing-level overrides applied, oldest first: corrections (each keeping
+    the value as published), added or removed terms, manual licence verifications."""
     if not overrides:
         return listing
     update: dict[str, Any] = {}
     corrections = list(listing.corrections)
     for o in sorted(overrides, key=lambda o: o.id):
+        if o.kind == OverrideKind.term:
+            _apply_term(listing, update, o)
+            continue
+        if o.kind == OverrideKind.verify_license:
+            _apply_verification(listing, update, o)
+            continue
         if o.kind != OverrideKind.correct:
             continue
         name, value = o.payload["field"], o.payload["value"]
@@ -136,3 +161,34 @@ def apply_overrides(listing: Listing, overrides: list[Override]) -> Listing:
         update[name] = value
     update["corrections"] = corrections
     return listing.model_copy(update=update)
+
+
+def _apply_term(listing: Listing, update: dict[str, Any], o: Override) -> None:
+    kind, term, action = o.payload["kind"], o.payload["term"], o.payload["action"]
+    field_name = "conditions" if kind == "condition" else "modalities"
+    terms: list[str] = list(update.get(field_name, getattr(listing, field_name)))
+    evidence: list[Evidence] = list(update.get("evidence", listing.evidence))
+    if action == "remove":
+        terms = [t for t in terms if t != term]
+        evidence = [e for e in evidence if not (e.kind == kind and e.term == term)]
+    elif term not in terms:
+        terms.append(term)
+        evidence.append(Evidence(term=term, kind=kind, text=f"added by the directory: {o.reason}", source="directory", source_kind=None))
+    update[field_name], update["evidence"] = terms, evidence
+
+
+def _apply_verification(listing: Listing, update: dict[str, Any], o: Override) -> None:
+    state, number = o.payload["state"], o.payload["number"]
+    licenses: list[License] = list(update.get("licenses", listing.licenses))
+    for i, lic in enumerate(licenses):
+        if licence_matches(lic, state, number) and verifiable(lic):
+            licenses[i] = lic.model_copy(
+                update={
+                    "verified": True,
+                    "verified_by": "directory",
+                    "verified_on": date.fromisoformat(o.created_at[:10]),
+                    "verified_until": date.fromisoformat(o.payload["expires_on"]),
+                    "status": LicenseStatus.active if lic.status == LicenseStatus.unknown else lic.status,
+                }
+            )
+    update["licenses"] = licenses

@@ -10,10 +10,13 @@ Every change goes through one method here, in one transaction with its audit ent
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -132,6 +135,9 @@ class CurationStore:
         # SHA-256 of tokens that passed scrypt here: a token's next requests skip the 16 MiB
         # derivation; expiry and revocation are still read from the store on every request.
         self._verified: dict[bytes, str] = {}
+        # `therapists serve --workers N` forks after opening the store: a worker must not share the
+        # parent's pooled connections (SQLAlchemy's advice: dispose the pool in the child, without closing).
+        os.register_at_fork(after_in_child=functools.partial(_dispose_in_child, weakref.ref(self.engine)))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -642,6 +648,12 @@ class CurationStore:
             if orphaned:
                 conn.execute(update(t.overrides).where(t.overrides.c.id.in_(orphaned)).values(orphaned_since=today.isoformat()))
         return {"review_items": len(items), "new_review_items": len(fresh), "status_changes": changes, "orphaned_overrides": len(orphaned)}
+
+
+def _dispose_in_child(engine_ref: weakref.ref[Engine]) -> None:
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)
 
 
 def _new_id(result: Any) -> int:
