@@ -221,7 +221,8 @@ def test_the_condition_box_suggests_from_the_vocabulary_and_the_location_comes_o
         with page.expect_response(lambda r: "/vocabulary/conditions?prefix=" in r.url):
             box.press_sequentially("sciat")
         page.wait_for_function(
-            "[...document.querySelectorAll('#condition-names option')].every(o => o.value.toLowerCase().startsWith('sciat') || o.value === 'Sciatica')"
+            "(os => os.length > 0 && os.every(o => (o.value || '').toLowerCase().startsWith('sciat')))"
+            "([...document.querySelectorAll('#condition-names option')])"
         )
         options = page.locator("#condition-names option").evaluate_all("os => os.map(o => o.value)")
         assert "Sciatica" in options and all(o.lower().startswith("sciat") or o == "Sciatica" for o in options)
