@@ -45,16 +45,10 @@ class Site:
 
 
 def _hostile_profile(raw_dir: Path) -> None:
-    """Append a practice page like the first real Florida Person page, with script in its name and bio."""
+    """Append a practice page shaped like a real one, in Orlando, with script in its name and bio."""
     path = raw_dir / "practice_sites.jsonl"
     pages = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    first = next(
-        r
-        for r in pages
-        if r["data"]["jsonld"]
-        and r["data"]["jsonld"][0].get("@type") == "Person"
-        and r["data"]["jsonld"][0].get("address", {}).get("addressRegion") == "FL"
-    )
+    first = next(p for p in pages if p["data"]["jsonld"] and p["data"]["jsonld"][0].get("@type") == "Person")
     record = copy.deepcopy(first)
     person = record["data"]["jsonld"][0]
     person.update(
@@ -64,7 +58,17 @@ def _hostile_profile(raw_dir: Path) -> None:
         description=HOSTILE_BIO,
         email="mallory@example.invalid",
         telephone="407-555-0199",
+        # Fixed here, not taken from the copied page: the crawl's order decides which page comes first.
+        address={
+            "@type": "PostalAddress",
+            "streetAddress": "1 Test Way",
+            "addressLocality": "Orlando",
+            "addressRegion": "FL",
+            "postalCode": "32801",
+        },
+        knowsAbout=["Sciatica", "Deep tissue massage"],
     )
+    person.pop("geo", None)
     person["hasCredential"] = [c for c in person.get("hasCredential", []) if c.get("credentialCategory") != "license"]
     person["hasCredential"].append(
         {

@@ -300,6 +300,15 @@ def test_the_api_recovers_when_the_cluster_comes_back(vocab) -> None:
         server.close()
 
 
+def test_a_closed_backend_reconnects_on_its_next_call(make_es, vocab) -> None:
+    """`serve --workers N` closes the backend before forking; each worker then opens its own client."""
+    es = make_es()
+    es.replace_all(population())
+    before = page_of(run(es, vocab, SearchParams(condition="sciatica")))
+    es.close()
+    assert page_of(run(es, vocab, SearchParams(condition="sciatica"))) == before
+
+
 def test_expiry_is_checked_when_serving(make_es, vocab) -> None:
     es = make_es()
     es.replace_all([listing("t_0001", "Ana", "78704", ["sciatica"], expires_on=date(2027, 1, 31))])

@@ -101,8 +101,12 @@ def run_demo(workdir: Path, host: str, port: int, serve: bool = True) -> int:
         return 0
     import uvicorn
 
+    from directory.curation.store import open_store
     from search_api.app import create_app
 
     settings = get_settings(db=db, host=host, port=port)
-    uvicorn.run(create_app(settings, backend=backend), host=host, port=port, log_level="warning")
+    # The curation store beside the demo's index, so the admin pages (/manage) and /admin work here too.
+    curation = open_store(settings.database_url, db)
+    print(f"  Admin pages at {url}/manage: make a token with `therapists admin --db {db} create-user NAME --role admin`\n", flush=True)
+    uvicorn.run(create_app(settings, backend=backend, curation=curation), host=host, port=port, log_level="warning")
     return 0

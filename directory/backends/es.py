@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from elasticsearch import Elasticsearch
 
 from directory.backends.base import IndexStats, SearchPage
 from directory.backends.es_client import call, make_client
@@ -67,9 +68,17 @@ class ElasticsearchBackend:
             raise BackendError(f"Elasticsearch alias {alias!r} must be lower-case letters, digits and _")
         self.url, self.alias, self.retain, self.replicas = url, alias, max(1, retain), replicas
         self.vocab = vocab or get_vocabulary()
-        self.client = make_client(url, plain_json)
+        self.plain_json = plain_json
+        self._client: Elasticsearch | None = None
         self.term_bits = TermBits.of(self.vocab)
         self._identity: tuple[str, IdentityMap] | None = None  # (index, its map), for redirects
+
+    @property
+    def client(self) -> Elasticsearch:
+        """This process's client, made on first use (after `close`, or in a forked worker, anew)."""
+        if self._client is None:
+            self._client = make_client(self.url, self.plain_json)
+        return self._client
 
     # Generations --------------------------------------------------------------------------------
 
@@ -306,7 +315,11 @@ class ElasticsearchBackend:
         return hop.new_id if hop is not None and self.get(hop.new_id) is not None else None
 
     def close(self) -> None:
-        self.client.close()
+        """Drop the connections; the backend stays usable and reconnects on its next call (so a
+        server can close it before forking workers, each of which then opens its own)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 def _drain(stream: Iterator[tuple[bool, dict[str, Any]]]) -> list[tuple[bool, dict[str, Any]]]:
