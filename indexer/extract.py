@@ -575,7 +575,7 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
     rec = _base(record, _page_key(record, name), name)
     rec.display_name = name.display()
     rec.credentials = credentials or parse_credentials(body[:300], vocab)
-    for match in vocab.find_terms(body):
+    for match in vocab.find_terms(body, fuzzy=True):
         if match.kind == "condition" or match.kind == "modality":
             rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=match.text, source=record.source, source_kind=rec.kind))
     # The first phone number the page prints: the practice's line, which linkage can meet.

@@ -26,12 +26,12 @@ def test_ranking_end_to_end_stays_above_its_floor(figures: Figures) -> None:
 
 
 def test_linkage_end_to_end_stays_above_its_floor(figures: Figures) -> None:
-    assert figures.linkage["precision"] >= 0.99, figures.linkage
-    assert figures.linkage["f1"] >= 0.95, figures.linkage
+    assert figures.linkage["precision"] >= 0.995, figures.linkage
+    assert figures.linkage["f1"] >= 0.98, figures.linkage
 
 
 def test_extraction_finds_what_pages_state_and_claims_nothing_else(figures: Figures) -> None:
-    assert figures.extraction["recall"] >= 0.95, figures.extraction
+    assert figures.extraction["recall"] >= 0.97, figures.extraction
     assert figures.extraction["precision"] >= 0.99, figures.extraction
 
 

@@ -103,3 +103,9 @@ def test_page_text_names_the_technique_when_the_phrase_is_a_technique(vocab) -> 
     (rec,) = extract(_page(text=text, title="Rosa Lee, LMT | Prenatal and sciatica care"), vocab, TODAY)
     found = {(e.kind, e.term): e.text for e in rec.evidence}
     assert found == {("modality", "prenatal_massage"): "prenatal massage", ("condition", "sciatica"): "sciatic nerve pain"}
+
+
+def test_plain_text_pages_read_close_misspellings_strictly(vocab) -> None:
+    text = "Dana Wu, LMT. Relief for migranes and sciatca; I also work with people who hate long waits."
+    (rec,) = extract(_page(text=text, title="Dana Wu, LMT"), vocab, TODAY)
+    assert {(e.kind, e.term): e.text for e in rec.evidence} == {("condition", "migraine"): "migranes", ("condition", "sciatica"): "sciatca"}

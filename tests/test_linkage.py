@@ -163,3 +163,33 @@ def test_linking_nothing_or_strangers_gives_one_listing_each() -> None:
     assert [[r.key for r in c] for c in report.clusters] == sorted(
         [["a"], ["b"]], key=lambda c: listing_id([r for r in strangers if r.key == c[0]])
     )
+
+
+def _licensed(key: str, name: str, state: str, number: str, status: str, city: str) -> SourceRecord:
+    from directory.models import LicenseStatus
+
+    lic = License(state=state, number=number, status=LicenseStatus(status), source="board")
+    return record(key, name, licenses=[lic], state=state, city=city)
+
+
+def test_a_rare_name_links_across_states_only_where_a_licence_was_left_to_lapse() -> None:
+    left = _licensed("fl:1", "Amara Grace Okafor", "FL", "MA10001", "expired", "Miami")
+    moved = _licensed("tx:1", "Amara Grace Okafor", "TX", "MT10001", "active", "Austin")
+    assert len(link([left, moved]).clusters) == 1  # a person who moved
+
+    namesake = _licensed("ca:1", "Amara Grace Okafor", "CA", "10001", "active", "Sacramento")
+    report = link([moved, namesake])  # both practising: two people of one name, or one? people decide
+    assert len(report.clusters) == 2 and len(report.review) == 1
+
+
+def test_a_common_name_never_links_across_states_on_the_name_alone() -> None:
+    records = [
+        _licensed("fl:1", "Maria Garcia", "FL", "MA20001", "expired", "Miami"),
+        _licensed("tx:1", "Maria Garcia", "TX", "MT20001", "active", "Austin"),
+        _licensed("tx:2", "Maria Garcia", "TX", "MT20002", "active", "Houston"),
+    ]
+    report = link(records)
+    # Three licences under one name: the name alone says little, so across states they are not
+    # even compared (nationally such a block would pair every John Smith with every other).
+    assert len(report.clusters) == 3
+    assert not any({r.a, r.b} == {"fl:1", "tx:1"} for r in report.review)

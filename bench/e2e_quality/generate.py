@@ -354,11 +354,11 @@ def build_people(seed: int, count: int) -> list[Person]:
 
 
 def _phrase(rng: random.Random, surface: Surface, plain_text: bool) -> str:
-    """How one page writes one term; plain-text pages skip misspellings the matcher cannot see in prose."""
+    """How one page writes one term: its name, a synonym, shorthand or a misspelling."""
     roll = rng.random()
     if roll < 0.12 and surface.shorthand:
         return surface.shorthand[0].upper()
-    if roll < 0.24 and surface.misspellings and not plain_text:
+    if roll < 0.24 and surface.misspellings:
         return rng.choice(surface.misspellings)
     if roll < 0.6 and surface.synonyms:
         return rng.choice(surface.synonyms)

@@ -24,6 +24,9 @@ TermKind = Literal["condition", "modality", "certification"]
 # Chosen on tests/data/vocab_labelled.tsv (see tests/test_vocabulary_quality.py).
 FUZZY_THRESHOLD = 85.0
 FUZZY_MIN_LENGTH = 4
+# Inside prose, where false friends abound, only close misspellings of longer phrases.
+FUZZY_PROSE_THRESHOLD = 90.0
+FUZZY_PROSE_MIN_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -267,10 +270,12 @@ class Vocabulary:
             return [max(exact, key=lambda m: len(m.matched_alias)) if exact else max(whole, key=lambda m: m.score)]
         return self.find_terms(phrase, kinds)
 
-    def find_terms(self, text: str, kinds: tuple[TermKind, ...] = ("condition", "modality")) -> list[Match]:
-        """Every term of `kinds` a longer text names, exact phrases only, the longer phrase winning
-        where two overlap whatever their kind ("prenatal massage" is a technique; "prenatal" alone
-        a condition). Each match's `text` is the phrase as it stands in the (normalised) text."""
+    def find_terms(self, text: str, kinds: tuple[TermKind, ...] = ("condition", "modality"), fuzzy: bool = False) -> list[Match]:
+        """Every term of `kinds` a longer text names, the longer phrase winning where two overlap
+        whatever their kind ("prenatal massage" is a technique; "prenatal" alone a condition). Each
+        match's `text` is the phrase as it stands in the (normalised) text. With `fuzzy`, phrases of
+        one to three words left over that are a misspelling of a name or synonym, strictly
+        (FUZZY_PROSE_THRESHOLD, at least FUZZY_PROSE_MIN_LENGTH letters), count too."""
         key = normalize_text(text)
         spans: list[tuple[int, int, TermKind, str]] = []
         for kind in kinds:
@@ -285,7 +290,30 @@ class Vocabulary:
             taken.append((start, end))
             term_id = self._aliases[kind][alias]
             seen.setdefault((kind, term_id), Match(term_id, kind, alias, "exact", 100.0, alias))
+        if fuzzy:
+            for match in self._fuzzy_in_prose(key, kinds, taken):
+                seen.setdefault((match.kind, match.id), match)
         return list(seen.values())
+
+    def _fuzzy_in_prose(self, key: str, kinds: tuple[TermKind, ...], taken: list[tuple[int, int]]) -> list[Match]:
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", key)]
+        found: list[Match] = []
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                start, end = words[i][0], words[i + size - 1][1]
+                phrase = key[start:end]
+                if len(phrase) < FUZZY_PROSE_MIN_LENGTH or any(start < t_end and t_start < end for t_start, t_end in taken):
+                    continue
+                best: tuple[float, TermKind, str] | None = None
+                for kind in kinds:
+                    hit = process.extractOne(phrase, self._alias_lists[kind], scorer=fuzz.ratio, score_cutoff=FUZZY_PROSE_THRESHOLD)
+                    if hit is not None and (best is None or hit[1] > best[0]):
+                        best = (float(hit[1]), kind, hit[0])
+                if best is not None:
+                    score, kind, alias = best
+                    taken.append((start, end))
+                    found.append(Match(self._aliases[kind][alias], kind, phrase, "fuzzy", score, alias))
+        return found
 
     def _icd_lookup(self, code: str) -> str | None:
         # A billable child (G56.01) falls back to its category (G56.0, then G56) when not listed.
