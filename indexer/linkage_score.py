@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from directory.geo import city_key
 from directory.models import LicenseStatus
 from indexer.extract import SourceRecord
-from indexer.normalize import NICKNAMES, fold
+from indexer.normalize import NICKNAMES, fold, given_names
 
 MATCH_THRESHOLD = 0.80
 REVIEW_THRESHOLD = 0.60
@@ -81,6 +81,8 @@ class Features(NamedTuple):
     states: frozenset[str] = frozenset()  # where the record places the person: practice/home and licences
     name_licences: int = 0  # licences held under this full name across all records (its term frequency)
     lapsed_only: bool = False  # every licence it shows has expired or been given up (a state left behind)
+    first_names: frozenset[str] = frozenset()  # `normalize.given_names` of the first name: nicknames meet here
+    middle_names: frozenset[str] = frozenset()  # and of the middle name
 
 
 def _zip(rec: SourceRecord) -> str | None:
@@ -115,16 +117,19 @@ def features(rec: SourceRecord, name_licences: int = 0) -> Features:
         states=record_states(rec),
         name_licences=name_licences,
         lapsed_only=bool(rec.licenses) and all(lic.status in LAPSED for lic in rec.licenses),
+        first_names=rec.name.first_names,
+        middle_names=given_names(rec.name.middle) if rec.name.middle else frozenset(),
     )
 
 
 def _first_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
     if not a.first or not b.first:
         return w.first_unknown
-    if a.first_key == b.first_key:
+    # One name, or a nickname of the other ("Becky"/"Rebecca"), or two nicknames of one name.
+    if a.first_key == b.first_key or not a.first_names.isdisjoint(b.first_names):
         return 1.0
-    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
-    if (a.middle_key and a.middle_key == b.first_key) or (b.middle_key and b.middle_key == a.first_key):
+    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton" (or "Mike Sutton").
+    if not (a.middle_names.isdisjoint(b.first_names) and b.middle_names.isdisjoint(a.first_names)):
         return w.first_is_middle
     if len(a.first) == 1 or len(b.first) == 1:
         return w.first_initial if a.first[0] == b.first[0] else 0.0
