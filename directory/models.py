@@ -76,6 +76,10 @@ class Certification(BaseModel):
     id: str | None = Field(None, description="Vocabulary id of the certification, when recognised.")
     source: str | None = None
 
+    def is_current(self, today: date) -> bool:
+        """Not expired on `today`; a certification published without an expiry date stays current."""
+        return self.expires_on is None or self.expires_on >= today
+
 
 class Location(BaseModel):
     """A practice location. Mailing and home addresses never reach this model."""
@@ -144,6 +148,11 @@ class Listing(BaseModel):
     last_seen: date | None = None
     unparsed: list[UnparsedValue] = []
     corrections: list[Correction] = []
+
+    def current_certifications(self, today: date) -> list[Certification]:
+        """The certifications still held on `today`: the only ones that earn ranking credit, a condition
+        fit, a filter match or a "Certified:" line. Expired ones stay on the listing, shown as expired."""
+        return [cert for cert in self.certifications if cert.is_current(today)]
 
     def licenses_as_of(self, today: date) -> list[License]:
         return [lic.as_of(today) for lic in self.licenses]

@@ -52,6 +52,7 @@ class CertificationOut(BaseModel):
     issuer: str | None
     number: str | None
     expires_on: str | None
+    expired: bool = Field(False, description="Its expiry date has passed: listed as published, never as a current credential.")
 
 
 class LocationOut(BaseModel):
@@ -392,6 +393,7 @@ def _summary(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Any]
                 "issuer": cert.issuer,
                 "number": cert.number,
                 "expires_on": cert.expires_on.isoformat() if cert.expires_on else None,
+                "expired": not cert.is_current(today),
             }
             for cert in listing.certifications
         ],
@@ -488,10 +490,10 @@ def _referral_license(listing: Listing, lic: Any) -> dict[str, Any]:
     }
 
 
-def _training(listing: Listing, condition_id: str, vocab: Vocabulary) -> list[dict[str, Any]]:
-    """Certifications that qualify for the condition, then techniques that serve it, as the listing states them."""
+def _training(listing: Listing, condition_id: str, vocab: Vocabulary, today: date) -> list[dict[str, Any]]:
+    """Current certifications that qualify for the condition, then techniques that serve it, as the listing states them."""
     out: list[dict[str, Any]] = []
-    for cert in listing.certifications:
+    for cert in listing.current_certifications(today):
         term = vocab.term("certification", cert.id) if cert.id else None
         if term is not None and condition_id in term.qualifies_conditions:
             out.append(
@@ -510,12 +512,12 @@ def _training(listing: Listing, condition_id: str, vocab: Vocabulary) -> list[di
     return out
 
 
-def _treats(listing: Listing, condition_id: str, vocab: Vocabulary) -> str:
+def _treats(listing: Listing, condition_id: str, vocab: Vocabulary, today: date) -> str:
     if condition_id in listing.conditions:
         return "states it as a specialty"
     certs = [
         c.name
-        for c in listing.certifications
+        for c in listing.current_certifications(today)
         if c.id and (term := vocab.term("certification", c.id)) is not None and condition_id in term.qualifies_conditions
     ]
     return f"holds {', '.join(certs)}, which qualifies for it" if certs else "related training"
@@ -533,7 +535,7 @@ def _evidence(listing: Listing, condition_id: str, training: list[dict[str, Any]
 
 def _referral_entry(rank: int, hit: Hit, condition_id: str, vocab: Vocabulary, today: date) -> dict[str, Any]:
     listing, loc = hit.listing, hit.listing.location
-    training = _training(listing, condition_id, vocab)
+    training = _training(listing, condition_id, vocab, today)
     return {
         "rank": rank,
         "id": listing.id,
@@ -550,7 +552,7 @@ def _referral_entry(rank: int, hit: Hit, condition_id: str, vocab: Vocabulary, t
         "phone": listing.phone,
         "distance_km": hit.distance_km,
         "score": hit.score,
-        "treats": _treats(listing, condition_id, vocab),
+        "treats": _treats(listing, condition_id, vocab, today),
         "training": training,
         "evidence": _evidence(listing, condition_id, training, vocab),
         "why": hit.why,

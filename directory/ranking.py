@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from typing import Literal
 
@@ -49,8 +50,9 @@ class Fit:
     via: str  # the condition, certification or modality id that gave the fit
 
 
-def condition_fits(listing: Listing, vocab: Vocabulary) -> dict[str, Fit]:
-    """For every condition the listing can serve, its best fit. Stored by backends at index time."""
+def condition_fits(listing: Listing, vocab: Vocabulary, today: date) -> dict[str, Fit]:
+    """For every condition the listing can serve, its best fit. Stored by backends at index time, so
+    `today` is the index build date there: only certifications current then give a fit."""
     fits: dict[str, Fit] = {}
 
     def offer(condition_id: str, fit: Fit) -> None:
@@ -62,7 +64,7 @@ def condition_fits(listing: Listing, vocab: Vocabulary) -> dict[str, Fit]:
         term = vocab.term("condition", condition_id)
         for rel in term.related if term else []:
             offer(rel.id, Fit(round(FIT_RELATED * rel.weight, 4), "related", condition_id))
-    for cert in listing.certifications:
+    for cert in listing.current_certifications(today):
         term = vocab.term("certification", cert.id) if cert.id else None
         for condition_id in term.qualifies_conditions if term else []:
             offer(condition_id, Fit(FIT_CERTIFICATION, "certification", cert.id or ""))
@@ -295,7 +297,7 @@ def explain(listing: Listing, candidate: Candidate, query: SearchQuery, vocab: V
         else:
             why.append(f"{state} licence {lic.number} is {lic.status.value}: not verified{_board_notes(lic)}")
     relevant = relevant_certifications(query, vocab)
-    for cert in listing.certifications:
+    for cert in listing.current_certifications(query.today):  # never an expired one as "Certified:"
         if cert.id and (cert.id == BOARD_CERTIFICATION or cert.id in relevant):
             issuer = f" ({cert.issuer})" if cert.issuer else ""
             why.append(f"Certified: {cert.name}{issuer}")

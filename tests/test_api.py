@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,22 @@ def test_attribute_filters(tmp_path: Path, vocab) -> None:
     assert "Cara Deep Tissue Only" not in _names(client, min_years=5) and "Cara Deep Tissue Only" in _names(client)
     body = client.get("/search", params={"near": "Austin, TX", "language": "Spanish", "min_years": 3}).json()
     assert body["interpreted"]["filters"] == {"language": "Spanish", "min_years": 3.0}
+
+
+def test_an_expired_certification_is_listed_as_expired_never_as_held(tmp_path: Path, vocab) -> None:
+    held = population()[0]  # t_0001 holds BCTMB; here it expired before TODAY (2026-11-23)
+    held.certifications[0].issuer, held.certifications[0].expires_on = "NCBTMB", date(2026, 8, 24)
+    db = tmp_path / "index.db"
+    SQLiteBackend(db, vocab).replace_all([held, *population()[1:]], {"built_for_date": TODAY.isoformat()})
+    client = TestClient(create_app(Settings(db=db), vocab=vocab, today=TODAY))
+
+    detail = client.get("/therapists/t_0001").json()
+    assert [(c["name"], c["expires_on"], c["expired"]) for c in detail["certifications"]] == [("BCTMB", "2026-08-24", True)]
+    by_cert = client.get("/search", params={"near": "78704", "certification": "BCTMB", "limit": 100}).json()
+    assert "t_0001" not in {r["id"] for r in by_cert["results"]}  # not matched by the filter
+    found = next(
+        r for r in client.get("/search", params={"condition": "sciatica", "near": "78704"}).json()["results"] if r["id"] == "t_0001"
+    )
+    assert found["certifications"][0]["expired"] is True and not [w for w in found["why"] if w.startswith("Certified:")]
+    page = client.get("/therapist/t_0001").text
+    assert "expired 2026-08-24" in page and "valid until 2026-08-24" not in page

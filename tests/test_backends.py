@@ -151,6 +151,39 @@ def test_get_returns_the_stored_listing(backend) -> None:
     assert backend.all_ids() == sorted(item.id for item in population())
 
 
+def _certified(listing_id: str, name: str, expires_on: date | None):
+    """A listing near 78704 holding BCTMB and CNMT (which qualifies for myofascial pain), both expiring on `expires_on`."""
+    held = listing(listing_id, name, "78704", [], ["deep_tissue_massage"], certifications=["bctmb", "cnmt"])
+    for cert in held.certifications:
+        cert.issuer, cert.expires_on = "NCBTMB" if cert.id == "bctmb" else "NMT Center", expires_on
+    return held
+
+
+def test_an_expired_certification_earns_nothing_and_is_never_shown_as_held(backend, vocab) -> None:
+    expired = _certified("t_0101", "Eve Expired Certs", date(2026, 8, 24))  # before TODAY (2026-11-23)
+    current = _certified("t_0102", "Fay Current Certs", date(2027, 8, 24))
+    lifelong = _certified("t_0103", "Gus No Expiry", None)
+    plain = listing("t_0104", "Hal No Certs", "78704", [], ["deep_tissue_massage"])
+    backend.replace_all([expired, current, lifelong, plain], {"built_for_date": TODAY.isoformat()})
+
+    everyone = {h.listing.id: h for h in run(backend, vocab, SearchParams(near="78704", modality=["neuromuscular therapy"])).hits}
+    everyone |= {h.listing.id: h for h in run(backend, vocab, SearchParams(near="78704", limit=100)).hits}
+    assert everyone["t_0101"].score == everyone["t_0104"].score < everyone["t_0102"].score == everyone["t_0103"].score
+    assert not [line for line in everyone["t_0101"].why if line.startswith("Certified:")]
+    assert "Certified: BCTMB (NCBTMB)" in everyone["t_0102"].why and "Certified: BCTMB (NCBTMB)" in everyone["t_0103"].why
+
+    by_cert = run(backend, vocab, SearchParams(near="78704", certification=["BCTMB"]))
+    assert {h.listing.id for h in by_cert.hits} == {"t_0102", "t_0103"}
+    assert by_cert.facets["certification"].get("bctmb") == 2
+    fit = run(backend, vocab, SearchParams(condition="myofascial pain syndrome", near="78704", limit=100))
+    fits = {h.listing.id: h for h in fit.hits}  # all offer deep tissue massage, a technique for it
+    assert fits["t_0101"].score == fits["t_0104"].score < fits["t_0102"].score == fits["t_0103"].score
+    assert fits["t_0101"].why[0].startswith("Offers deep tissue") and fits["t_0102"].why[0].startswith("Holds Certified Neuromuscular")
+
+    stored = backend.get("t_0101")  # the page still lists it, with its expiry
+    assert stored is not None and [c.expires_on for c in stored.certifications] == [date(2026, 8, 24)] * 2
+
+
 # SQLite specifics ----------------------------------------------------------------------------
 
 

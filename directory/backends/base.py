@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from directory.identity import IdentityMap
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
+
+
+def built_for(metadata: dict[str, str] | None) -> date:
+    """The day an index is built for (the indexer's `built_for_date`; today when not given or not a date).
+    What is written once per index (certification bits, condition fits) is as of this day."""
+    try:
+        return date.fromisoformat((metadata or {}).get("built_for_date", ""))
+    except ValueError:
+        return date.today()
 
 
 @dataclass

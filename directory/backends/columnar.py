@@ -98,8 +98,10 @@ class ListingFacts:
 class ColumnarBuilder:
     """Collects one row per listing while the SQLite index is written."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, built_on: date) -> None:
         self.vocab = vocab
+        # Certification bits and fits are written once per index: as of the day it is built for.
+        self.built_on = built_on
         self.term_bits = TermBits.of(vocab)
         self.rows: dict[str, list] = {name: [] for name in ROW_FIELDS}
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
@@ -116,12 +118,12 @@ class ColumnarBuilder:
         r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
         r["kinds"].append(facts.source_kinds)
         r["mod_bits"].append(TermBits.bits(listing.modalities, self.term_bits.modality_bit))
-        r["cert_bits"].append(TermBits.bits((c.id for c in listing.certifications), self.term_bits.cert_bit))
+        r["cert_bits"].append(TermBits.bits((c.id for c in listing.current_certifications(self.built_on)), self.term_bits.cert_bit))
         r["last_seen"].append(_days(listing.last_seen))
         r["gender"].append(GENDERS.get(listing.gender, 0))
         r["accepting"].append(_tristate(listing.accepting_new_clients))
         r["mobile"].append(_tristate(listing.mobile))
-        for condition_id, fit in condition_fits(listing, self.vocab).items():
+        for condition_id, fit in condition_fits(listing, self.vocab, self.built_on).items():
             rows, fits, bases, vias = self.conditions.setdefault(condition_id, ([], [], [], []))
             rows.append(row)
             fits.append(fit.score)

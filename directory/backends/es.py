@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from elasticsearch import Elasticsearch
 
-from directory.backends.base import IndexStats, SearchPage
+from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.es_client import call, make_client
 from directory.backends.es_query import SCORE_OFFSET, aggregations, document, filters, mapping, score_error_bound, search_query
 from directory.backends.memory import listing_candidate
@@ -123,6 +123,7 @@ class ElasticsearchBackend:
     ) -> IndexStats:
         from elasticsearch import helpers
 
+        built_on = built_for(metadata)
         generations = self._generations()
         generation = max(generations, default=0) + 1
         index, meta_index = self._index_name(generation), f"{self._index_name(generation)}-meta"
@@ -142,7 +143,7 @@ class ElasticsearchBackend:
                 nonlocal count
                 for listing in listings:
                     count += 1
-                    yield {"_index": index, "_id": listing.id, "_source": document(listing, self.vocab)}
+                    yield {"_index": index, "_id": listing.id, "_source": document(listing, self.vocab, built_on)}
 
             self._bulk(helpers, actions(), "listings")
             self._bulk(helpers, self._meta_actions(meta_index, metadata or {}, review or [], identity), "metadata")
@@ -448,7 +449,7 @@ class _Window(CandidateSet):
             out = []
             for lid in self.ids:
                 listing = self.listings[lid]
-                fit = condition_fits(listing, vocab).get(cid) if cid else None
+                fit = condition_fits(listing, vocab, query.today).get(cid) if cid else None
                 loc = listing.location
                 distance = None
                 if near is not None and loc is not None and loc.lat is not None and loc.lon is not None:

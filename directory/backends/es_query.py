@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -113,11 +114,11 @@ def mapping(vocab: Vocabulary) -> dict[str, Any]:
     }
 
 
-def document(listing: Listing, vocab: Vocabulary) -> dict[str, Any]:
+def document(listing: Listing, vocab: Vocabulary, built_on: date) -> dict[str, Any]:
     facts = ListingFacts.of(listing)
     loc = listing.location
     located = loc is not None and loc.lat is not None and loc.lon is not None
-    fits = condition_fits(listing, vocab)
+    fits = condition_fits(listing, vocab, built_on)  # certifications current on the build day, like SQLite's bits
     years = listing.years_experience
     doc: dict[str, Any] = {
         "id": listing.id,
@@ -132,7 +133,7 @@ def document(listing: Listing, vocab: Vocabulary) -> dict[str, Any]:
         "experience": float(experience_term(np.array([np.nan if years is None else years]))[0]),
         "confidence": float(confidence_term(np.array([facts.source_kinds]))[0]),
         "modalities": list(listing.modalities),
-        "certifications": sorted({c.id for c in listing.certifications if c.id}),
+        "certifications": sorted({c.id for c in listing.current_certifications(built_on) if c.id}),
         "languages": sorted({lang.casefold() for lang in listing.languages}),
         "gender": listing.gender,
         "accepting_new_clients": listing.accepting_new_clients,

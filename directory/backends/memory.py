@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from directory.backends.base import IndexStats, SearchPage
+from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits, rank_page
 from directory.geo import distance_km
 from directory.identity import IdentityMap
@@ -24,7 +24,7 @@ def matches_attributes(listing: Listing, query: SearchQuery) -> bool:
     """The filters on what a listing states (technique, certification, experience, language, ...)."""
     if query.modalities and not set(query.modality_ids) & set(listing.modalities):
         return False
-    if query.certifications and not set(query.certification_ids) & {c.id for c in listing.certifications}:
+    if query.certifications and not set(query.certification_ids) & {c.id for c in listing.current_certifications(query.today)}:
         return False
     if query.min_years is not None and (listing.years_experience or 0) < query.min_years:
         return False
@@ -44,7 +44,7 @@ def listing_candidate(listing: Listing, query: SearchQuery, fit: Fit | None, dis
         verified=listing.is_verified(query.today),
         status=listing.status_summary(query.today).value,
         years_experience=listing.years_experience,
-        certification_ids=tuple(sorted({c.id for c in listing.certifications if c.id})),
+        certification_ids=tuple(sorted({c.id for c in listing.current_certifications(query.today) if c.id})),
         modality_ids=tuple(listing.modalities),
         source_kinds=len({s.kind for s in listing.sources}),
         fit=fit,
@@ -99,7 +99,8 @@ class MemoryBackend:
         fresh = {listing.id: listing for listing in listings}
         self._identity = identity or IdentityMap()
         self._review = list(review or [])
-        self._fits = {lid: condition_fits(listing, self.vocab) for lid, listing in fresh.items()}
+        built_on = built_for(metadata)  # fits are kept per index, like the other backends'
+        self._fits = {lid: condition_fits(listing, self.vocab, built_on) for lid, listing in fresh.items()}
         self._listings = fresh
         self._sorted_ids = np.array(sorted(fresh), dtype=object)
         self._meta = dict(metadata or {})

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from directory.backends.base import IndexStats, SearchPage
+from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ListingFacts
 from directory.backends.results import rank_page
 from directory.errors import BackendError
@@ -170,7 +170,7 @@ class SQLiteBackend:
             conn.execute("PRAGMA synchronous = OFF")
             migrate(conn)
             count = 0
-            columns = ColumnarBuilder(self.vocab)
+            columns = ColumnarBuilder(self.vocab, built_for(metadata))
             for listing in listings:
                 facts = ListingFacts.of(listing)
                 self._insert(conn, listing)
