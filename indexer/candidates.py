@@ -63,13 +63,11 @@ def _name_sets(sets: Sequence[frozenset[str]], ids: dict[str, int]) -> np.ndarra
     return out
 
 
-def _meet(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Row by row, whether two padded id sets share an id."""
-    out = np.zeros(len(x), dtype=bool)
-    for i in range(x.shape[1]):
-        column = x[:, i]
-        for j in range(y.shape[1]):
-            out |= (column >= 0) & (column == y[:, j])
+def _key_in(key: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Row by row, whether a key id is one of a padded set of ids."""
+    out = np.zeros(len(key), dtype=bool)
+    for j in range(names.shape[1]):
+        out |= (key >= 0) & (key == names[:, j])
     return out
 
 
@@ -115,12 +113,14 @@ class PairBound:
         self.first_len = np.fromiter((len(f.first) for f in feats), dtype=np.int64, count=len(feats))
         self.first_1 = _ids(f.first[:1] for f in feats)
         self.first_key_2 = _ids(f.first_key[:2] for f in feats)
-        # Given names as `normalize.given_names` sets (a nickname meets its formal names there), first
-        # and middle in one id space: "J. Michael Sutton" ~ "Mike Sutton".
+        # Given names as `normalize.given_names` sets (a nickname holds its formal names), first and
+        # middle in one id space: "J. Michael Sutton" ~ "Mike Sutton".
         given: dict[str, int] = {}
-        self.first_key_id = np.fromiter((given.setdefault(f.first_key, len(given)) for f in feats), dtype=np.int64)
+        self.first_key_id = np.fromiter(((given.setdefault(f.first_key, len(given)) if f.first_key else -1) for f in feats), dtype=np.int64)
+        self.middle_key_id = np.fromiter(
+            ((given.setdefault(f.middle_key, len(given)) if f.middle_key else -1) for f in feats), dtype=np.int64
+        )
         self.first_names = _name_sets([f.first_names for f in feats], given)
-        self.first_many = np.fromiter((len(f.first_names) > 1 for f in feats), dtype=bool, count=len(feats))
         self.middle_names = _name_sets([f.middle_names for f in feats], given)
         self.last_key = np.array([f.last_key for f in feats], dtype=object)
         self.last_key_id = _ids(f.last_key for f in feats)
@@ -159,13 +159,18 @@ class PairBound:
         )
         one_letter = (self.first_len[a] == 1) | (self.first_len[b] == 1)
         first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], w.first_initial, 0.0), typo)
-        first_a, first_b, middle_a, middle_b = self.first_names[a], self.first_names[b], self.middle_names[a], self.middle_names[b]
-        first = np.where(_meet(middle_a, first_b) | _meet(middle_b, first_a), w.first_is_middle, first)
-        # Nicknames: only pairs where one side's set holds more than its own key need the full test.
-        agree = self.first_key_id[a] == self.first_key_id[b]
-        many = np.flatnonzero(~agree & (self.first_many[a] | self.first_many[b]))
-        agree[many] = _meet(first_a[many], first_b[many])
-        first = np.where(agree, 1.0, first)
+        key_a, key_b = self.first_key_id[a], self.first_key_id[b]
+        nickname = _key_in(key_a, self.first_names[b]) | _key_in(key_b, self.first_names[a])
+        first = np.where(nickname, w.first_nickname, first)
+        middle_a, middle_b = self.middle_key_id[a], self.middle_key_id[b]
+        middle_match = (
+            _key_in(key_b, self.middle_names[a])
+            | _key_in(middle_a, self.first_names[b])
+            | _key_in(key_a, self.middle_names[b])
+            | _key_in(middle_b, self.first_names[a])
+        )
+        first = np.where(middle_match, w.first_is_middle, first)
+        first = np.where(key_a == key_b, 1.0, first)
         first = np.where((self.first_len[a] == 0) | (self.first_len[b] == 0), w.first_unknown, first)
         # Surnames: containment is bounded by an exact partial match (every substring has one).
         ratio_last = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64)

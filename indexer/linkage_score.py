@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from directory.geo import city_key
 from directory.models import LicenseStatus
 from indexer.extract import SourceRecord
-from indexer.normalize import NICKNAMES, fold, given_names
+from indexer.normalize import fold, given_names
 
 MATCH_THRESHOLD = 0.80
 REVIEW_THRESHOLD = 0.60
@@ -45,6 +45,11 @@ class ScoreWeights:
     first_typo_ratio: float = 0.8  # fuzz ratio (0..1) from which a given name counts as a typo,
     first_typo_zero: float = 0.7  # scored (ratio - zero) / span: 0.8 gives 1/3, 1.0 gives 1
     first_typo_span: float = 0.3
+    # A nickname of the other name ("Becky"/"Rebecca"): the package's table also lists formal names as
+    # each other's nicknames (Emma/Emily, Susan/Hannah), so it weighs less than the name itself, by
+    # more than `linkage.AMBIGUITY_MARGIN` / `first_name`: the person of the exact name wins, a city
+    # or phone that agrees links a nickname, and the name alone sends it to review.
+    first_nickname: float = 0.9
     first_prefix: float = 0.3  # a nickname no table knows, sharing the first two letters
     # Surnames, scored 0..1.
     last_contained: float = 0.85  # one of two surnames, or a joined double-barrelled name
@@ -109,7 +114,7 @@ def features(rec: SourceRecord, name_licences: int = 0) -> Features:
         suffix=rec.name.suffix_key,
         first=fold(rec.name.first),
         first_key=rec.name.first_key,
-        middle_key=NICKNAMES.get(middle, middle),
+        middle_key=middle,
         last_key=rec.name.last_key,
         phone=rec.phone,
         zip=_zip(rec),
@@ -125,12 +130,16 @@ def features(rec: SourceRecord, name_licences: int = 0) -> Features:
 def _first_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
     if not a.first or not b.first:
         return w.first_unknown
-    # One name, or a nickname of the other ("Becky"/"Rebecca"), or two nicknames of one name.
-    if a.first_key == b.first_key or not a.first_names.isdisjoint(b.first_names):
+    if a.first_key == b.first_key:
         return 1.0
     # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton" (or "Mike Sutton").
-    if not (a.middle_names.isdisjoint(b.first_names) and b.middle_names.isdisjoint(a.first_names)):
+    if (b.first_key in a.middle_names or (a.middle_key and a.middle_key in b.first_names)) or (
+        a.first_key in b.middle_names or (b.middle_key and b.middle_key in a.first_names)
+    ):
         return w.first_is_middle
+    # One is a nickname of the other, as `normalize.is_nickname_of` has it ("Becky"/"Rebecca").
+    if b.first_key in a.first_names or a.first_key in b.first_names:
+        return w.first_nickname
     if len(a.first) == 1 or len(b.first) == 1:
         return w.first_initial if a.first[0] == b.first[0] else 0.0
     ratio = fuzz.ratio(a.first_key, b.first_key) / 100

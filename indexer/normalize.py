@@ -21,12 +21,12 @@ from directory.vocabulary import Vocabulary
 PLACEHOLDERS = frozenset({"", "*** CONFIDENTIAL ***", "CONFIDENTIAL", "N/A", "NA", "NULL", "NONE", "--", "00000", "00000-0000"})
 
 # Nicknames are the `nicknames` package's (a maintained table of English given names), which maps
-# many nicknames to several formal names ("will" -> william, wilbur, wilfred, ...): so two given
-# names agree when their `given_names` sets meet, not through one canonical key. This table holds
-# only what the package (1.x) lacks, checked entry by entry: it knows "robbie" only as Roberta's,
-# "katie" not as Katherine's, "gabby" as Gabriella's but not Gabriela's, and has none of the others
-# (Spanish hypocorisms: Pepe, Lupe, Chuy; "suzy"; "terri" for Teresa). Nor does it know "will" for
-# Guillermo: that pair is not linked on the name alone.
+# many nicknames to several formal names ("will" -> william, wilbur, wilfred, ...): so a given name
+# is not folded to one canonical key; `given_names` lists the formal names it may stand for. This
+# table holds only what the package (1.x) lacks, checked entry by entry: it knows "robbie" only as
+# Roberta's, "katie" not as Katherine's, "gabby" as Gabriella's but not Gabriela's, and has none of
+# the others (Spanish hypocorisms: Pepe, Lupe, Chuy; "suzy"; "terri" for Teresa). Nor does it know
+# "will" for Guillermo: that pair is not linked on the name alone.
 NICKNAMES: dict[str, str] = {
     "robbie": "robert",
     "katie": "katherine",
@@ -76,8 +76,7 @@ class PersonName:
 
 @lru_cache(maxsize=200_000)
 def _first_key(first: str) -> str:
-    folded = fold(first)
-    return NICKNAMES.get(folded, folded)
+    return fold(first)
 
 
 @lru_cache(maxsize=1)
@@ -88,13 +87,21 @@ def _namer() -> NickNamer:
 @lru_cache(maxsize=200_000)
 def given_names(first: str) -> frozenset[str]:
     """The given name's key with the formal names it is a nickname of ('jimmy' -> {jimmy, james}).
-    Two given names agree as nicknames when these sets meet: one is a nickname of the other, in
-    either direction, or both are nicknames of one formal name ('jen', 'jenny')."""
+    One name is a nickname of another when the other's key is in its set (`is_nickname_of`)."""
     key = _first_key(first)
     if not key:
         return frozenset()
-    namer = _namer()
-    return frozenset({key, *namer.canonicals_of(key), *namer.canonicals_of(fold(first))})
+    return frozenset({key, *_namer().canonicals_of(key), *([NICKNAMES[key]] if key in NICKNAMES else [])})
+
+
+def is_nickname_of(first: str, other: str) -> bool:
+    """Whether either given name is a nickname of the other ("Becky"/"Rebecca", "Will"/"Wilfred").
+
+    Two nicknames of one formal name do not count: the package lists formal names as each other's
+    nicknames too, so sharing one would make Amy and Emily (Amelia), or Robert and William ("bill"),
+    one person."""
+    a, b = _first_key(first), _first_key(other)
+    return bool(a and b) and (b in given_names(first) or a in given_names(other))
 
 
 @lru_cache(maxsize=200_000)
