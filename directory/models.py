@@ -210,3 +210,24 @@ class ReviewItem(BaseModel):
     listing_b: str
     score: float
     reason: str
+
+
+ConflictField = Literal["phone", "gender", "location", "years_experience"]
+
+
+class ConflictValue(BaseModel):
+    """One value a fact took, and the source records that gave it."""
+
+    value: Any
+    sources: list[str]
+    records: list[str]
+
+
+class FactConflict(BaseModel):
+    """The source records merged into one listing disagree on a fact a user sees: an admin picks
+    the right value (a correction override) or dismisses the disagreement."""
+
+    listing_id: str
+    field: ConflictField
+    values: list[ConflictValue]
+    shown: Any = None  # the value the merge picked

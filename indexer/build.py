@@ -24,9 +24,10 @@ from directory.backends.base import SearchBackend
 from directory.curation.overrides import Curation, CurationHook, apply_overrides
 from directory.errors import ConfigError
 from directory.identity import IdentityMap
-from directory.models import Listing, ReviewItem
+from directory.models import FactConflict, Listing, ReviewItem
 from directory.raw import QUARANTINE_FILE, SourceKind
 from directory.vocabulary import Vocabulary, get_vocabulary
+from indexer.conflicts import fact_conflicts
 from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.linkage import link
@@ -116,6 +117,7 @@ class ListingPlan:
     quarantine: list[dict[str, Any]]
     # What the curation store reads of each listing written (its id and licences), kept small.
     licence_states: list[Listing] = field(default_factory=list)
+    conflicts: list[FactConflict] = field(default_factory=list)  # facts the sources disagree on, for review
 
     def listings(self) -> Iterator[Listing]:
         unparsed: Counter[str] = Counter()
@@ -123,7 +125,9 @@ class ListingPlan:
             group = self.people[i]
             assert group is not None, "a plan's listings are merged once"
             self.people[i] = None
-            listing = apply_overrides(merge(group, self.today, self.ids[i]), self.curation.for_ids(self.aliases[i]))
+            merged = merge(group, self.today, self.ids[i])
+            self.conflicts += fact_conflicts(group, merged, self.today)
+            listing = apply_overrides(merged, self.curation.for_ids(self.aliases[i]))
             unparsed.update(u.field for u in listing.unparsed)
             self.licence_states.append(Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses))
             yield listing
@@ -282,7 +286,7 @@ def _run_index(
         identity=built.identity,
     )
     if curation is not None:
-        curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today)
+        curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today, built.conflicts)
     if report.orphaned_overrides:
         log.warning("%d overrides name a listing this build did not find: %s", len(report.orphaned_overrides), report.orphaned_overrides)
     if report.unparsed_values:

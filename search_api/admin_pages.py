@@ -177,7 +177,8 @@ async def _decide(request: Request, backend: Backend, listing_id: str | None, ac
         elif action == "split":
             await run_in_threadpool(actions.split, store, backend, target, _split_groups(field(form, "groups")), user, reason)
         elif action == "resolve" and item_id is not None:
-            await run_in_threadpool(actions.resolve, store, backend, item_id, field(form, "action"), user, reason)
+            decision, value = await run_in_threadpool(_conflict_choice, store, item_id, field(form, "action"))
+            await run_in_threadpool(actions.resolve, store, backend, item_id, decision, user, reason, value)
     except DirectoryError as exc:
         message = f"{exc.parameter}: {exc.reason}" if isinstance(exc, InvalidParameter) else str(exc)
         if listing_id is None:
@@ -246,3 +247,14 @@ def audit_csv(request: Request) -> Response:
         return _to_sign_in(request)
     filters = {name: request.query_params.get(name, "").strip() or None for name in AUDIT_FILTERS}
     return admin_routes.audit_csv(user, get_store(request), limit=100000, **filters)
+
+
+def _conflict_choice(store: CurationStore, item_id: int, decision: str) -> tuple[str, Any]:
+    """The form names a conflict's value by its position ("accept:1"): the action and the value."""
+    if not decision.startswith("accept:"):
+        return decision, None
+    values = store.review_item(item_id).detail.get("values", [])
+    position = decision.removeprefix("accept:")
+    if not position.isdigit() or int(position) >= len(values):
+        raise InvalidParameter("action", f"no value {position!r} in review item {item_id}")
+    return "accept", values[int(position)]["value"]

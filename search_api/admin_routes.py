@@ -93,6 +93,9 @@ class SplitIn(Strict):
 class ResolveIn(Strict):
     action: Literal["accept", "reject", "merge", "split"]
     reason: Reason
+    value: str | float | dict[str, Any] | None = Field(
+        None, description="For a conflict item with action=accept: the value to keep, one of the item's detail.values[].value."
+    )
 
 
 class ListingOut(BaseModel):
@@ -212,7 +215,7 @@ def review(
     _: Editor,
     store: Store,
     status: Literal["open", "resolved"] | None = "open",
-    kind: Literal["pair", "quarantine", "status_change", "request"] | None = None,
+    kind: Literal["pair", "quarantine", "status_change", "request", "conflict"] | None = None,
     current: Annotated[bool | None, Query(description="true: found by the latest build (requests: always)")] = None,
 ) -> list[ReviewEntry]:
     return store.review(status=status, kind=kind, current=current)
@@ -220,7 +223,7 @@ def review(
 
 @router.post("/review/{item_id}/resolve", response_model=ResolvedOut, summary="Decide a review item")
 def resolve(item_id: int, body: ResolveIn, user: Editor, store: Store, backend: Backend) -> ResolvedOut:
-    item, made = actions.resolve(store, backend, item_id, body.action, user, body.reason)
+    item, made = actions.resolve(store, backend, item_id, body.action, user, body.reason, body.value)
     return ResolvedOut(item=item, overrides=made)
 
 

@@ -190,21 +190,39 @@ def split(store: CurationStore, backend: SearchBackend, listing_id: str, groups:
 
 
 def resolve(
-    store: CurationStore, backend: SearchBackend, item_id: int, action: str, user: User, reason: str
+    store: CurationStore, backend: SearchBackend, item_id: int, action: str, user: User, reason: str, value: Any = None
 ) -> tuple[ReviewEntry, list[Override]]:
     """Decide a review item. A pair: accept/merge joins the two records for good, reject/split keeps
     them apart for good. A public request: accept approves it (a removal suppresses the person by
-    their record keys; a correction becomes overrides), reject declines it. Other items: accept or
-    reject acknowledges them."""
+    their record keys; a correction becomes overrides), reject declines it. A conflict between
+    sources: accept with one of its `value`s makes that value a correction, reject dismisses it.
+    Other items: accept or reject acknowledges them."""
     item = store.review_item(item_id)
     if item.status == "resolved":
         raise Conflict(f"review item {item_id} was resolved ({item.resolution}) on {item.resolved_at}")
     allowed = {"pair": {"accept", "reject", "merge", "split"}}.get(item.kind, {"accept", "reject"})
     if action not in allowed:
         raise InvalidParameter("action", f"a {item.kind} item takes {', '.join(sorted(allowed))}")
+    offered = [v["value"] for v in item.detail.get("values", [])] if item.kind == "conflict" else []
+    if item.kind == "conflict" and action == "accept" and value not in offered:
+        raise InvalidParameter("value", f"accept one of the values the sources gave: {offered}")
     made: list[Override] = []
     with store.transaction() as conn:
-        if item.kind == "pair":
+        if item.kind == "conflict" and action == "accept":
+            name, listing_id = item.detail["field"], item.listing_ids[0]
+            current = backend.get(listing_id)
+            made.append(
+                store.add_override(
+                    OverrideKind.correct,
+                    user.name,
+                    reason,
+                    listing_id,
+                    payload={"field": name, "value": value, "review": item.id},
+                    before={name: item.detail.get("shown") if current is None else _jsonable(getattr(current, name))},
+                    conn=conn,
+                )
+            )
+        elif item.kind == "pair":
             a, b = item.record_keys
             if action in ("accept", "merge"):
                 identity = backend.identity()
@@ -266,3 +284,7 @@ def resolve(
                     )
         resolved = store.resolve(item_id, action, user.name, reason, conn)
     return resolved, made
+
+
+def _jsonable(value: Any) -> Any:
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value

@@ -6,7 +6,7 @@ crawl → index and the next crawl → index."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,23 +23,27 @@ from therapists.demo import write_demo_sources
 from therapists.mirror import MirrorServer
 
 
-@pytest.fixture(scope="module")
-def mirror() -> Iterator[MirrorServer]:
-    with MirrorServer() as server:
-        yield server
+@dataclass(frozen=True)
+class Crawls:
+    first: Path  # sources.toml, raw/ of a first crawl, and therapists.db indexed from it (its curation store beside)
+    second: Path  # raw/ of a second crawl of the same sources
 
 
 @pytest.fixture(scope="module")
-def first_crawl(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("first-crawl")
-    config = write_demo_sources(mirror.base_url, work / "sources.toml")
-    result = therapists("crawl", "--config", str(config), "--out", str(work / "raw"))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return work
+def crawls(tmp_path_factory: pytest.TempPathFactory) -> Crawls:
+    """Both crawls and the first index, once per module: no admin decision reaches a crawl, and
+    the first index precedes every decision, so each test copies them instead of repeating them."""
+    first, second = tmp_path_factory.mktemp("first-crawl"), tmp_path_factory.mktemp("second-crawl")
+    with MirrorServer() as mirror:
+        config = write_demo_sources(mirror.base_url, first / "sources.toml")
+        crawl(config, first / "raw")
+        crawl(config, second / "raw")
+    index(first, {})
+    return Crawls(first, second)
 
 
-def crawl(work: Path) -> None:
-    result = therapists("crawl", "--config", str(work / "sources.toml"), "--out", str(work / "raw"))
+def crawl(config: Path, out: Path) -> None:
+    result = therapists("crawl", "--config", str(config), "--out", str(out))
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -62,14 +66,13 @@ def ids_in_every_search(client: TestClient, name: str) -> set[str]:
 
 @STORES
 def test_overrides_and_an_approved_removal_survive_crawl_index_crawl_index(
-    first_crawl: Path, tmp_path: Path, curation_url: str, vocab
+    crawls: Crawls, tmp_path: Path, curation_url: str, vocab
 ) -> None:
     work = tmp_path / "work"
-    shutil.copytree(first_crawl, work)
+    shutil.copytree(crawls.first, work)  # crawl → index (by the CLI, the default store beside the index)
     db = work / "therapists.db"
     env = {} if curation_url.startswith("sqlite") else {"THERAPISTS_DATABASE_URL": curation_url}
     store = CurationStore(default_url(db) if not env else curation_url)  # the CLI's default, or the URL it was given
-    index(work, env)
     client = TestClient(create_app(Settings(db=db), vocab=vocab, today=TODAY, curation=store))
     everyone = client.get("/search", params={"license_status": "any", "limit": 100}).json()["results"]
     hidden, corrected, leaving = everyone[0], everyone[1], everyone[2]
@@ -100,7 +103,8 @@ def test_overrides_and_an_approved_removal_survive_crawl_index_crawl_index(
     assert leaving["id"] not in ids_in_every_search(client, leaving["name"])
 
     # crawl → index again: nothing a re-crawl brings undoes a decision.
-    crawl(work)
+    shutil.rmtree(work / "raw")
+    shutil.copytree(crawls.second / "raw", work / "raw")  # the second crawl's files replace the first's
     summary = index(work, env)
     assert "1 hidden by admins" in summary and "0 overrides whose listing is gone" in summary
     served = SQLiteBackend(db, vocab)  # the index itself, without the serving layer's overrides

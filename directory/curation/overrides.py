@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from directory.models import Correction, Evidence, License, LicenseStatus, Listing, ReviewItem
+from directory.models import Correction, Evidence, FactConflict, License, LicenseStatus, Listing, Location, ReviewItem
 
 
 class OverrideKind(StrEnum):
@@ -134,7 +134,13 @@ class CurationHook(Protocol):
     def snapshot(self) -> Curation: ...
 
     def record_build(
-        self, review: list[ReviewItem], quarantine: list[dict[str, Any]], listings: list[Listing], orphaned: list[int], today: date
+        self,
+        review: list[ReviewItem],
+        quarantine: list[dict[str, Any]],
+        listings: list[Listing],
+        orphaned: list[int],
+        today: date,
+        conflicts: list[FactConflict] | None = None,
     ) -> dict[str, int]: ...
 
 
@@ -155,6 +161,8 @@ def apply_overrides(listing: Listing, overrides: list[Override]) -> Listing:
         if o.kind != OverrideKind.correct:
             continue
         name, value = o.payload["field"], o.payload["value"]
+        if name == "location":  # only from a resolved conflict: one source's practice location
+            value = Location.model_validate(value)
         published = next((c.published for c in corrections if c.field == name), getattr(listing, name))
         corrections = [c for c in corrections if c.field != name]
         corrections.append(Correction(field=name, published=published, corrected=value, on=date.fromisoformat(o.created_at[:10])))

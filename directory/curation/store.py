@@ -33,7 +33,7 @@ from directory.curation import tables as t
 from directory.curation import tokens
 from directory.curation.overrides import Curation, Override, OverrideKind
 from directory.errors import BackendError, Conflict, InvalidParameter, NotFound
-from directory.models import Listing, ReviewItem
+from directory.models import FactConflict, Listing, ReviewItem
 
 Role = Literal["admin", "editor"]
 ROLES: tuple[Role, ...] = ("admin", "editor")
@@ -96,7 +96,7 @@ class PublicRequest(BaseModel):
 class ReviewEntry(BaseModel):
     id: int
     key: str
-    kind: Literal["pair", "quarantine", "status_change", "request"]
+    kind: Literal["pair", "quarantine", "status_change", "request", "conflict"]
     listing_ids: list[str]
     record_keys: list[str]
     detail: dict[str, Any]
@@ -579,9 +579,11 @@ class CurationStore:
         listings: list[Listing],
         orphaned: list[int],
         today: date,
+        conflicts: list[FactConflict] | None = None,
     ) -> dict[str, int]:
         """What a build found, into the review queue: doubtful pairs, quarantined records, licences
-        whose status changed since the last build. An item seen before keeps its id and status, so
+        whose status changed since the last build, facts a listing's sources disagree on (keyed by
+        the values, so a source changing its value opens a new item). An item seen before keeps its id and status, so
         a resolved one stays resolved; items this build did not find are kept, marked not current.
         Overrides whose target the build did not find are marked orphaned (and unmarked when it returns)."""
         seen = now_iso()
@@ -605,6 +607,18 @@ class CurationStore:
                 "detail": {"file": row.get("file"), "line": row.get("line"), "raw": str(row.get("raw", ""))[:2000]},
                 "score": None,
                 "reason": str(row.get("reason", "")),
+            }
+        for conflict in conflicts or []:
+            given = [v.model_dump(mode="json") for v in conflict.values]
+            key = f"conflict:{conflict.listing_id}:{conflict.field}:{_short_hash(_dumps([v['value'] for v in given]))}"
+            items[key] = {
+                "kind": "conflict",
+                "listing_ids": [conflict.listing_id],
+                "record_keys": sorted({r for v in conflict.values for r in v.records}),
+                "detail": {"field": conflict.field, "values": given, "shown": conflict.shown},
+                "score": None,
+                "reason": f"the sources disagree on {conflict.field}: "
+                + "; ".join(f"{v['value']} ({', '.join(v['sources'])})" for v in given),
             }
         changes = 0
         with self._tx() as conn:
