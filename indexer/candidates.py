@@ -53,6 +53,24 @@ def _single_or_many(sets: Sequence[frozenset[str]]) -> np.ndarray:
     return out
 
 
+def _name_sets(sets: Sequence[frozenset[str]], ids: dict[str, int]) -> np.ndarray:
+    """Each record's set of names as a row of ids in `ids`' space, padded with -1."""
+    width = max((len(names) for names in sets), default=0) or 1
+    out = np.full((len(sets), width), -1, dtype=np.int64)
+    for i, names in enumerate(sets):
+        for j, name in enumerate(sorted(names)):
+            out[i, j] = ids.setdefault(name, len(ids))
+    return out
+
+
+def _key_in(key: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Row by row, whether a key id is one of a padded set of ids."""
+    out = np.zeros(len(key), dtype=bool)
+    for j in range(names.shape[1]):
+        out |= (key >= 0) & (key == names[:, j])
+    return out
+
+
 def block_pairs(record_keys: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of records sharing a key, each once, as arrays of (smaller, larger) indexes."""
     key_ids: dict[str, int] = {}
@@ -95,12 +113,15 @@ class PairBound:
         self.first_len = np.fromiter((len(f.first) for f in feats), dtype=np.int64, count=len(feats))
         self.first_1 = _ids(f.first[:1] for f in feats)
         self.first_key_2 = _ids(f.first_key[:2] for f in feats)
-        # Middle and first keys share one id space: "J. Michael Sutton" ~ "Michael Sutton".
+        # Given names as `normalize.given_names` sets (a nickname holds its formal names), first and
+        # middle in one id space: "J. Michael Sutton" ~ "Mike Sutton".
         given: dict[str, int] = {}
-        self.first_key_id = np.fromiter((given.setdefault(f.first_key, len(given)) for f in feats), dtype=np.int64)
+        self.first_key_id = np.fromiter(((given.setdefault(f.first_key, len(given)) if f.first_key else -1) for f in feats), dtype=np.int64)
         self.middle_key_id = np.fromiter(
             ((given.setdefault(f.middle_key, len(given)) if f.middle_key else -1) for f in feats), dtype=np.int64
         )
+        self.first_names = _name_sets([f.first_names for f in feats], given)
+        self.middle_names = _name_sets([f.middle_names for f in feats], given)
         self.last_key = np.array([f.last_key for f in feats], dtype=object)
         self.last_key_id = _ids(f.last_key for f in feats)
         self.last_len = np.fromiter((len(f.last_key) for f in feats), dtype=np.int64, count=len(feats))
@@ -138,11 +159,18 @@ class PairBound:
         )
         one_letter = (self.first_len[a] == 1) | (self.first_len[b] == 1)
         first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], w.first_initial, 0.0), typo)
-        middle_match = ((self.middle_key_id[a] >= 0) & (self.middle_key_id[a] == self.first_key_id[b])) | (
-            (self.middle_key_id[b] >= 0) & (self.middle_key_id[b] == self.first_key_id[a])
+        key_a, key_b = self.first_key_id[a], self.first_key_id[b]
+        nickname = _key_in(key_a, self.first_names[b]) | _key_in(key_b, self.first_names[a])
+        first = np.where(nickname, w.first_nickname, first)
+        middle_a, middle_b = self.middle_key_id[a], self.middle_key_id[b]
+        middle_match = (
+            _key_in(key_b, self.middle_names[a])
+            | _key_in(middle_a, self.first_names[b])
+            | _key_in(key_a, self.middle_names[b])
+            | _key_in(middle_b, self.first_names[a])
         )
         first = np.where(middle_match, w.first_is_middle, first)
-        first = np.where(self.first_key_id[a] == self.first_key_id[b], 1.0, first)
+        first = np.where(key_a == key_b, 1.0, first)
         first = np.where((self.first_len[a] == 0) | (self.first_len[b] == 0), w.first_unknown, first)
         # Surnames: containment is bounded by an exact partial match (every substring has one).
         ratio_last = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64)

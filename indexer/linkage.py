@@ -85,19 +85,20 @@ def _blocking_keys(rec: SourceRecord, f: Features) -> list[str]:
         keys.append(f"ph:{f.phone}:{f.last_key}")  # a page that names no state still gives its phone
     if f.first_key and 0 < f.name_licences <= WEIGHTS.rare_name_licences:
         keys.append(f"rare:{f.first_key}:{f.last_key}")  # a rare full name meets itself in every state (movers)
-    initials = rec.name.initials
+    # A nickname meets its formal names ("Becky" meets "Rebecca" under R, and in "fc"/"fn" blocks
+    # under "rebecca"), as `normalize.given_names` has them.
+    initials = rec.name.initials | {name[:1] for name in f.first_names}
     # A person is met in every state they are known in: where they practise or live, and where
     # they are licensed (a Florida licensee may give a Texas mailing address).
     for state in {_state(rec), *f.license_states} - {""}:
         keys += [f"ln:{state}:{f.last_key}:{initial}" for initial in initials]
-        if f.city:
-            # A typo in the surname; its first letters are rarely the mistyped ones, and without
-            # them a big city's Marias would all meet each other.
-            keys.append(f"fc:{state}:{f.first_key}:{f.city}:{f.last_key[:3]}")
-        for extra in (f.phone, f.zip):
-            if extra:
-                keys.append(f"fn:{state}:{f.first_key}:{extra}")
-                keys.append(f"lx:{state}:{f.last_key}:{extra}")
+        for given in f.first_names:
+            if f.city:
+                # A typo in the surname; its first letters are rarely the mistyped ones, and without
+                # them a big city's Marias would all meet each other.
+                keys.append(f"fc:{state}:{given}:{f.city}:{f.last_key[:3]}")
+            keys += [f"fn:{state}:{given}:{extra}" for extra in (f.phone, f.zip) if extra]
+        keys += [f"lx:{state}:{f.last_key}:{extra}" for extra in (f.phone, f.zip) if extra]
     return keys
 
 

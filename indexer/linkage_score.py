@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from directory.geo import city_key
 from directory.models import LicenseStatus
 from indexer.extract import SourceRecord
-from indexer.normalize import NICKNAMES, fold
+from indexer.normalize import fold, given_names
 
 MATCH_THRESHOLD = 0.80
 REVIEW_THRESHOLD = 0.60
@@ -45,6 +45,11 @@ class ScoreWeights:
     first_typo_ratio: float = 0.8  # fuzz ratio (0..1) from which a given name counts as a typo,
     first_typo_zero: float = 0.7  # scored (ratio - zero) / span: 0.8 gives 1/3, 1.0 gives 1
     first_typo_span: float = 0.3
+    # A nickname of the other name ("Becky"/"Rebecca"): the package's table also lists formal names as
+    # each other's nicknames (Emma/Emily, Susan/Hannah), so it weighs less than the name itself, by
+    # more than `linkage.AMBIGUITY_MARGIN` / `first_name`: the person of the exact name wins, a city
+    # or phone that agrees links a nickname, and the name alone sends it to review.
+    first_nickname: float = 0.9
     first_prefix: float = 0.3  # a nickname no table knows, sharing the first two letters
     # Surnames, scored 0..1.
     last_contained: float = 0.85  # one of two surnames, or a joined double-barrelled name
@@ -81,6 +86,8 @@ class Features(NamedTuple):
     states: frozenset[str] = frozenset()  # where the record places the person: practice/home and licences
     name_licences: int = 0  # licences held under this full name across all records (its term frequency)
     lapsed_only: bool = False  # every licence it shows has expired or been given up (a state left behind)
+    first_names: frozenset[str] = frozenset()  # `normalize.given_names` of the first name: nicknames meet here
+    middle_names: frozenset[str] = frozenset()  # and of the middle name
 
 
 def _zip(rec: SourceRecord) -> str | None:
@@ -107,7 +114,7 @@ def features(rec: SourceRecord, name_licences: int = 0) -> Features:
         suffix=rec.name.suffix_key,
         first=fold(rec.name.first),
         first_key=rec.name.first_key,
-        middle_key=NICKNAMES.get(middle, middle),
+        middle_key=middle,
         last_key=rec.name.last_key,
         phone=rec.phone,
         zip=_zip(rec),
@@ -115,6 +122,8 @@ def features(rec: SourceRecord, name_licences: int = 0) -> Features:
         states=record_states(rec),
         name_licences=name_licences,
         lapsed_only=bool(rec.licenses) and all(lic.status in LAPSED for lic in rec.licenses),
+        first_names=rec.name.first_names,
+        middle_names=given_names(rec.name.middle) if rec.name.middle else frozenset(),
     )
 
 
@@ -123,9 +132,14 @@ def _first_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
         return w.first_unknown
     if a.first_key == b.first_key:
         return 1.0
-    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton".
-    if (a.middle_key and a.middle_key == b.first_key) or (b.middle_key and b.middle_key == a.first_key):
+    # Someone who goes by their middle name: "J. Michael Sutton" ~ "Michael Sutton" (or "Mike Sutton").
+    if (b.first_key in a.middle_names or (a.middle_key and a.middle_key in b.first_names)) or (
+        a.first_key in b.middle_names or (b.middle_key and b.middle_key in a.first_names)
+    ):
         return w.first_is_middle
+    # One is a nickname of the other, as `normalize.is_nickname_of` has it ("Becky"/"Rebecca").
+    if b.first_key in a.first_names or a.first_key in b.first_names:
+        return w.first_nickname
     if len(a.first) == 1 or len(b.first) == 1:
         return w.first_initial if a.first[0] == b.first[0] else 0.0
     ratio = fuzz.ratio(a.first_key, b.first_key) / 100

@@ -14,95 +14,28 @@ from functools import lru_cache
 
 import phonenumbers
 from nameparser import HumanName
+from nicknames import NickNamer
 
 from directory.vocabulary import Vocabulary
 
 PLACEHOLDERS = frozenset({"", "*** CONFIDENTIAL ***", "CONFIDENTIAL", "N/A", "NA", "NULL", "NONE", "--", "00000", "00000-0000"})
 
-# Common English nicknames → the formal first name, for linking "Jenny" to "JENNIFER".
+# Nicknames are the `nicknames` package's (a maintained table of English given names), which maps
+# many nicknames to several formal names ("will" -> william, wilbur, wilfred, ...): so a given name
+# is not folded to one canonical key; `given_names` lists the formal names it may stand for. This
+# table holds only what the package (1.x) lacks, checked entry by entry: it knows "robbie" only as
+# Roberta's, "katie" not as Katherine's, "gabby" as Gabriella's but not Gabriela's, and has none of
+# the others (Spanish hypocorisms: Pepe, Lupe, Chuy; "suzy"; "terri" for Teresa). Nor does it know
+# "will" for Guillermo: that pair is not linked on the name alone.
 NICKNAMES: dict[str, str] = {
-    "jenny": "jennifer",
-    "jen": "jennifer",
-    "jenn": "jennifer",
-    "mike": "michael",
-    "mick": "michael",
-    "liz": "elizabeth",
-    "beth": "elizabeth",
-    "betsy": "elizabeth",
-    "lizzy": "elizabeth",
-    "eliza": "elizabeth",
-    "bob": "robert",
-    "rob": "robert",
-    "bobby": "robert",
     "robbie": "robert",
-    "kate": "katherine",
     "katie": "katherine",
-    "kathy": "katherine",
-    "cathy": "catherine",
-    "bill": "william",
-    "will": "william",
-    "billy": "william",
-    "jim": "james",
-    "jimmy": "james",
-    "jamie": "james",
-    "tom": "thomas",
-    "tommy": "thomas",
-    "dave": "david",
-    "dan": "daniel",
-    "danny": "daniel",
-    "chris": "christopher",
-    "matt": "matthew",
-    "tony": "anthony",
-    "joe": "joseph",
-    "joey": "joseph",
-    "steve": "steven",
-    "sam": "samantha",
-    "alex": "alexander",
-    "andy": "andrew",
-    "drew": "andrew",
-    "nick": "nicholas",
-    "pat": "patricia",
-    "patty": "patricia",
-    "trish": "patricia",
-    "sue": "susan",
     "suzy": "susan",
-    "meg": "margaret",
-    "maggie": "margaret",
-    "peggy": "margaret",
-    "becky": "rebecca",
-    "becca": "rebecca",
-    "debbie": "deborah",
-    "deb": "deborah",
-    "vicky": "victoria",
-    "tori": "victoria",
-    "abby": "abigail",
-    "mandy": "amanda",
-    "manny": "manuel",
-    "pepe": "jose",
-    "rick": "richard",
-    "rich": "richard",
-    "dick": "richard",
-    "ted": "edward",
-    "ed": "edward",
-    "eddie": "edward",
-    "greg": "gregory",
-    "jeff": "jeffrey",
-    "ken": "kenneth",
-    "larry": "lawrence",
-    "nate": "nathan",
-    "ben": "benjamin",
-    "josh": "joshua",
-    "zach": "zachary",
-    "cindy": "cynthia",
-    "sandy": "sandra",
     "terri": "teresa",
-    "tess": "teresa",
-    "val": "valerie",
-    "nikki": "nicole",
     "gabby": "gabriela",
+    "pepe": "jose",
     "lupe": "guadalupe",
     "chuy": "jesus",
-    "lou": "louis",
 }
 
 
@@ -116,6 +49,10 @@ class PersonName:
     @property
     def first_key(self) -> str:
         return _first_key(self.first)
+
+    @property
+    def first_names(self) -> frozenset[str]:
+        return given_names(self.first)
 
     @property
     def last_key(self) -> str:
@@ -139,8 +76,32 @@ class PersonName:
 
 @lru_cache(maxsize=200_000)
 def _first_key(first: str) -> str:
-    folded = fold(first)
-    return NICKNAMES.get(folded, folded)
+    return fold(first)
+
+
+@lru_cache(maxsize=1)
+def _namer() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def given_names(first: str) -> frozenset[str]:
+    """The given name's key with the formal names it is a nickname of ('jimmy' -> {jimmy, james}).
+    One name is a nickname of another when the other's key is in its set (`is_nickname_of`)."""
+    key = _first_key(first)
+    if not key:
+        return frozenset()
+    return frozenset({key, *_namer().canonicals_of(key), *([NICKNAMES[key]] if key in NICKNAMES else [])})
+
+
+def is_nickname_of(first: str, other: str) -> bool:
+    """Whether either given name is a nickname of the other ("Becky"/"Rebecca", "Will"/"Wilfred").
+
+    Two nicknames of one formal name do not count: the package lists formal names as each other's
+    nicknames too, so sharing one would make Amy and Emily (Amelia), or Robert and William ("bill"),
+    one person."""
+    a, b = _first_key(first), _first_key(other)
+    return bool(a and b) and (b in given_names(first) or a in given_names(other))
 
 
 @lru_cache(maxsize=200_000)

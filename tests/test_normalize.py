@@ -7,6 +7,8 @@ import pytest
 from directory.models import License, LicenseStatus
 from indexer.normalize import (
     clean,
+    given_names,
+    is_nickname_of,
     license_key,
     normalize_phone,
     parse_credentials,
@@ -34,9 +36,17 @@ def test_person_names_in_the_shapes_sources_use(text: str, first: str, middle: s
     assert name is not None and (name.first, name.middle, name.last) == (first, middle, last)
 
 
-def test_nicknames_and_accents_share_a_linkage_key() -> None:
+def test_nicknames_and_accents_agree_for_linkage() -> None:
     a, b = parse_person_name("ALVAREZ, JENNIFER"), parse_person_name("Jenny Álvarez")
-    assert a and b and (a.first_key, a.last_key) == (b.first_key, b.last_key) == ("jennifer", "alvarez")
+    assert a and b and a.last_key == b.last_key == "alvarez"
+    # The `nicknames` package's table, in either direction; a nickname of several names agrees with each.
+    assert is_nickname_of("Jenny", "Jennifer") and is_nickname_of("JENNIFER", "jenny")
+    assert is_nickname_of("Will", "William") and is_nickname_of("Will", "Wilfred")
+    assert not is_nickname_of("Will", "Guillermo")  # the package does not know it
+    assert is_nickname_of("Chuy", "Jesús")  # the hand table of what the package lacks
+    # Two nicknames of one name are not enough: the package would make Amy and Emily one (Amelia).
+    assert not is_nickname_of("Amy", "Emily") and not is_nickname_of("Robert", "William")
+    assert "james" in given_names("Jimmy")
     assert person_from_parts("JOSE", "", "PENA") == parse_person_name("PENA, JOSE")
 
 
