@@ -260,12 +260,12 @@ def run_index(
     the raw lines the last incremental build did not see (`indexer.incremental`); the index is
     the same as a full build's."""
     today = today or date.today()
-    state = ExtractionState.load(raw_dir, today) if incremental else None
-    with _without_cyclic_gc():
+    with _without_cyclic_gc():  # the state is millions of small objects too: unpickled without the collector
+        state = ExtractionState.load(raw_dir, today) if incremental else None
         report = _run_index(raw_dir, backend, today, progress, suppressions, curation, state)
-    if state is not None:
-        log.info("incremental: %d raw lines reused, %d extracted", state.reused, state.extracted)
-        state.save(raw_dir)
+        if state is not None:
+            log.info("incremental: %d raw lines reused, %d extracted", state.reused, state.extracted)
+            state.save(raw_dir)
     return report
 
 
