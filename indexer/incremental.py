@@ -98,6 +98,8 @@ class ExtractionState:
     def save(self, raw_dir: Path) -> None:
         """Keep the lines this build saw (others are gone from the raw files), atomically."""
         path = raw_dir / STATE_FILE
+        if self.extracted == 0 and len(self.seen) == len(self.lines) and path.is_file():
+            return  # nothing new and nothing gone: the stored state is already this build's
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as fh:

@@ -127,3 +127,19 @@ def test_a_crashed_incremental_run_leaves_the_previous_index_serving(
     assert _index(SQLiteBackend(db, vocab)) == served
     assert (raw / STATE_FILE).read_bytes() == state_bytes  # the state describes the index that serves
     assert not list(tmp_path.glob(".index.db.building-*"))
+
+
+def test_an_unchanged_crawl_reuses_every_line(before: tuple[Path, Path], tmp_path: Path, vocab) -> None:
+    raw0, db0 = before
+    raw = tmp_path / "raw"
+    shutil.copytree(raw0, raw)
+    db = tmp_path / "index.db"
+    shutil.copy(db0, db)
+    served = _index(SQLiteBackend(db, vocab))
+    state = ExtractionState.load(raw, TODAY)
+    stored = (raw / STATE_FILE).stat().st_mtime_ns
+    run_index(raw, SQLiteBackend(db, vocab), today=TODAY, incremental=True)
+    assert (raw / STATE_FILE).stat().st_mtime_ns == stored  # nothing to store again
+    again = _index(SQLiteBackend(db, vocab))
+    assert again["presented"] == served["presented"] and again["review"] == served["review"]
+    assert ExtractionState.load(raw, TODAY).lines.keys() == state.lines.keys()
