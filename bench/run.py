@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.es_bench import es_benchmark
+from bench.incremental_bench import incremental_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
 from bench.relevance_eval import evaluate as relevance
@@ -42,6 +43,7 @@ BENCHES = {
     "index_scale": index_scale_benchmark,  # indexing about a million source records, with peak memory
     "serve": serve_benchmark,  # `serve --workers 2` against 1 at 500k listings, wrk on loopback
     "elasticsearch": es_benchmark,
+    "incremental": incremental_benchmark,  # re-index after 1 % of the lines changed, against a full build
 }
 
 

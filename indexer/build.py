@@ -30,6 +30,7 @@ from directory.vocabulary import Vocabulary, get_vocabulary
 from indexer.conflicts import fact_conflicts
 from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
+from indexer.incremental import ExtractionState, read_chunks_incremental
 from indexer.linkage import link
 from indexer.merge import merge
 from indexer.reading import read_chunks
@@ -78,10 +79,17 @@ def read_source_records(
     quarantine: list[dict[str, Any]],
     progress: bool,
     workers: int | None = None,
+    state: ExtractionState | None = None,
 ) -> list[SourceRecord]:
+    """Every source record of the raw files; with `state`, unchanged lines reuse their stored extraction."""
     records: list[SourceRecord] = []
     files = raw_files(raw_dir)
-    for chunk in read_chunks(files, vocab, today, progress, workers):
+    chunks = (
+        read_chunks(files, vocab, today, progress, workers)
+        if state is None
+        else read_chunks_incremental(files, vocab, today, state, progress)
+    )
+    for chunk in chunks:
         report.raw_records += chunk.raw_records
         quarantine.extend(chunk.quarantine)
         stem = Path(chunk.file_name).stem
@@ -142,6 +150,7 @@ def plan_listings(
     suppressions: SuppressionList | None = None,
     previous: IdentityMap | None = None,
     curation: Curation | None = None,
+    state: ExtractionState | None = None,
 ) -> ListingPlan:
     """Read, extract and link the raw files and decide every listing's id (carried over from
     `previous`, the last build's identity map) and fate under the admins' overrides (`curation`);
@@ -151,7 +160,7 @@ def plan_listings(
     suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
     quarantine: list[dict[str, Any]] = []
-    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress)
+    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress, state=state)
     report.source_records = len(records)
     linkage = link(records, curation.must_link(), curation.cannot_link())
     del records  # the clusters hold them now
@@ -242,18 +251,32 @@ def run_index(
     progress: bool = False,
     suppressions: SuppressionList | None = None,
     curation: CurationHook | None = None,
+    incremental: bool = False,
 ) -> IndexReport:
     """Build listings from `raw_dir` and atomically replace the backend's index with them.
 
     `curation` (the curation store) gives the admins' overrides to apply, and is told what the
-    build found for the review queue once the new index is in place."""
+    build found for the review queue once the new index is in place. `incremental`: extract only
+    the raw lines the last incremental build did not see (`indexer.incremental`); the index is
+    the same as a full build's."""
     today = today or date.today()
-    with _without_cyclic_gc():
-        return _run_index(raw_dir, backend, today, progress, suppressions, curation)
+    with _without_cyclic_gc():  # the state is millions of small objects too: unpickled without the collector
+        state = ExtractionState.load(raw_dir, today) if incremental else None
+        report = _run_index(raw_dir, backend, today, progress, suppressions, curation, state)
+        if state is not None:
+            log.info("incremental: %d raw lines reused, %d extracted", state.reused, state.extracted)
+            state.save(raw_dir)
+    return report
 
 
 def _run_index(
-    raw_dir: Path, backend: SearchBackend, today: date, progress: bool, suppressions: SuppressionList | None, curation: CurationHook | None
+    raw_dir: Path,
+    backend: SearchBackend,
+    today: date,
+    progress: bool,
+    suppressions: SuppressionList | None,
+    curation: CurationHook | None,
+    state: ExtractionState | None = None,
 ) -> IndexReport:
     started = time.perf_counter()
     built = plan_listings(
@@ -263,6 +286,7 @@ def _run_index(
         suppressions=suppressions,
         previous=backend.identity(),
         curation=curation.snapshot() if curation is not None else None,
+        state=state,
     )
     build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report

@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "--suppressions", type=Path, default=None, help="TOML list of therapists who asked to be removed ($THERAPISTS_SUPPRESSIONS)"
     )
     index.add_argument("--es", metavar="URL", default=None, help=ES_HELP)
+    index.add_argument(
+        "--incremental",
+        action="store_true",
+        help="extract only raw lines changed since the last --incremental build (state kept in DIR/.index_state.pickle); same index as a full build",
+    )
 
     serve = sub.add_parser("serve", help="serve the HTTP API", epilog=EPILOG)
     serve.add_argument("--db", type=Path, default=None, help="SQLite index file (default: $THERAPISTS_DB or ./therapists.db)")
@@ -174,7 +179,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = get_settings(db=args.db, suppressions=args.suppressions, es_url=args.es)
     suppressions = SuppressionList.load(settings.suppressions)
     curation = open_store(settings.database_url, settings.db)
-    report = run_index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions, curation=curation)
+    report = run_index(
+        args.raw_dir,
+        open_backend(settings),
+        progress=sys.stderr.isatty(),
+        suppressions=suppressions,
+        curation=curation,
+        incremental=args.incremental,
+    )
     where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {where} "
