@@ -265,17 +265,20 @@ class CurationStore:
             self._audit(conn, actor, "revoke_token", f"token:{lookup}", reason, before=before.model_dump(), after=after.model_dump())
         return after
 
+    def _rows(self, query: Any, conn: Connection | None = None) -> list[Any]:
+        """The rows of `query`, read in the caller's transaction `conn` when it has one."""
+        if conn is not None:
+            return list(conn.execute(query).mappings())
+        with self.engine.connect() as own:
+            return list(own.execute(query).mappings())
+
     def _token_info(self, lookup: str, conn: Connection | None = None) -> TokenInfo:
         query = (
             select(t.tokens.c.lookup, t.users.c.name.label("user"), t.tokens.c.created_at, t.tokens.c.expires_at, t.tokens.c.revoked_at)
             .join(t.users)
             .where(t.tokens.c.lookup == lookup)
         )
-        if conn is None:
-            with self.engine.connect() as own:
-                row = own.execute(query).mappings().first()
-        else:
-            row = conn.execute(query).mappings().first()
+        row = next(iter(self._rows(query, conn)), None)
         if row is None:
             raise NotFound(f"no token {lookup!r}")
         return TokenInfo.model_validate(dict(row))
@@ -406,10 +409,7 @@ class CurationStore:
             query = query.where(t.overrides.c.orphaned_since.is_not(None))
         elif orphaned is False:
             query = query.where(t.overrides.c.orphaned_since.is_(None))
-        if conn is not None:
-            return [_override_of(row) for row in conn.execute(query).mappings()]
-        with self.engine.connect() as own:
-            return [_override_of(row) for row in own.execute(query).mappings()]
+        return [_override_of(row) for row in self._rows(query, conn)]
 
     def snapshot(self) -> Curation:
         """The live overrides; re-read when this server changed them, or another may have (TTL)."""
@@ -477,21 +477,16 @@ class CurationStore:
 
     def request(self, request_id: int, conn: Connection | None = None) -> PublicRequest:
         query = select(t.requests).where(t.requests.c.id == request_id)
-        if conn is None:
-            with self.engine.connect() as own:
-                row = own.execute(query).mappings().first()
-        else:
-            row = conn.execute(query).mappings().first()
+        row = next(iter(self._rows(query, conn)), None)
         if row is None:
             raise NotFound(f"no request {request_id}")
-        return PublicRequest.model_validate({**row, "contact": json.loads(row["contact"]), "changes": json.loads(row["changes"])})
+        return _request_of(row)
 
     def requests(self, status: str | None = None) -> list[PublicRequest]:
-        query = select(t.requests.c.id).order_by(t.requests.c.id)
+        query = select(t.requests).order_by(t.requests.c.id)
         if status:
             query = query.where(t.requests.c.status == status)
-        with self.engine.connect() as conn:
-            return [self.request(row[0], conn) for row in conn.execute(query)]
+        return [_request_of(row) for row in self._rows(query)]
 
     def erase_request(self, request_id: int, actor: str, reason: str) -> PublicRequest:
         """Hard-delete a request's personal data (contact, evidence); the decision trail stays."""
@@ -535,11 +530,7 @@ class CurationStore:
 
     def review_item(self, item_id: int, conn: Connection | None = None) -> ReviewEntry:
         query = select(t.review_items).where(t.review_items.c.id == item_id)
-        if conn is None:
-            with self.engine.connect() as own:
-                row = own.execute(query).mappings().first()
-        else:
-            row = conn.execute(query).mappings().first()
+        row = next(iter(self._rows(query, conn)), None)
         if row is None:
             raise NotFound(f"no review item {item_id}")
         return _review_of(row)
@@ -682,6 +673,10 @@ def _short_hash(text: str) -> str:
 
 def _override_of(row: Any) -> Override:
     return Override.model_validate({**row, "record_keys": json.loads(row["record_keys"]), "payload": json.loads(row["payload"])})
+
+
+def _request_of(row: Any) -> PublicRequest:
+    return PublicRequest.model_validate({**row, "contact": json.loads(row["contact"]), "changes": json.loads(row["changes"])})
 
 
 def _review_of(row: Any) -> ReviewEntry:
