@@ -1,0 +1,77 @@
+"""What linkage reads of a source record, and nothing else: small enough that a national build
+holds a million of them while the full records wait on disk (`indexer.record_spool`).
+
+Extraction workers make one `LinkRecord` per `SourceRecord`; the parent links, plans ids and
+suppressions on these alone, and the full records are read back only to merge each listing.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from directory.geo import city_key
+from directory.models import LicenseStatus
+from directory.raw import SourceKind
+from indexer.extract import SourceRecord
+from indexer.normalize import PersonName
+
+LAPSED = frozenset({LicenseStatus.expired, LicenseStatus.inactive})
+
+
+def _shared(value: str | None) -> str | None:
+    """Names, ZIPs and cities repeat across a million records: one string object each."""
+    return sys.intern(value) if value else value
+
+
+def _name(name: PersonName) -> PersonName:
+    return PersonName(_shared(name.first) or "", _shared(name.middle) or "", _shared(name.last) or "", _shared(name.suffix) or "")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    key: str  # the record's key after `extract.distinct_keys`
+    kind: SourceKind
+    name: PersonName
+    npi: str | None
+    license_keys: frozenset[str]
+    other_names: tuple[PersonName, ...]  # former names the source also gives
+    state: str  # where the record places the person (its state, else its practice's), upper case; "" if none
+    zip: str | None  # the practice ZIP
+    city: str | None  # `geo.city_key` of any city the record gives (may be a mailing city)
+    phone: str | None
+    lapsed_only: bool  # every licence it shows has expired or been given up (a state left behind)
+
+    @classmethod
+    def of(cls, rec: SourceRecord) -> LinkRecord:
+        location = rec.location
+        city = rec.city or (location.city if location else None)
+        return cls(
+            key=rec.key,
+            kind=rec.kind,
+            name=_name(rec.name),
+            npi=rec.npi,
+            license_keys=rec.license_keys,
+            other_names=tuple(_name(n) for n in rec.other_names),
+            state=_shared((rec.state or (location.state if location else None) or "").upper()) or "",
+            zip=_shared(location.postal_code) if location and location.postal_code else None,
+            city=_shared(city_key(city)) if city else None,
+            phone=rec.phone,
+            lapsed_only=bool(rec.licenses) and all(lic.status in LAPSED for lic in rec.licenses),
+        )
+
+    def renamed(self, name: PersonName) -> LinkRecord:
+        """The same record under another name (a former name, or a double surname spelt out)."""
+        return LinkRecord(
+            self.key,
+            self.kind,
+            name,
+            self.npi,
+            self.license_keys,
+            self.other_names,
+            self.state,
+            self.zip,
+            self.city,
+            self.phone,
+            self.lapsed_only,
+        )
