@@ -308,7 +308,8 @@ def plan_listings(
     assignment = assign_ids(groups, previous or IdentityMap(), today)
     report.ids = assignment.counts
     order: list[int] = []
-    listing_of: dict[str, str] = {}
+    listing_of: dict[str, str] = {}  # of the records in review pairs only: a national build has a million
+    in_review = {key for pair in linkage.review for key in (pair.a, pair.b)}
     hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
     found_ids: set[str] = set()
     for i in sorted(range(len(people)), key=assignment.ids.__getitem__):
@@ -321,7 +322,7 @@ def plan_listings(
             report.hidden += 1
             continue
         order.append(i)
-        listing_of.update((rec.key, assignment.ids[i]) for rec in group)
+        listing_of.update((rec.key, assignment.ids[i]) for rec in group if rec.key in in_review)
     del groups
     review = [
         ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
