@@ -38,7 +38,7 @@ def _grouped(
     """The values the records (in record-key order) give, one per compared key (records without
     one left out), each with its first record's value; none unless they take two keys or more."""
     keyed = [(rec, key) for rec in by_key if (key := key_of(rec)) is not None]
-    if len({key for _, key in keyed}) < 2:  # nearly every listing: skip building the values
+    if len({key for _, key in keyed}) < 2:
         return []
     values: dict[str, ConflictValue] = {}
     for rec, key in keyed:
@@ -56,6 +56,9 @@ def _text(value: object) -> str | None:
 
 
 def _issue_date_conflicts(group: list[SourceRecord], listing: Listing, today: date) -> list[FactConflict]:
+    issued = [lic.issued_on for rec in group for lic in rec.licenses if lic.issued_on is not None and lic.issued_on <= today]
+    if len(issued) < 2 or (max(issued) - min(issued)).days <= ISSUE_DATE_TOLERANCE_DAYS:
+        return []  # no two dates far enough apart, whichever licences they are of
     dates: dict[str, dict[date, list[SourceRecord]]] = {}
     for rec in group:
         for lic in rec.licenses:
@@ -84,11 +87,15 @@ def fact_conflicts(group: list[SourceRecord], listing: Listing, today: date) -> 
         return []
     found = []
     by_key = sorted(group, key=lambda r: r.key)
-    compared: tuple[tuple[ConflictField, list[ConflictValue]], ...] = (
-        ("phone", _grouped(by_key, lambda r: _text(r.phone), lambda r: r.phone)),
-        ("gender", _grouped(by_key, lambda r: _text(r.gender), lambda r: r.gender)),
-        ("location", _grouped(by_key, _city_key, _city)),
-    )
+    # Nearly every listing's sources agree, or give one value between them: told apart on the raw
+    # values (the compared keys only fold case and spacing), before any is grouped.
+    compared: list[tuple[ConflictField, list[ConflictValue]]] = []
+    if len({r.phone for r in group} - {None}) > 1:
+        compared.append(("phone", _grouped(by_key, lambda r: _text(r.phone), lambda r: r.phone)))
+    if len({r.gender for r in group} - {None}) > 1:
+        compared.append(("gender", _grouped(by_key, lambda r: _text(r.gender), lambda r: r.gender)))
+    if len({(loc.city, loc.state) for r in group if (loc := r.location) is not None and loc.city}) > 1:
+        compared.append(("location", _grouped(by_key, _city_key, _city)))
     for name, values in compared:
         if len(values) > 1:
             shown = getattr(listing, name)

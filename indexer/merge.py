@@ -35,6 +35,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _by_priority(group: list[SourceRecord]) -> list[SourceRecord]:
+    if len(group) == 1:
+        return group
     return sorted(group, key=lambda r: (_KIND_PRIORITY.get(r.kind, 9), r.key))
 
 
@@ -63,6 +65,8 @@ def _merge_licenses(group: list[SourceRecord], today: date) -> list[License]:
 
 def _merge_certifications(group: list[SourceRecord]) -> list[Certification]:
     found: dict[str, Certification] = {}
+    if not any(rec.certifications for rec in group):
+        return []
     for rec in sorted(group, key=lambda r: (r.kind != SourceKind.cert_roster, r.key)):
         for cert in rec.certifications:
             key = cert.id or cert.name.lower()
@@ -102,8 +106,10 @@ def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None
             if (ev.kind, ev.term) not in seen_terms:
                 seen_terms.add((ev.kind, ev.term))
                 evidence.append(ev)
-        credentials.update(dict.fromkeys(rec.credentials))
-        languages.update(dict.fromkeys(rec.languages))
+        if rec.credentials:
+            credentials.update(dict.fromkeys(rec.credentials))
+        if rec.languages:
+            languages.update(dict.fromkeys(rec.languages))
         if rec.location is not None:
             locations.append(rec.location)
         display = display or rec.display_name
@@ -156,7 +162,9 @@ def merge(group: list[SourceRecord], today: date, listing_id_: str | None = None
         "unparsed": [
             UnparsedValue(field=f, raw=raw, source=source)
             for f, raw, source in sorted({(f, raw, r.source) for r in group for f, raw in r.unparsed})
-        ],
+        ]
+        if any(r.unparsed for r in group)
+        else [],
     }
     return _construct(Listing, values)
 
@@ -168,20 +176,18 @@ def licence_state(listing: Listing) -> Listing:
 
 
 @lru_cache(maxsize=16)
-def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
-    """Each field of `model` in order, with its default (`_REQUIRED` for none)."""
+def _template(model: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...], frozenset[str]]:
+    """Every field of `model`, in order, at its default (None for a required one); the fields
+    whose default is an empty list (each instance needs its own); the required fields."""
     # `_construct` sets the attributes `model_construct` sets; a model with private attributes or
     # a post-init hook would need more.
     assert not model.__private_attributes__ and model.__pydantic_post_init__ is None, model
-    fields = tuple(
-        (name, _REQUIRED if info.is_required() else info.get_default(call_default_factory=True))
-        for name, info in model.model_fields.items()
-    )
-    assert all(value in (None, _REQUIRED, []) or isinstance(value, str | int | float) for _, value in fields), model
-    return fields
-
-
-_REQUIRED = object()
+    defaults = {
+        name: None if info.is_required() else info.get_default(call_default_factory=True) for name, info in model.model_fields.items()
+    }
+    assert all(value is None or value == [] or isinstance(value, str | int | float) for value in defaults.values()), model
+    required = frozenset(name for name, info in model.model_fields.items() if info.is_required())
+    return defaults, tuple(name for name, value in defaults.items() if value == []), required
 
 
 def _construct(model: type[M], values: dict[str, Any]) -> M:
@@ -190,14 +196,15 @@ def _construct(model: type[M], values: dict[str, Any]) -> M:
     `model_construct` deep-copies every default and costs nearly as much). Fields not given take
     their defaults, each empty list a fresh one. The attributes are in field order, which is the
     order `model_dump_json` writes them in."""
-    attributes = {}
-    for name, default in _fields(model):
-        if name in values:
-            attributes[name] = values[name]
-        elif default is _REQUIRED:
-            raise TypeError(f"{model.__name__}.{name} is required")
-        else:
-            attributes[name] = [] if default == [] else default
+    defaults, lists, required = _template(model)
+    if not required <= values.keys():
+        raise TypeError(f"{model.__name__} needs {sorted(required - values.keys())}")
+    attributes = defaults.copy()
+    attributes.update(values)  # known keys keep their place
+    for name in lists:
+        if name not in values:
+            attributes[name] = []
+    assert len(attributes) == len(defaults), f"not fields of {model.__name__}: {set(values) - set(defaults)}"
     obj = model.__new__(model)
     object.__setattr__(obj, "__dict__", attributes)
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
