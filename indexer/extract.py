@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -113,10 +114,16 @@ class ExtractError(ValueError):
 
 
 def _fetched(record: RawRecord) -> datetime:
+    return _timestamp(record.fetched_at)
+
+
+@lru_cache(maxsize=10_000)
+def _timestamp(fetched_at: str) -> datetime:
+    # Cached (a datetime is immutable): a crawl stamps many records in the same second.
     try:
-        stamp = datetime.fromisoformat(record.fetched_at)
+        stamp = datetime.fromisoformat(fetched_at)
     except ValueError:
-        raise ExtractError(f"fetched_at {record.fetched_at!r} is not an ISO timestamp") from None
+        raise ExtractError(f"fetched_at {fetched_at!r} is not an ISO timestamp") from None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
@@ -126,21 +133,17 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
-    readers: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
-        SourceKind.nppes: _from_nppes,
-        SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
-        SourceKind.license_csv: _from_license_row,
-        SourceKind.cert_roster: _from_roster_entry,
-        SourceKind.profile_site: _from_profile_page,
-    }
-    reader = readers.get(record.kind)  # a raw file says its kind as a plain word
+    reader = _READERS.get(record.kind)  # a raw file says its kind as a plain word
     if reader is None:
         raise ExtractError(f"unknown source kind {record.kind!r}")
     return reader(record, vocab, today)
 
 
 def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
-    return SourceRecord(key=key, source=record.source, kind=SourceKind(record.kind), url=record.url, fetched_at=_fetched(record), name=name)
+    return SourceRecord(key=key, source=record.source, kind=_KINDS[record.kind], url=record.url, fetched_at=_fetched(record), name=name)
+
+
+_KINDS = {kind.value: kind for kind in SourceKind}
 
 
 def _digest(*parts: object) -> str:
@@ -182,6 +185,13 @@ def _latest_expiry(rec: SourceRecord) -> int:
 
 # NPPES ----------------------------------------------------------------------------------------
 
+_NPI = re.compile(r"\d{10}")
+_NPPES_GENDERS = {"F": Gender.female, "M": Gender.male}
+
+
+def _is_massage(taxonomy: dict[str, Any]) -> bool:
+    return taxonomy.get("code") == MASSAGE_TAXONOMY or "massage" in str(taxonomy.get("desc", "")).lower()
+
 
 def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     data = record.data
@@ -190,12 +200,13 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     if (data.get("basic") or {}).get("status") == "D":
         return []  # a deactivated NPI (the bulk file marks them; the API leaves them out)
     taxonomies = data.get("taxonomies") or []
-    if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
+    massage = [_is_massage(t) for t in taxonomies]
+    if not any(massage):
         return []
     basic = data.get("basic") or {}
     name = person_from_parts(basic.get("first_name"), basic.get("middle_name"), basic.get("last_name"), basic.get("name_suffix"))
     number = str(data.get("number", ""))
-    if name is None or not re.fullmatch(r"\d{10}", number):
+    if name is None or not _NPI.fullmatch(number):
         raise ExtractError("NPPES record without a person name or a 10-digit NPI")
     out = _base(record, f"{record.source}:npi:{number}", name)
     out.npi = number
@@ -206,11 +217,11 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
             out.other_names.append(alias)
     out.credentials = parse_credentials(basic.get("credential"), vocab)
     out.parsed("credentials", basic.get("credential"), out.credentials or None)
-    out.gender = {"F": Gender.female, "M": Gender.male}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
+    out.gender = _NPPES_GENDERS.get(str(basic.get("sex") or basic.get("gender") or "").upper())
     out.enumeration_date = out.parsed("enumeration_date", basic.get("enumeration_date"), parse_date(basic.get("enumeration_date")))
-    for tax in taxonomies:
+    for tax, is_massage in zip(taxonomies, massage, strict=True):
         number_text, state = clean(tax.get("license")), clean(tax.get("state"))
-        if number_text and state and (tax.get("code") == MASSAGE_TAXONOMY or "massage" in str(tax.get("desc", "")).lower()):
+        if number_text and state and is_massage:
             out.licenses.append(License(state=state.upper(), number=license_display(number_text), source=record.source))
     # Only the LOCATION address describes the practice; MAILING addresses never leave the raw layer.
     for addr in data.get("addresses") or []:
@@ -331,7 +342,7 @@ def _as_list(value: Any) -> list[Any]:
 def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("value")
-    return clean(str(value)) if value is not None else None
+    return clean(value)  # clean() reads any value as its text
 
 
 def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
@@ -588,3 +599,12 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
         rec.licenses.append(License(state=state.group(1).upper(), number=license_display(lic.group(1)), source=record.source))
         rec.state = state.group(1).upper()
     return [rec]
+
+
+_READERS: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
+    SourceKind.nppes: _from_nppes,
+    SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
+    SourceKind.license_csv: _from_license_row,
+    SourceKind.cert_roster: _from_roster_entry,
+    SourceKind.profile_site: _from_profile_page,
+}

@@ -16,7 +16,7 @@ import phonenumbers
 from nameparser import HumanName
 from nicknames import NickNamer
 
-from directory.vocabulary import Vocabulary
+from directory.vocabulary import Credential, Vocabulary
 
 PLACEHOLDERS = frozenset({"", "*** CONFIDENTIAL ***", "CONFIDENTIAL", "N/A", "NA", "NULL", "NONE", "--", "00000", "00000-0000"})
 
@@ -128,7 +128,7 @@ def clean(value: object) -> str | None:
     """A published value, or None where the source printed a placeholder."""
     if value is None:
         return None
-    return _clean_text(value if isinstance(value, str) else str(value))
+    return _clean_text(value if value.__class__ is str else str(value))
 
 
 @lru_cache(maxsize=200_000)
@@ -143,7 +143,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     kept: list[str] = []
     for part in [p.strip() for p in text.split(",")]:
         tokens = [t for t in _TOKEN_SEPARATORS.split(part) if t]
-        known = [vocab.credential(t) for t in tokens]
+        known = [_credential(vocab, t) for t in tokens]
         if tokens and all(known):
             credentials += [c.abbreviation for c in known if c]
         elif part:
@@ -152,7 +152,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
         # Credentials written without a comma: 'Renée Fontenot LMT'. A name keeps two words at least.
         tokens = kept[-1].split()
         trailing: list[str] = []
-        while len(tokens) > 2 and (cred := vocab.credential(tokens[-1])) is not None:
+        while len(tokens) > 2 and (cred := _credential(vocab, tokens[-1])) is not None:
             trailing.insert(0, cred.abbreviation)
             tokens.pop()
         kept[-1] = " ".join(tokens)
@@ -160,14 +160,26 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     return ", ".join(kept), credentials
 
 
+@lru_cache(maxsize=100_000)
+def _credential(vocab: Vocabulary, token: str) -> Credential | None:
+    # Cached: a name's words and credentials recur across a crawl ('LMT', 'MARIA'); keyed on the
+    # vocabulary too, since a test or a tool may load another.
+    return vocab.credential(token)
+
+
 def parse_credentials(text: str | None, vocab: Vocabulary) -> list[str]:
     """'LMT, CNMT' / 'L.M.T.' / 'LMT BCTMB' → ['LMT', 'CNMT']; unknown tokens are left out."""
+    return list(_parse_credentials(vocab, text or ""))
+
+
+@lru_cache(maxsize=20_000)
+def _parse_credentials(vocab: Vocabulary, text: str) -> tuple[str, ...]:
     found: list[str] = []
-    for token in _CREDENTIAL_SEPARATORS.split(text or ""):
-        cred = vocab.credential(token) if token else None
+    for token in _CREDENTIAL_SEPARATORS.split(text):
+        cred = _credential(vocab, token) if token else None
         if cred and cred.abbreviation not in found:
             found.append(cred.abbreviation)
-    return found
+    return tuple(found)
 
 
 _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
@@ -185,34 +197,42 @@ def _capitalize(word: str) -> str:
     return out
 
 
+_PARTICLES = frozenset({"van", "von", "de", "del", "la", "di", "da", "le", "mc", "mac", "st", "st.", "o"})
+
+
+@lru_cache(maxsize=100_000)
+def _plain_word(word: str) -> bool:
+    return _PLAIN_WORD.match(word) is not None
+
+
 def _fast_parse(text: str) -> PersonName | None:
     """The two shapes most records use, without the general parser: 'LAST, FIRST [MIDDLE] [SUFFIX]'
     and 'First [Middle] Last'. Anything else (particles, titles, quotes) returns None."""
-    if text.count(",") == 1:
-        last_part, given = (p.strip() for p in text.split(","))
+    commas = text.count(",")
+    if commas == 1:
+        last_part, given = text.split(",")
         last_words, given_words = last_part.split(), given.split()
         suffix = ""
         if given_words and given_words[-1].upper() in _SUFFIXES:
             suffix = given_words.pop()
         if len(last_words) != 1 or not given_words:
             return None
-        first, middle, last = given_words[0], " ".join(given_words[1:]), last_words[0]
-    elif "," not in text:
+        first, middle_words, last = given_words[0], given_words[1:], last_words[0]
+    elif commas == 0:
         words = text.split()
         if not 2 <= len(words) <= 3 or words[-1].upper() in _SUFFIXES:
             return None
-        first, middle, last, suffix = words[0], " ".join(words[1:-1]), words[-1], ""
+        first, middle_words, last, suffix = words[0], words[1:-1], words[-1], ""
     else:
         return None
-    if not all(_PLAIN_WORD.match(w) for w in [first, last, *middle.split()]):
+    if not (_plain_word(first) and _plain_word(last) and all(_plain_word(m) for m in middle_words)):
         return None
-    particles = {"van", "von", "de", "del", "la", "di", "da", "le", "mc", "mac", "st", "st.", "o"}
-    if last.lower() in particles or any(m.lower() in particles for m in middle.split()):
+    if last.lower() in _PARTICLES or any(m.lower() in _PARTICLES for m in middle_words):
         return None  # 'Daniel Mc Allister', 'Ana de la Cruz': the general parser knows particles
-    shout = text.isupper() or text.islower()
-    fix = _capitalize if shout else (lambda w: w)
     suffix_fixed = _SUFFIX_SPELLING.get(suffix.upper(), suffix.upper())
-    return PersonName(fix(first), " ".join(fix(m) for m in middle.split()), fix(last), suffix_fixed)
+    if text.isupper() or text.islower():
+        return PersonName(_capitalize(first), " ".join(_capitalize(m) for m in middle_words), _capitalize(last), suffix_fixed)
+    return PersonName(first, " ".join(middle_words), last, suffix_fixed)
 
 
 @lru_cache(maxsize=100_000)
