@@ -184,13 +184,14 @@ def _parse_credentials(vocab: Vocabulary, text: str) -> tuple[str, ...]:
 
 _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
 _SUFFIX_SPELLING = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}
+_WORD_JOINS = re.compile(r"([-'’])")
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
 
 @lru_cache(maxsize=100_000)
 def _capitalize(word: str) -> str:
     """'MCALLISTER' → 'McAllister', "O'NEIL" → "O'Neil", 'PEÑA-RUIZ' → 'Peña-Ruiz'."""
-    parts = re.split(r"([-'’])", word.lower())
+    parts = _WORD_JOINS.split(word.lower())
     out = "".join(p[:1].upper() + p[1:] for p in parts)
     if out.startswith("Mc") and len(out) > 2:
         out = "Mc" + out[2].upper() + out[3:]
@@ -273,14 +274,17 @@ def person_from_parts(first: str | None, middle: str | None, last: str | None, s
     return PersonName(first, middle, last, suffix)
 
 
+_US_PHONE = re.compile(r"\(?\+?1?[\s.)-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}")
+
+
 @lru_cache(maxsize=100_000)
 def normalize_phone(text: str | None) -> str | None:
     """E.164 ('+15125550134'), or None when it is not a possible US number."""
     text = clean(text)
     if not text:
         return None
-    digits = re.sub(r"\D", "", text)
-    if re.fullmatch(r"\(?\+?1?[\s.)-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}", text.strip()) and len(digits) in (10, 11):
+    digits = _NON_DIGITS.sub("", text)
+    if _US_PHONE.fullmatch(text.strip()) and len(digits) in (10, 11):
         # The plain US shapes, without the general parser.
         return "+1" + digits[-10:] if len(digits) == 10 or digits[0] == "1" else None
     try:
@@ -292,9 +296,12 @@ def normalize_phone(text: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_NOT_IN_LICENSE = re.compile(r"[^A-Z0-9-]")
+
+
 @lru_cache(maxsize=200_000)
 def license_display(number: str) -> str:
-    return re.sub(r"[^A-Z0-9-]", "", number.upper())
+    return _NOT_IN_LICENSE.sub("", number.upper())
 
 
 @lru_cache(maxsize=200_000)
@@ -323,12 +330,15 @@ def _parse_date_text(text: str, fmt: str | None) -> date | None:
     return None
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
 def plain_text(value: str | None) -> str | None:
     """A bio as plain text: tags dropped, entities decoded, whitespace collapsed."""
     if not value:
         return None
-    text = html.unescape(re.sub(r"<[^>]+>", " ", str(value)))
-    return re.sub(r"\s+", " ", text).strip() or None
+    text = html.unescape(_TAG.sub(" ", str(value)))
+    return _SPACES.sub(" ", text).strip() or None
 
 
 @lru_cache(maxsize=200_000)
