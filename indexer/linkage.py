@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.candidates import PairBound, block_pairs
 from indexer.extract import SourceRecord
+from indexer.link_record import Group
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, Features, features, score_features
 from indexer.normalize import PersonName, fold
 
@@ -279,7 +280,7 @@ def link(
     return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
 
 
-def listing_id(group: list[SourceRecord]) -> str:
+def listing_id(group: Group) -> str:
     """A stable id from the cluster's strongest identifier, so re-indexing keeps every URL valid."""
     npis = sorted(r.npi for r in group if r.npi)
     licenses = sorted(k for r in group for k in r.license_keys)
