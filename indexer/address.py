@@ -96,10 +96,18 @@ class PlacedAddress:
 def place_address(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> PlacedAddress:
     """Geocode a practice address offline, safely: a US ZIP only within its own state, else the city;
     a non-US address is kept as published and never placed on the US map."""
+    location, flags = placed_location(address, city, state, postal_code)
+    return PlacedAddress(location, list(flags))
+
+
+def placed_location(
+    address: str | None, city: str | None, state: str | None, postal_code: str | None
+) -> tuple[Location | None, tuple[tuple[str, str], ...]]:
+    """`place_address` as a (location, flags) pair, for a caller that only copies the flags."""
     placed = _placed(clean(city), clean(state), clean(postal_code))
     if placed.fields is None or (placed.street_only and not address):
-        return PlacedAddress(None, list(placed.flags))
-    return PlacedAddress(Location(address=clean(address), **placed.fields), list(placed.flags))
+        return None, placed.flags
+    return Location(address=clean(address), **placed.fields), placed.flags
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ import phonenumbers
 from directory.gender import GENDERS, Gender
 from directory.models import Certification, Evidence, License, Location
 from directory.raw import RawRecord, SourceKind
-from directory.vocabulary import Vocabulary
-from indexer.address import place_address, state_code
+from directory.vocabulary import Match, Vocabulary
+from indexer.address import place_address, placed_location, state_code
 from indexer.dates import beyond_working_life, license_date
 from indexer.normalize import (
     PersonName,
@@ -80,9 +80,8 @@ class SourceRecord:
     def set_practice(self, address: str | None, city: str | None, state: str | None, postal_code: str | None, phone: str | None) -> None:
         """The practice address and phone, geocoded and normalised; what does not parse is flagged.
         Only for a practice: a mailing address never leaves the raw layer, not even as a flag."""
-        placed = place_address(address, city, state, postal_code)
-        self.location = placed.location
-        self.unparsed += placed.flags
+        self.location, flags = placed_location(address, city, state, postal_code)
+        self.unparsed += flags
         self.phone = self.parsed("phone", phone, normalize_phone(phone))
 
     def variant(self) -> str:
@@ -477,15 +476,16 @@ def _read_person(
     if address is None and practice is not None:
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
     address = address or {}
+    locality, region = _text(address.get("addressLocality")), _text(address.get("addressRegion"))
     rec.set_practice(
         _text(address.get("streetAddress")),
-        _text(address.get("addressLocality")),
-        _text(address.get("addressRegion")),
+        locality,
+        region,
         _text(address.get("postalCode")),
         _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None),
     )
     if address:
-        rec.city, rec.state = _text(address.get("addressLocality")), (_text(address.get("addressRegion")) or "").upper() or None
+        rec.city, rec.state = locality, (region or "").upper() or None
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()
@@ -497,14 +497,15 @@ def _read_person(
     phrases += _offered(person)
     if practice is not None and sole_practitioner:
         phrases += _offered(practice)  # a clinic's services are not each therapist's claims
+    stated = {(e.kind, e.term) for e in rec.evidence}
     for phrase in phrases:
         if not phrase:
             continue
-        for match in vocab.terms_in_phrase(phrase):
-            if (match.kind == "condition" or match.kind == "modality") and all(
-                (e.kind, e.term) != (match.kind, match.id) for e in rec.evidence
-            ):
+        for match in _terms_in_phrase(vocab, phrase):
+            if (match.kind == "condition" or match.kind == "modality") and (match.kind, match.id) not in stated:
+                stated.add((match.kind, match.id))
                 rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))
+
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
             continue
@@ -532,6 +533,12 @@ def _read_person(
                     source=record.source,
                 )
             )
+
+
+@lru_cache(maxsize=50_000)
+def _terms_in_phrase(vocab: Vocabulary, phrase: str) -> tuple[Match, ...]:
+    # Cached: practice sites repeat their phrases ("Deep tissue"); keyed on the vocabulary too.
+    return tuple(vocab.terms_in_phrase(phrase))
 
 
 def _first_present(key: str, *objects: dict[str, Any] | None) -> Any:

@@ -78,7 +78,7 @@ def _word_status(word: str, status_map: dict[str, str]) -> LicenseStatus | None:
 def read_status(words: list[str | None], status_map: dict[str, str], expires_on: date | None, today: date) -> StatusReading:
     """The licence's status from the words of its status columns (blank columns say nothing);
     without any word, the expiry date decides. An 'active' licence past its expiry is expired."""
-    cleaned = tuple(clean(raw) for raw in words)
+    cleaned = (clean(words[0]),) if len(words) == 1 else tuple(clean(raw) for raw in words)
     try:
         read = _read_words(cleaned, tuple(status_map.items()))
     except (TypeError, AttributeError):  # a status map that cannot be a cache key: read uncached
