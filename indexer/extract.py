@@ -251,7 +251,8 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     fmt = ctx.get("date_format")
     # The licence is the row's identity; a board listing one licence twice (an old period and the
     # current one) is told apart afterwards by content, in `distinct_keys`, never by row position.
-    out = _base(record, f"{record.source}:lic:{license_key(state, number) or license_display(number)}", name)
+    key = license_key(state, number)
+    out = _base(record, f"{record.source}:lic:{key or license_display(number)}", name)
     expires_on = out.parsed("expires_on", data.get("expires_on"), license_date(data.get("expires_on"), fmt))
     issued_on = out.parsed("issued_on", data.get("issued_on"), license_date(data.get("issued_on"), fmt))
     if issued_on is not None and beyond_working_life(issued_on, today):
@@ -262,7 +263,7 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     reading = read_status(words, ctx.get("status_map") or {}, expires_on, today)
     for word in reading.unknown_words:
         out.parsed("license_status", word, None)  # a status word no map knows
-    out.parsed("license_number", number, license_key(state, number))
+    out.parsed("license_number", number, key)
     out.credentials = credentials
     out.licenses.append(
         License(

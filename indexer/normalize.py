@@ -264,12 +264,19 @@ def _irish_o(name: PersonName) -> PersonName:
 def person_from_parts(first: str | None, middle: str | None, last: str | None, suffix: str | None = None) -> PersonName | None:
     """A name a source publishes in parts; the parts are trusted (a middle initial 'I' stays a middle
     initial, where re-parsing the joined string would take it for the suffix 'I')."""
-    first, middle, last, suffix = (clean(p) or "" for p in (first, middle, last, suffix))
+    first, middle, last, suffix = clean(first) or "", clean(middle) or "", clean(last) or "", clean(suffix) or ""
     if not last:
         return None
-    if all(p.isupper() or p.islower() or not p for p in (first, middle, last)):
-        first, last = _capitalize(first), " ".join(_capitalize(w) for w in last.split())
-        middle = " ".join(_capitalize(w) for w in middle.split())
+    if (
+        (not first or first.isupper() or first.islower())
+        and (not middle or middle.isupper() or middle.islower())
+        and (last.isupper() or last.islower())
+    ):
+        # clean() leaves single spaces only, so a part without one is one word.
+        first = _capitalize(first)
+        last = _capitalize(last) if " " not in last else " ".join(_capitalize(w) for w in last.split())
+        if middle:
+            middle = _capitalize(middle) if " " not in middle else " ".join(_capitalize(w) for w in middle.split())
     suffix = _SUFFIX_SPELLING.get(suffix.upper(), suffix)
     return PersonName(first, middle, last, suffix)
 
