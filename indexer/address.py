@@ -104,7 +104,10 @@ def placed_location(
     address: str | None, city: str | None, state: str | None, postal_code: str | None
 ) -> tuple[Location | None, tuple[tuple[str, str], ...]]:
     """`place_address` as a (location, flags) pair, for a caller that only copies the flags."""
-    placed = _placed(clean(city), clean(state), clean(postal_code))
+    try:
+        placed = _placed_as_published(city, state, postal_code)
+    except TypeError:  # a value no cache can key (a list): read uncached
+        placed = _placed(clean(city), clean(state), clean(postal_code))
     if placed.fields is None or (placed.street_only and not address):
         return None, placed.flags
     return Location(address=clean(address), **placed.fields), placed.flags
@@ -119,9 +122,14 @@ class _Placed:
     street_only: bool = False  # a non-US address with neither city nor ZIP: a location only if it has a street
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=200_000, typed=True)
+def _placed_as_published(city: object, state: object, postal_code: object) -> _Placed:
+    # Cached on the values as published (typed: 1 and True are one key but not one text): a crawl
+    # repeats its cities, states and ZIPs; only the street differs.
+    return _placed(clean(city), clean(state), clean(postal_code))
+
+
 def _placed(city: str | None, raw_state: str | None, raw_zip: str | None) -> _Placed:
-    # Cached: a crawl repeats its cities, states and ZIPs; only the street differs.
     where = region(raw_state)
     flags: list[tuple[str, str]] = []
     if raw_state and where.code is None:
