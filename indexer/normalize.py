@@ -128,10 +128,22 @@ def clean(value: object) -> str | None:
     """A published value, or None where the source printed a placeholder."""
     if value is None:
         return None
-    return _clean_text(value if value.__class__ is str else str(value))
+    text = value if value.__class__ is str else str(value)
+    # A plain dict, not lru_cache: extraction calls this a dozen times a record, and a hit in a
+    # dict costs a third of an lru_cache hit. Bounded by emptying it when full.
+    cleaned = _CLEANED.get(text, _UNSEEN)
+    if cleaned is _UNSEEN:
+        if len(_CLEANED) >= CLEAN_CACHE_SIZE:
+            _CLEANED.clear()
+        cleaned = _CLEANED[text] = _clean_text(text)
+    return cleaned  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=200_000)
+CLEAN_CACHE_SIZE = 200_000
+_CLEANED: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
 def _clean_text(value: str) -> str | None:
     value = _SPACES.sub(" ", value).strip()
     return None if value.upper() in PLACEHOLDERS else value
