@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.es_bench import es_benchmark
+from bench.extract_bench import extract_benchmark
 from bench.incremental_bench import incremental_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
@@ -46,6 +47,7 @@ BENCHES = {
     "elasticsearch": es_benchmark,
     "incremental": incremental_benchmark,  # re-index after 1 % of the lines changed, against a full build
     "merge": merge_benchmark,  # merging, preparing and appending each listing after linkage, CPU per listing
+    "extract": extract_benchmark,  # raw lines → source records in one process, against JSON-decoding them
 }
 
 
