@@ -43,6 +43,7 @@ for path in raw_files(Path(sys.argv[1])):
             lines += 1
 print(json.dumps({"seconds": seconds, "cpu_seconds": own + workers.ru_utime + workers.ru_stime,
                   "records": report.source_records, "raw_lines": report.raw_records, "listings": report.listings,
+                  "phases": report.seconds,
                   "peak_rss_mb": peak, "baseline_seconds": time.perf_counter() - started,
                   "baseline_cpu_seconds": time.process_time() - cpu, "baseline_lines": lines}))
 """
@@ -77,6 +78,7 @@ def index_scale_benchmark() -> dict:
         "index_scale_ratio_to_json_decode": round(run["baseline_seconds"] / run["seconds"], 3),
         "index_scale_cpu_ratio_to_json_decode": round(run["baseline_cpu_seconds"] / run["cpu_seconds"], 3),
         "index_scale_peak_rss_mb": round(run["peak_rss_mb"]),
+        **{f"index_scale_{phase}_s": round(seconds, 1) for phase, seconds in run["phases"].items()},
     }
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,11 @@ from indexer.conflicts import fact_conflicts
 from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.incremental import ExtractionState, read_chunks_incremental
+from indexer.link_record import LinkRecord
 from indexer.linkage import link
 from indexer.merge import merge
-from indexer.reading import read_chunks
+from indexer.reading import index_workers, read_chunks, read_spooled_chunks
+from indexer.record_spool import RecordSpool
 from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ class IndexReport:
     by_source: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     unparsed_values: dict[str, int] = field(default_factory=dict)  # by field, over the listings
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each phase: read, link, plan, merge_write
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -108,12 +112,98 @@ class BuiltIndex:
 
 
 @dataclass
+class SourceSet:
+    """The build's source records: what linkage reads of each, in memory; the records, on disk."""
+
+    links: list[LinkRecord]
+    spool: RecordSpool
+
+
+def read_sources(
+    raw_dir: Path,
+    vocab: Vocabulary,
+    today: date,
+    report: IndexReport,
+    quarantine: list[dict[str, Any]],
+    progress: bool,
+    workers: int | None = None,
+    state: ExtractionState | None = None,
+) -> SourceSet:
+    """`read_source_records`, with the records spooled to disk and only their LinkRecords kept."""
+    files = raw_files(raw_dir)
+    sources = SourceSet([], RecordSpool(raw_dir))
+    if state is None:
+        for spooled in read_spooled_chunks(files, vocab, today, progress, workers):
+            _count_chunk(report, quarantine, spooled.file_name, spooled.raw_records, spooled.quarantine, len(spooled.links))
+            sources.spool.append_pickled(spooled.pickled, spooled.sizes)
+            sources.links.extend(spooled.links)
+    else:
+        for chunk in read_chunks_incremental(files, vocab, today, state, progress):
+            _count_chunk(report, quarantine, chunk.file_name, chunk.raw_records, chunk.quarantine, len(chunk.records))
+            sources.spool.append(chunk.records)
+            sources.links.extend(LinkRecord.of(rec) for rec in chunk.records)
+    _distinct_spooled_keys(sources)
+    return sources
+
+
+def _count_chunk(
+    report: IndexReport, quarantine: list[dict[str, Any]], file_name: str, raw_records: int, rejected: list[dict[str, Any]], records: int
+) -> None:
+    report.raw_records += raw_records
+    quarantine.extend(rejected)
+    stem = Path(file_name).stem
+    report.by_source[stem] = report.by_source.get(stem, 0) + records
+
+
+def _distinct_spooled_keys(sources: SourceSet) -> None:
+    """`extract.distinct_keys` over the spool: only records that share a key are read back."""
+    first: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for i, link_record in enumerate(sources.links):
+        if (seen := first.setdefault(link_record.key, i)) != i:
+            repeated.setdefault(link_record.key, [seen]).append(i)
+    del first
+    for key, indexes in repeated.items():
+        records = sources.spool.get_many(indexes)
+        distinct_keys(records)
+        for i, rec in zip(indexes, records, strict=True):
+            if rec.key != key:
+                sources.spool.keys[i] = rec.key
+                sources.links[i] = replace(sources.links[i], key=rec.key)
+
+
+def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> tuple[list[list[int]], Any]:
+    """Clusters of record indexes. Linkage still reads whole records: they are read back here
+    until it reads LinkRecords alone."""
+    records = sources.spool.get_many(range(len(sources.links)))
+    position = {id(rec): i for i, rec in enumerate(records)}
+    linkage = link(records, must_link, cannot_link)
+    clusters = [sorted(position[id(rec)] for rec in group) for group in linkage.clusters]
+    return clusters, linkage
+
+
+@dataclass
+class MergedListing:
+    """What merging one person gives the writer: the listing (or the backend's prepared form of
+    it) and what the build reports and records about it."""
+
+    item: Any  # a Listing, or what the backend's `prepare` made of it
+    conflicts: list[FactConflict]
+    unparsed: list[str]  # fields of its values kept as published
+    licence_state: Listing | None  # id, name and licences, for the curation store (when there is one)
+
+
+_MERGING: dict[str, Any] = {}  # the plan a forked merge worker works on
+
+
+@dataclass
 class ListingPlan:
     """Everything about the listings but the listings themselves, which `listings()` merges one by
-    one: the writer stores each and lets it go, so memory holds the source records, never a second
-    copy of the directory as Listing objects."""
+    one (in worker processes for a large build): the writer stores each and lets it go, so memory
+    holds the LinkRecords, never the source records or a second copy of the directory."""
 
-    people: list[list[SourceRecord] | None]  # by position; emptied as each is merged
+    people: list[list[int]]  # by position: indexes of its records in `sources`
+    sources: SourceSet
     ids: list[str]
     aliases: list[set[str]]
     order: list[int]  # positions of the people listed (not suppressed or hidden), by listing id
@@ -123,23 +213,57 @@ class ListingPlan:
     report: IndexReport
     identity: IdentityMap
     quarantine: list[dict[str, Any]]
+    workers: int = 1
+    keep_licence_states: bool = False
     # What the curation store reads of each listing written (its id and licences), kept small.
     licence_states: list[Listing] = field(default_factory=list)
     conflicts: list[FactConflict] = field(default_factory=list)  # facts the sources disagree on, for review
 
-    def listings(self) -> Iterator[Listing]:
+    def merge_person(self, i: int, prepare: Callable[[Listing], Any] | None = None) -> MergedListing:
+        group = self.sources.spool.get_many(self.people[i])
+        merged = merge(group, self.today, self.ids[i])
+        conflicts = fact_conflicts(group, merged, self.today)
+        listing = apply_overrides(merged, self.curation.for_ids(self.aliases[i]))
+        state = Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses) if self.keep_licence_states else None
+        return MergedListing(prepare(listing) if prepare else listing, conflicts, [u.field for u in listing.unparsed], state)
+
+    def merged(self, prepare: Callable[[Listing], Any] | None = None) -> Iterator[Any]:
+        """Every listed person merged, in listing-id order: the listings, or `prepare` of each."""
         unparsed: Counter[str] = Counter()
-        for i in self.order:
-            group = self.people[i]
-            assert group is not None, "a plan's listings are merged once"
-            self.people[i] = None
-            merged = merge(group, self.today, self.ids[i])
-            self.conflicts += fact_conflicts(group, merged, self.today)
-            listing = apply_overrides(merged, self.curation.for_ids(self.aliases[i]))
-            unparsed.update(u.field for u in listing.unparsed)
-            self.licence_states.append(Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses))
-            yield listing
+        for one in self._merged(prepare):
+            self.conflicts += one.conflicts
+            unparsed.update(one.unparsed)
+            if one.licence_state is not None:
+                self.licence_states.append(one.licence_state)
+            yield one.item
         self.report.unparsed_values = dict(unparsed.most_common())
+        self.sources.spool.close()
+
+    def listings(self) -> Iterator[Listing]:
+        yield from self.merged()
+
+    def _merged(self, prepare: Callable[[Listing], Any] | None) -> Iterator[MergedListing]:
+        if self.workers <= 1 or len(self.order) < MERGE_BATCH:
+            for i in self.order:
+                yield self.merge_person(i, prepare)
+            return
+        # Forked workers see the plan as it is now, the spool's open file included.
+        _MERGING.update(plan=self, prepare=prepare)
+        batches = [(start, min(start + MERGE_BATCH, len(self.order))) for start in range(0, len(self.order), MERGE_BATCH)]
+        try:
+            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                for batch in pool.imap(_merge_batch, batches, chunksize=1):
+                    yield from batch
+        finally:
+            _MERGING.clear()
+
+
+MERGE_BATCH = 500
+
+
+def _merge_batch(span: tuple[int, int]) -> list[MergedListing]:
+    plan: ListingPlan = _MERGING["plan"]
+    return [plan.merge_person(i, _MERGING["prepare"]) for i in plan.order[span[0] : span[1]]]
 
 
 def plan_listings(
@@ -151,6 +275,7 @@ def plan_listings(
     previous: IdentityMap | None = None,
     curation: Curation | None = None,
     state: ExtractionState | None = None,
+    workers: int | None = None,
 ) -> ListingPlan:
     """Read, extract and link the raw files and decide every listing's id (carried over from
     `previous`, the last build's identity map) and fate under the admins' overrides (`curation`);
@@ -160,23 +285,35 @@ def plan_listings(
     suppressions = suppressions or SuppressionList.empty()
     report = IndexReport()
     quarantine: list[dict[str, Any]] = []
-    records = read_source_records(raw_dir, vocab, today, report, quarantine, progress, state=state)
-    report.source_records = len(records)
-    linkage = link(records, curation.must_link(), curation.cannot_link())
-    del records  # the clusters hold them now
+    if workers is None:
+        workers = index_workers(sum(p.stat().st_size for p in raw_files(raw_dir)))
+    started = time.perf_counter()
+    sources = read_sources(raw_dir, vocab, today, report, quarantine, progress, workers, state)
+    report.source_records = len(sources.links)
+    report.seconds["read"] = round(time.perf_counter() - started, 3)
+    log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, report.seconds["read"])
+    started = time.perf_counter()
+    clusters, linkage = _link(sources, curation.must_link(), curation.cannot_link())
+    report.seconds["link"] = round(time.perf_counter() - started, 3)
+    log.info("linked them into %d people in %.1f s", len(clusters), report.seconds["link"])
+    started = time.perf_counter()
     report.refused_joins = linkage.refused_joins
+    links = sources.links
     # A roster line alone says nothing about licence or practice: not enough for a listing.
-    people = [group for group in linkage.clusters if not all(rec.kind == SourceKind.cert_roster for rec in group)]
-    report.dropped_unanchored = len(linkage.clusters) - len(people)
+    people = [c for c in clusters if not all(links[i].kind == SourceKind.cert_roster for i in c)]
+    report.dropped_unanchored = len(clusters) - len(people)
+    del clusters
     # Suppressed people get ids too: their identity is tracked so a suppression by id keeps holding.
-    assignment = assign_ids(people, previous or IdentityMap(), today)
+    groups = [[links[i] for i in person] for person in people]
+    assignment = assign_ids(groups, previous or IdentityMap(), today)
     report.ids = assignment.counts
     order: list[int] = []
-    listing_of: dict[str, str] = {}
+    listing_of: dict[str, str] = {}  # of the records in review pairs only: a national build has a million
+    in_review = {key for pair in linkage.review for key in (pair.a, pair.b)}
     hidden, removed_keys = curation.hidden_ids, curation.suppressed_keys
     found_ids: set[str] = set()
     for i in sorted(range(len(people)), key=assignment.ids.__getitem__):
-        group = people[i]
+        group = groups[i]
         found_ids |= assignment.aliases[i]
         if suppressions.covers(group, assignment.aliases[i]) or any(rec.key in removed_keys for rec in group):
             report.suppressed += 1
@@ -185,7 +322,8 @@ def plan_listings(
             report.hidden += 1
             continue
         order.append(i)
-        listing_of.update((rec.key, assignment.ids[i]) for rec in group)
+        listing_of.update((rec.key, assignment.ids[i]) for rec in group if rec.key in in_review)
+    del groups
     review = [
         ReviewItem(record_a=p.a, record_b=p.b, listing_a=listing_of[p.a], listing_b=listing_of[p.b], score=p.score, reason=p.reason)
         for p in linkage.review
@@ -197,9 +335,20 @@ def plan_listings(
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
     report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
     _write_quarantine(raw_dir, quarantine)
-    people_left: list[list[SourceRecord] | None] = list(people)
+    report.seconds["plan"] = round(time.perf_counter() - started, 3)
     return ListingPlan(
-        people_left, assignment.ids, assignment.aliases, order, today, curation, review, report, assignment.identity, quarantine
+        people,
+        sources,
+        assignment.ids,
+        assignment.aliases,
+        order,
+        today,
+        curation,
+        review,
+        report,
+        assignment.identity,
+        quarantine,
+        workers,
     )
 
 
@@ -214,7 +363,7 @@ def build_listings(
 ) -> BuiltIndex:
     """Listings from the raw files, with ids carried over from `previous` (the last build's identity map)
     and admins' overrides (`curation`) applied."""
-    plan = plan_listings(raw_dir, today, vocab, progress, suppressions, previous, curation)
+    plan = plan_listings(raw_dir, today, vocab, progress, suppressions, previous, curation, workers=1)
     listings = list(tqdm(plan.listings(), total=len(plan.order), desc="merging listings", unit="listing", disable=not progress))
     return BuiltIndex(listings, plan.review, plan.report, plan.identity, plan.quarantine)
 
@@ -288,10 +437,11 @@ def _run_index(
         curation=curation.snapshot() if curation is not None else None,
         state=state,
     )
+    built.keep_licence_states = curation is not None
     build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report
     backend.replace_all(
-        tqdm(built.listings(), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
+        tqdm(built.merged(), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "generation": str(built.identity.build),
@@ -309,6 +459,7 @@ def _run_index(
         review=built.review,
         identity=built.identity,
     )
+    report.seconds["merge_write"] = round(time.perf_counter() - started - build_seconds, 3)
     if curation is not None:
         curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today, built.conflicts)
     if report.orphaned_overrides:
@@ -320,7 +471,7 @@ def _run_index(
         )
     log.info(
         "indexed %d listings from %d source records (%d raw lines, %d quarantined, %d suppressed, "
-        "%d joins refused, %d pairs for review; ids: %d kept, %d new, %d merged away, %d split off)",
+        "%d joins refused, %d pairs for review; ids: %d kept, %d new, %d merged away, %d split off; seconds: %s)",
         report.listings,
         report.source_records,
         report.raw_records,
@@ -329,5 +480,6 @@ def _run_index(
         report.refused_joins,
         report.review_pairs,
         *(report.ids.get(k, 0) for k in ("kept", "minted", "merged", "split")),
+        ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in report.seconds.items()),
     )
     return report

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from directory.identity import IdentityMap, Redirect, resolve
-from indexer.extract import SourceRecord
+from indexer.link_record import Group
 from indexer.linkage import listing_id
 
 
@@ -33,7 +34,7 @@ class Assignment:
     counts: dict[str, int] = field(default_factory=dict)  # kept / minted / merged / split
 
 
-def _mint(group: list[SourceRecord], taken: set[str]) -> str:
+def _mint(group: Group, taken: set[str]) -> str:
     """The content-derived id, or, if another listing of this build holds it, a derived one."""
     candidate = base = listing_id(group)
     salt = 0
@@ -43,7 +44,7 @@ def _mint(group: list[SourceRecord], taken: set[str]) -> str:
     return candidate
 
 
-def assign_ids(clusters: list[list[SourceRecord]], previous: IdentityMap, today: date) -> Assignment:
+def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date) -> Assignment:
     """Give every cluster its listing id and compute the identity map that follows from this build."""
     build = previous.build + 1
     counts = Counter(kept=0, minted=0, merged=0, split=0)

@@ -8,13 +8,29 @@ suppressions on these alone, and the full records are read back only to merge ea
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from directory.geo import city_key
 from directory.models import LicenseStatus
 from directory.raw import SourceKind
 from indexer.extract import SourceRecord
 from indexer.normalize import PersonName
+
+
+class Identified(Protocol):
+    """What ids and suppressions read of a record: a `SourceRecord` or its `LinkRecord`."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def npi(self) -> str | None: ...
+    @property
+    def license_keys(self) -> frozenset[str]: ...
+
+
+Group = Sequence[Identified]  # one person's records
 
 LAPSED = frozenset({LicenseStatus.expired, LicenseStatus.inactive})
 

@@ -28,13 +28,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
 from indexer.candidates import LinkRows, blocking_key_hashes
 from indexer.extract import SourceRecord
-from indexer.link_record import LinkRecord
+from indexer.link_record import Group, LinkRecord
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
 from indexer.normalize import PersonName, fold
 
@@ -363,18 +362,7 @@ def link(
     return LinkageReport([[records[i] for i in c] for c in linkage.clusters], linkage.ids, linkage.refused_joins, linkage.review)
 
 
-class _Identified(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def npi(self) -> str | None: ...
-
-    @property
-    def license_keys(self) -> frozenset[str]: ...
-
-
-def listing_id(group: Sequence[_Identified]) -> str:
+def listing_id(group: Group) -> str:
     """A stable id from the cluster's strongest identifier, so re-indexing keeps every URL valid."""
     npis = sorted(r.npi for r in group if r.npi)
     licenses = sorted(k for r in group for k in r.license_keys)

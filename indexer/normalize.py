@@ -39,7 +39,7 @@ NICKNAMES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national build holds a million of them
 class PersonName:
     first: str
     middle: str

@@ -24,6 +24,8 @@ from directory.errors import ConfigError
 from directory.raw import RawRecord
 from directory.vocabulary import Vocabulary
 from indexer.extract import ExtractError, SourceRecord, extract
+from indexer.link_record import LinkRecord
+from indexer.record_spool import pickle_records
 
 CHUNK_LINES = 2000
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024  # below this, one process reads faster than several start
@@ -37,6 +39,29 @@ class Chunk:
     records: list[SourceRecord] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     raw_records: int = 0
+
+
+@dataclass
+class SpooledChunk:
+    """A chunk as a worker sends it back: what linkage reads of each record, and the records
+    themselves pickled (they go to the build's `RecordSpool`, not into the parent's memory)."""
+
+    file_name: str
+    links: list[LinkRecord]
+    pickled: bytes
+    sizes: list[int]
+    quarantine: list[dict[str, Any]]
+    raw_records: int
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> SpooledChunk:
+        return cls(
+            chunk.file_name,
+            [LinkRecord.of(rec) for rec in chunk.records],
+            *pickle_records(chunk.records),
+            chunk.quarantine,
+            chunk.raw_records,
+        )
 
 
 def extract_lines(file_name: str, first_line: int, lines: list[str], vocab: Vocabulary, today: date) -> Chunk:
@@ -86,6 +111,10 @@ def _extract_in_worker(job: tuple[str, int, list[str]]) -> Chunk:
     return extract_lines(*job, _WORKER["vocab"], _WORKER["today"])
 
 
+def _spool_in_worker(job: tuple[str, int, list[str]]) -> SpooledChunk:
+    return SpooledChunk.of(extract_lines(*job, _WORKER["vocab"], _WORKER["today"]))
+
+
 def index_workers(raw_bytes: int) -> int:
     """Worker processes for extraction: THERAPISTS_INDEX_WORKERS if set, else one per core (four at
     most) for a crawl large enough to repay starting them, else none (1: read in-process)."""
@@ -100,6 +129,17 @@ def index_workers(raw_bytes: int) -> int:
 
 def read_chunks(files: list[Path], vocab: Vocabulary, today: date, progress: bool, workers: int | None = None) -> Iterator[Chunk]:
     """Every raw file's chunks, in order, extracted in-process or by `workers` processes."""
+    yield from _read(files, vocab, today, progress, workers, spooled=False)
+
+
+def read_spooled_chunks(
+    files: list[Path], vocab: Vocabulary, today: date, progress: bool, workers: int | None = None
+) -> Iterator[SpooledChunk]:
+    """`read_chunks`, each chunk's records as LinkRecords plus their pickles (for a `RecordSpool`)."""
+    yield from _read(files, vocab, today, progress, workers, spooled=True)
+
+
+def _read(files: list[Path], vocab: Vocabulary, today: date, progress: bool, workers: int | None, spooled: bool) -> Iterator[Any]:
     total = sum(p.stat().st_size for p in files)
     if workers is None:
         workers = index_workers(total)
@@ -107,9 +147,10 @@ def read_chunks(files: list[Path], vocab: Vocabulary, today: date, progress: boo
         jobs = _line_chunks(files, bar)
         if workers <= 1:
             for job in jobs:
-                yield extract_lines(*job, vocab, today)
+                chunk = extract_lines(*job, vocab, today)
+                yield SpooledChunk.of(chunk) if spooled else chunk
             return
         # Forked workers inherit the loaded vocabulary and geography; nothing large is pickled.
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_start_worker, initargs=(vocab, today)) as pool:
-            yield from pool.imap(_extract_in_worker, jobs, chunksize=1)
+            yield from pool.imap(_spool_in_worker if spooled else _extract_in_worker, jobs, chunksize=1)

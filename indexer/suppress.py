@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from directory.errors import ConfigError
-from indexer.extract import SourceRecord
+from indexer.link_record import Group
 from indexer.normalize import license_key
 
 
@@ -79,7 +79,7 @@ class SuppressionList:
             {e.listing_id for e in entries if e.listing_id},
         )
 
-    def covers(self, group: list[SourceRecord], ids: Iterable[str] = ()) -> bool:
+    def covers(self, group: Group, ids: Iterable[str] = ()) -> bool:
         """Whether any record of this person, or any id that stands for them, matches an entry.
 
         `ids` are the listing's id and the ids merged into it (`indexer.identity.Assignment.aliases`),
