@@ -1,190 +1,428 @@
-"""Candidate pairs for linkage, found with array operations instead of one Python call per pair.
+"""Candidate pairs for linkage and their scores, with array operations instead of Python objects
+per record or per pair: at national scale a million records propose tens of millions of pairs.
 
-At national scale a common surname's block ("TX, Garcia, M") holds hundreds of records, and the
-blocks together propose about 1.6 million pairs for 200k records; three quarters of them are plainly
-two people. This module:
-
-1. enumerates every pair of records that share a blocking key, once each, as (smaller, larger);
-2. drops pairs whose identifiers already settle them as two people (two different NPIs, two licence
-   numbers in one state, two generational suffixes), which `linkage_score.score_features` would call
-   IMPOSSIBLE;
-3. computes for each remaining pair an upper bound of `linkage_score.score_features`, from the same
-   `linkage_score.WEIGHTS` and thresholds, and drops pairs whose bound is below the lowest score
-   linkage ever looks at.
-
-What survives is scored exactly by `linkage_score.score_features`, so the bound only has to be never
-lower than that score; `tests/test_linkage.py` checks that on the labelled set and on the national
-fixture, and with retuned weights.
+1. `LinkRows` holds what scoring reads of each linkage row (a record, or a record under a former
+   name) as columns of small integer ids, plus the names as strings for rapidfuzz.
+2. Blocking keys are stable 64-bit hashes of their parts (`blocking_key_hashes`): the same value in
+   every process and run, so an incremental build can store them. Records meet when they share one;
+   pairs come from sorting the (key, row) entries, block by block, in bounded chunks.
+3. `LinkRows.scores` computes `linkage_score.score_features` for many pairs at once, exactly: the
+   same branches in the same order, the same float operations, rounded by Python's `round`. Pairs
+   whose records carry several licences or several states are scored by `score_features` itself.
+   `tests/test_linkage.py` checks that the arrays and `score_features` agree on every pair of the
+   labelled set and of the national fixture, and with retuned weights.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from indexer import linkage_score
-from indexer.linkage_score import Features
+from indexer.link_record import LinkRecord
+from indexer.linkage_score import CERTAIN, IMPOSSIBLE, features, score_features
+from indexer.normalize import fold, given_names
 
-# `score_features` rounds to 4 decimals; a bound this far under the floor is certainly under it.
-ROUNDING_SLACK = 1e-4
-
-
-def _ids(values: Iterable[object]) -> np.ndarray:
-    """Each value's small integer id; None and '' map to -1, equal values to equal ids."""
-    seen: dict[object, int] = {}
-    return np.fromiter(((seen.setdefault(v, len(seen)) if v else -1) for v in values), dtype=np.int64)
+U64 = np.uint64
+# Pairs scored at once: bounds the memory of a chunk (about 100 bytes a pair while it is scored).
+CHUNK_PAIRS = 1 << 21
 
 
-def _single_or_many(sets: Sequence[frozenset[str]]) -> np.ndarray:
-    """An id for a record's only element, -1 for none, -2 for several (left to exact scoring)."""
-    seen: dict[str, int] = {}
-    out = np.empty(len(sets), dtype=np.int64)
-    for i, values in enumerate(sets):
-        if not values:
-            out[i] = -1
-        elif len(values) == 1:
-            (value,) = values
-            out[i] = seen.setdefault(value, len(seen))
-        else:
-            out[i] = -2
-    return out
+def _finalize(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit moves every output bit."""
+    x = (x ^ (x >> U64(30))) * U64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> U64(27))) * U64(0x94D049BB133111EB)
+    return x ^ (x >> U64(31))
 
 
-def _name_sets(sets: Sequence[frozenset[str]], ids: dict[str, int]) -> np.ndarray:
-    """Each record's set of names as a row of ids in `ids`' space, padded with -1."""
-    width = max((len(names) for names in sets), default=0) or 1
-    out = np.full((len(sets), width), -1, dtype=np.int64)
-    for i, names in enumerate(sets):
-        for j, name in enumerate(sorted(names)):
-            out[i, j] = ids.setdefault(name, len(ids))
-    return out
+def _mix(h: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    for part in parts:
+        h = _finalize(h ^ part)
+    return h
 
 
-def _key_in(key: np.ndarray, names: np.ndarray) -> np.ndarray:
-    """Row by row, whether a key id is one of a padded set of ids."""
-    out = np.zeros(len(key), dtype=bool)
-    for j in range(names.shape[1]):
-        out |= (key >= 0) & (key == names[:, j])
-    return out
+def string_hashes(strings: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash of each string (of its UTF-8 bytes and length), for any process and run."""
+    if not strings:
+        return np.empty(0, dtype=U64)
+    encoded = [s.encode() for s in strings]
+    width = max(8, -(-max(len(e) for e in encoded) // 8) * 8)
+    words = np.array(encoded, dtype=f"S{width}").view("<u8").reshape(len(encoded), width // 8).astype(U64)
+    lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
+    h = _finalize(lengths.astype(U64) + U64(0x9E3779B97F4A7C15))
+    for column in range(words.shape[1]):
+        # Only a string's own words: its hash must not depend on the longest string beside it.
+        h = np.where(lengths > column * 8, _finalize(h ^ words[:, column]), h)
+    return h
 
 
-def block_pairs(record_keys: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of records sharing a key, each once, as arrays of (smaller, larger) indexes."""
-    key_ids: dict[str, int] = {}
-    members_key: list[int] = []
-    members_rec: list[int] = []
-    for rec, keys in enumerate(record_keys):
-        for key in set(keys):  # a key twice would pair a record with itself
-            members_key.append(key_ids.setdefault(key, len(key_ids)))
-            members_rec.append(rec)
-    key_arr = np.asarray(members_key, dtype=np.int64)
-    rec_arr = np.asarray(members_rec, dtype=np.int64)
-    order = np.argsort(key_arr, kind="stable")  # within a key, records stay ascending
-    key_arr, rec_arr = key_arr[order], rec_arr[order]
-    starts = np.flatnonzero(np.r_[True, key_arr[1:] != key_arr[:-1]])
-    ends = np.r_[starts[1:], len(key_arr)]
-    # Each member pairs with every later member of its block.
-    counts = np.repeat(ends, ends - starts) - np.arange(len(key_arr)) - 1
-    left_pos = np.repeat(np.arange(len(key_arr)), counts)
-    run_start = np.repeat(np.cumsum(counts) - counts, counts)
-    right_pos = left_pos + 1 + np.arange(len(left_pos)) - run_start
-    n = max(len(record_keys), 1)
-    code = np.sort(rec_arr[left_pos] * n + rec_arr[right_pos])
-    if code.size:
-        code = code[np.r_[True, code[1:] != code[:-1]]]  # a pair met in several blocks once
-    return code // n, code % n
+TAGS = dict(
+    zip(
+        ("npi", "lic", "ph", "rare", "ln", "fc", "fn", "lx"),
+        string_hashes(["npi", "lic", "ph", "rare", "ln", "fc", "fn", "lx"]),
+        strict=True,
+    )
+)
 
 
-class PairBound:
-    """Record features as arrays, to bound `linkage_score.score_features` for many pairs at once.
+class _Factor:
+    """Values to dense ids; None and '' are -1."""
 
-    The weights and thresholds are read from `linkage_score` when a bound is computed, as exact
-    scoring reads them."""
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
 
-    def __init__(self, feats: Sequence[Features]) -> None:
-        self.npi = _ids(f.npi for f in feats)
-        self.licence = _single_or_many([f.licenses for f in feats])
-        self.licence_state = _single_or_many([f.license_states for f in feats])
-        self.suffix = _ids(f.suffix for f in feats)
-        self.first_key = np.array([f.first_key for f in feats], dtype=object)
-        self.first_len = np.fromiter((len(f.first) for f in feats), dtype=np.int64, count=len(feats))
-        self.first_1 = _ids(f.first[:1] for f in feats)
-        self.first_key_2 = _ids(f.first_key[:2] for f in feats)
-        # Given names as `normalize.given_names` sets (a nickname holds its formal names), first and
-        # middle in one id space: "J. Michael Sutton" ~ "Mike Sutton".
-        given: dict[str, int] = {}
-        self.first_key_id = np.fromiter(((given.setdefault(f.first_key, len(given)) if f.first_key else -1) for f in feats), dtype=np.int64)
-        self.middle_key_id = np.fromiter(
-            ((given.setdefault(f.middle_key, len(given)) if f.middle_key else -1) for f in feats), dtype=np.int64
+    def __call__(self, value: str | None) -> int:
+        if not value:
+            return -1
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def hashes(self) -> np.ndarray:
+        return string_hashes(self.values)
+
+
+def _csr(lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    values = np.fromiter((x for v in lists for x in v), dtype=np.int64, count=int(offsets[-1]))
+    return offsets, values
+
+
+def _expand(owner: np.ndarray, offsets: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each position of `owner` once per value of its set `offsets[owner]..`: (positions, values)."""
+    starts, ends = offsets[owner], offsets[owner + 1]
+    counts = ends - starts
+    position = np.repeat(np.arange(len(owner)), counts)
+    within = np.arange(len(position)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return position, values[np.repeat(starts, counts) + within]
+
+
+def _single(values: Collection[str], factor: _Factor) -> int:
+    """An id for a set's only element, -1 for none, -2 for several."""
+    if not values:
+        return -1
+    if len(values) > 1:
+        return -2
+    return factor(next(iter(values)))
+
+
+class LinkRows:
+    """Linkage rows as columns: rows[i] is a LinkRecord under the name linkage compares it by."""
+
+    def __init__(self, rows: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int]) -> None:
+        self.rows = rows
+        n = len(rows)
+        npi, lic, state, given, last, phone, zipc, city, suffix, text = (_Factor() for _ in range(10))
+        cols: dict[str, list[int]] = {
+            k: []
+            for k in ("npi", "lic", "lic_state", "state", "suffix", "first", "middle", "last", "phone", "zip", "city", "nl", "initials")
+        }
+        self.first_key: list[str] = []
+        self.last_key: list[str] = []
+        lapsed: list[bool] = []
+        licences: list[list[int]] = []
+        states: list[list[int]] = []
+        initial_sets: dict[tuple[str, str | None], int] = {}
+        initial_lists: list[list[int]] = []
+        first_cache: dict[str, str] = {}
+        last_cache: dict[str, str] = {}
+        middle_cache: dict[str, str] = {}
+        suffix_cache: dict[str, str] = {}
+        for rec in rows:
+            name = rec.name
+            if (first_key := first_cache.get(name.first)) is None:
+                first_key = first_cache[name.first] = name.first_key
+            if (last_key := last_cache.get(name.last)) is None:
+                last_key = last_cache[name.last] = name.last_key
+            if (middle_key := middle_cache.get(name.middle)) is None:
+                middle_key = middle_cache[name.middle] = fold(name.middle)
+            if (suffix_key := suffix_cache.get(name.suffix)) is None:
+                suffix_key = suffix_cache[name.suffix] = name.suffix_key
+            keys = rec.license_keys
+            licence_states = {k.split(":")[0] for k in keys} if keys else set()
+            where = {rec.state, *licence_states} - {""} if licence_states else ({rec.state} if rec.state else set())
+            cols["npi"].append(npi(rec.npi))
+            cols["lic"].append(_single(keys, lic))
+            cols["lic_state"].append(_single(licence_states, state))
+            cols["state"].append(_single(where, state))
+            cols["suffix"].append(suffix(suffix_key))
+            cols["first"].append(given(first_key))
+            cols["middle"].append(given(middle_key))
+            cols["last"].append(last(last_key))
+            cols["phone"].append(phone(rec.phone))
+            cols["zip"].append(zipc(rec.zip))
+            cols["city"].append(city(rec.city))
+            cols["nl"].append(name_licences.get((first_key, last_key), 0))
+            lapsed.append(rec.lapsed_only)
+            licences.append([lic(k) for k in keys] if len(keys) > 1 else [])
+            states.append([state(s) for s in where] if len(where) > 1 else [])
+            # Initials of the given names, and of the formal names a nickname stands for.
+            middle_initial = middle_key[:1] if name.middle else None
+            if (initials := initial_sets.get((name.first, middle_initial))) is None:
+                letters = {fold(name.first)[:1]} if name.first else set()
+                letters |= {g[:1] for g in given_names(name.first)}
+                if middle_initial is not None:
+                    letters.add(middle_initial)
+                initials = initial_sets[(name.first, middle_initial)] = len(initial_lists)
+                initial_lists.append([text(x) if x else -3 for x in sorted(letters)])
+            cols["initials"].append(initials)
+            self.first_key.append(first_key)
+            self.last_key.append(last_key)
+        arrays = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
+        self.npi, self.lic, self.lic_state, self.state = arrays["npi"], arrays["lic"], arrays["lic_state"], arrays["state"]
+        self.suffix, self.first, self.middle, self.last = arrays["suffix"], arrays["first"], arrays["middle"], arrays["last"]
+        self.phone, self.zip, self.city, self.nl = arrays["phone"], arrays["zip"], arrays["city"], arrays["nl"]
+        self.initials = arrays["initials"]
+        self.lapsed = np.asarray(lapsed, dtype=bool)
+        self.first_len = np.fromiter((len(k) for k in self.first_key), dtype=np.int64, count=n)
+        self.last_len = np.fromiter((len(k) for k in self.last_key), dtype=np.int64, count=n)
+        first_1, first_2 = _Factor(), _Factor()
+        self.first_1 = np.fromiter((first_1(k[:1]) for k in self.first_key), dtype=np.int64, count=n)
+        self.first_2 = np.fromiter((first_2(k[:2]) for k in self.first_key), dtype=np.int64, count=n)
+        # Rows with several licences or states are scored by `score_features` (set intersections).
+        self.complex = (self.lic == -2) | (self.lic_state == -2) | (self.state == -2)
+        # given_names as a relation between given-name ids: code name * G + member, sorted.
+        count = len(given.values)
+        members = [[given(m) for m in given_names(key)] for key in list(given.values)]
+        self._given_count = len(given.values)
+        g_off, g_val = _csr(members[:count] + [[] for _ in range(len(given.values) - count)])
+        self._given_offsets, self._given_values = g_off, g_val
+        owners = np.repeat(np.arange(len(g_off) - 1), np.diff(g_off))
+        self._relation = np.unique(owners * self._given_count + g_val)
+        self._hashes = {
+            "npi": npi.hashes(),
+            "lic": lic.hashes(),
+            "state": state.hashes(),
+            "given": given.hashes(),
+            "last": last.hashes(),
+            "phone": phone.hashes(),
+            "zip": zipc.hashes(),
+            "city": city.hashes(),
+            "text": text.hashes(),
+        }
+        self._licences = _csr(licences)
+        self._states = _csr(states)
+        i_off, i_val = _csr(initial_lists)
+        self._initial_offsets, self._initial_values = i_off, i_val
+        self._last3 = string_hashes([k[:3] for k in last.values])
+        self._empty_hash = string_hashes([""])[0]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    # Blocking ---------------------------------------------------------------------------------
+
+    def blocking_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's blocking keys as (rows, key hashes), as `blocking_key_hashes` documents them."""
+        n = len(self)
+        h = self._hashes
+        rows_out: list[np.ndarray] = []
+        keys_out: list[np.ndarray] = []
+
+        def emit(rows: np.ndarray, keys: np.ndarray) -> None:
+            rows_out.append(rows)
+            keys_out.append(keys)
+
+        every = np.arange(n)
+        has = self.npi >= 0
+        emit(every[has], _mix(np.full(int(has.sum()), TAGS["npi"]), h["npi"][self.npi[has]]))
+        # Licences: the row's only one, or each of several.
+        has = self.lic >= 0
+        emit(every[has], _mix(np.full(int(has.sum()), TAGS["lic"]), h["lic"][self.lic[has]]))
+        several = every[self.lic == -2]
+        pos, lic_ids = _expand(several, *self._licences)
+        emit(several[pos], _mix(np.full(len(pos), TAGS["lic"]), h["lic"][lic_ids]))
+        last_h = np.where(self.last >= 0, h["last"][np.maximum(self.last, 0)], self._empty_hash)
+        last3_h = np.where(self.last >= 0, self._last3[np.maximum(self.last, 0)], self._empty_hash)
+        has = self.phone >= 0
+        emit(every[has], _mix(np.full(int(has.sum()), TAGS["ph"]), h["phone"][self.phone[has]], last_h[has]))
+        has = (self.first >= 0) & (self.nl > 0) & (self.nl <= linkage_score.WEIGHTS.rare_name_licences)
+        emit(every[has], _mix(np.full(int(has.sum()), TAGS["rare"]), h["given"][self.first[has]], last_h[has]))
+        # Each state the row is known in: one, or each of several.
+        one = every[self.state >= 0]
+        several = every[self.state == -2]
+        pos, state_ids = _expand(several, *self._states)
+        s_row = np.concatenate([one, several[pos]])
+        s_hash = h["state"][np.concatenate([self.state[one], state_ids])]
+        # Surname + initial.
+        pos, letters = _expand(self.initials[s_row], self._initial_offsets, self._initial_values)
+        letter_h = np.where(letters >= 0, h["text"][np.maximum(letters, 0)], self._empty_hash)
+        emit(s_row[pos], _mix(np.full(len(pos), TAGS["ln"]), s_hash[pos], last_h[s_row[pos]], letter_h))
+        # Given name (each formal name a nickname stands for) + city / phone / ZIP.
+        named = self.first[s_row] >= 0
+        g_pos, g_ids = _expand(self.first[s_row[named]], self._given_offsets, self._given_values)
+        g_row, g_state, g_hash = s_row[named][g_pos], s_hash[named][g_pos], h["given"][g_ids]
+        has = self.city[g_row] >= 0
+        emit(
+            g_row[has],
+            _mix(np.full(int(has.sum()), TAGS["fc"]), g_state[has], g_hash[has], h["city"][self.city[g_row[has]]], last3_h[g_row[has]]),
         )
-        self.first_names = _name_sets([f.first_names for f in feats], given)
-        self.middle_names = _name_sets([f.middle_names for f in feats], given)
-        self.last_key = np.array([f.last_key for f in feats], dtype=object)
-        self.last_key_id = _ids(f.last_key for f in feats)
-        self.last_len = np.fromiter((len(f.last_key) for f in feats), dtype=np.int64, count=len(feats))
-        self.phone = _ids(f.phone for f in feats)
-        self.zip = _ids(f.zip for f in feats)
-        self.city = _ids(f.city for f in feats)
+        for column, kind in ((self.phone, "phone"), (self.zip, "zip")):
+            has = column[g_row] >= 0
+            emit(g_row[has], _mix(np.full(int(has.sum()), TAGS["fn"]), g_state[has], g_hash[has], h[kind][column[g_row[has]]]))
+        for column, kind in ((self.phone, "phone"), (self.zip, "zip")):
+            has = column[s_row] >= 0
+            rows = s_row[has]
+            emit(rows, _mix(np.full(len(rows), TAGS["lx"]), s_hash[has], last_h[rows], h[kind][column[rows]]))
+        return np.concatenate(rows_out), np.concatenate(keys_out)
 
-    def may_matter(self, a: np.ndarray, b: np.ndarray, floor: float) -> np.ndarray:
-        """False only for pairs `score_features` would call IMPOSSIBLE or score below `floor`."""
+    def pair_chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every pair of rows sharing a blocking key, as (smaller, larger) arrays, in chunks of about
+        CHUNK_PAIRS; a pair met in several blocks may come in several chunks."""
+        rows, keys = self.blocking_keys()
+        n = max(len(self), 1)
+        _, key_ids = np.unique(keys, return_inverse=True)
+        entries = np.unique(key_ids.astype(np.int64) * n + rows)  # by key, then row; a key twice once
+        del rows, keys, key_ids
+        key_arr, rec_arr = entries // n, entries % n
+        del entries
+        starts = np.flatnonzero(np.r_[True, key_arr[1:] != key_arr[:-1]])
+        ends = np.r_[starts[1:], len(key_arr)]
+        big = ends - starts > 1  # a block of one pairs no one
+        starts, ends = starts[big], ends[big]
+        del key_arr
+        # Each member pairs with every later member of its block.
+        sizes = ends - starts
+        left = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+        block_end = np.repeat(ends, sizes)
+        counts = block_end - left - 1
+        total = np.cumsum(counts)
+        begin = 0
+        while begin < len(left):
+            stop = int(np.searchsorted(total, (total[begin - 1] if begin else 0) + CHUNK_PAIRS, side="right"))
+            stop = max(stop, begin + 1)
+            lp, c = left[begin:stop], counts[begin:stop]
+            left_pos = np.repeat(lp, c)
+            right_pos = left_pos + 1 + np.arange(len(left_pos)) - np.repeat(np.cumsum(c) - c, c)
+            code = np.unique(rec_arr[left_pos] * n + rec_arr[right_pos])
+            yield code // n, code % n
+            begin = stop
+
+    # Scoring ----------------------------------------------------------------------------------
+
+    def _in_relation(self, name: np.ndarray, member: np.ndarray) -> np.ndarray:
+        """Row by row, whether given-name id `member` is in `given_names` of given-name id `name`."""
+        code = name * self._given_count + member
+        pos = np.searchsorted(self._relation, code)
+        pos = np.minimum(pos, len(self._relation) - 1)
+        return (name >= 0) & (member >= 0) & (len(self._relation) > 0) & (self._relation[pos] == code)
+
+    def scores(self, a: np.ndarray, b: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """`score_features` of each pair of rows; returns the positions whose score is CERTAIN or at least
+        `floor`, and those scores."""
+        w = linkage_score.WEIGHTS
+        score = np.full(len(a), IMPOSSIBLE)
+        is_complex = self.complex[a] | self.complex[b]
         both_npi = (self.npi[a] >= 0) & (self.npi[b] >= 0)
-        same_npi = both_npi & (self.npi[a] == self.npi[b])
-        la, lb = self.licence[a], self.licence[b]
-        several = (la == -2) | (lb == -2) | (self.licence_state[a] == -2) | (self.licence_state[b] == -2)
-        same_licence = (la >= 0) & (la == lb)
-        state_clash = (self.licence_state[a] >= 0) & (self.licence_state[a] == self.licence_state[b]) & ~same_licence
+        score[both_npi & (self.npi[a] == self.npi[b])] = CERTAIN
+        simple = ~both_npi & ~is_complex
+        same_licence = simple & (self.lic[a] >= 0) & (self.lic[a] == self.lic[b])
+        score[same_licence] = CERTAIN
+        state_clash = (self.lic_state[a] >= 0) & (self.lic_state[a] == self.lic_state[b])
         suffix_clash = (self.suffix[a] >= 0) & (self.suffix[b] >= 0) & (self.suffix[a] != self.suffix[b])
-        settled_apart = both_npi & ~same_npi | ~both_npi & ~several & ~same_licence & (state_clash | suffix_clash)
-        certain = same_npi | ~both_npi & same_licence
-        undecided = ~certain & ~settled_apart
-        bound = np.full(len(a), -np.inf)
-        idx = np.flatnonzero(undecided)
-        bound[idx] = self._name_bound(a[idx], b[idx])
-        return certain | (~both_npi & several) | (undecided & (bound >= floor - ROUNDING_SLACK))
+        named = np.flatnonzero(simple & ~same_licence & ~state_clash & ~suffix_clash)
+        rounded = self._name_scores(a[named], b[named], floor, w)
+        score[named] = rounded
+        out = np.flatnonzero((score == CERTAIN) | (score >= floor))
+        values = score[out]
+        # Several licences or states: set intersections, left to `score_features` itself.
+        hard = np.flatnonzero(~both_npi & is_complex)
+        if len(hard):
+            exact = np.array([self.exact(x, y)[0] for x, y in zip(a[hard].tolist(), b[hard].tolist(), strict=True)])
+            keep = (exact == CERTAIN) | (exact >= floor)
+            out = np.concatenate([out, hard[keep]])
+            values = np.concatenate([values, exact[keep]])
+            order = np.argsort(out, kind="stable")
+            out, values = out[order], values[order]
+        return out, values
 
-    def _name_bound(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def exact(self, x: int, y: int) -> tuple[float, str]:
+        """`score_features` of two rows, with its reason."""
+        return score_features(self.features(x), self.features(y))
+
+    def features(self, x: int) -> linkage_score.Features:
+        return features(self.rows[x], int(self.nl[x]))
+
+    def _name_scores(self, a: np.ndarray, b: np.ndarray, floor: float, w: linkage_score.ScoreWeights) -> np.ndarray:
+        """`score_features` past its identifier checks, for pairs of rows with one licence and one state at most."""
         if len(a) == 0:
             return np.empty(0)
-        w = linkage_score.WEIGHTS
-        # Given names, as `_first_name_score` has them (its rounding aside).
-        ratio_first = cpdist(self.first_key[a], self.first_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64) / 100
-        typo = np.where(
-            ratio_first >= w.first_typo_ratio,
-            (ratio_first - w.first_typo_zero) / w.first_typo_span,
-            np.where(self.first_key_2[a] == self.first_key_2[b], w.first_prefix, 0.0),
-        )
+        # Given names, in `_first_name_score`'s order (a later `where` is an earlier `if`).
+        fa, fb = self.first[a], self.first[b]
+        first = np.zeros(len(a))
+        typo_rows = np.flatnonzero((self.first_len[a] > 1) & (self.first_len[b] > 1) & (fa != fb))
+        if len(typo_rows):
+            keys_a = [self.first_key[i] for i in a[typo_rows].tolist()]
+            keys_b = [self.first_key[i] for i in b[typo_rows].tolist()]
+            ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64) / 100
+            typo = ratio >= w.first_typo_ratio
+            value = np.where(self.first_2[a[typo_rows]] == self.first_2[b[typo_rows]], w.first_prefix, 0.0)
+            typo_at = np.flatnonzero(typo)
+            value[typo_at] = [round((r - w.first_typo_zero) / w.first_typo_span, 4) for r in ratio[typo_at].tolist()]
+            first[typo_rows] = value
         one_letter = (self.first_len[a] == 1) | (self.first_len[b] == 1)
-        first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], w.first_initial, 0.0), typo)
-        key_a, key_b = self.first_key_id[a], self.first_key_id[b]
-        nickname = _key_in(key_a, self.first_names[b]) | _key_in(key_b, self.first_names[a])
+        first = np.where(one_letter, np.where(self.first_1[a] == self.first_1[b], w.first_initial, 0.0), first)
+        nickname = self._in_relation(fa, fb) | self._in_relation(fb, fa)
         first = np.where(nickname, w.first_nickname, first)
-        middle_a, middle_b = self.middle_key_id[a], self.middle_key_id[b]
-        middle_match = (
-            _key_in(key_b, self.middle_names[a])
-            | _key_in(middle_a, self.first_names[b])
-            | _key_in(key_a, self.middle_names[b])
-            | _key_in(middle_b, self.first_names[a])
-        )
-        first = np.where(middle_match, w.first_is_middle, first)
-        first = np.where(key_a == key_b, 1.0, first)
+        ma, mb = self.middle[a], self.middle[b]
+        middle = self._in_relation(ma, fb) | self._in_relation(fb, ma) | self._in_relation(mb, fa) | self._in_relation(fa, mb)
+        first = np.where(middle, w.first_is_middle, first)
+        first = np.where(fa == fb, 1.0, first)
         first = np.where((self.first_len[a] == 0) | (self.first_len[b] == 0), w.first_unknown, first)
-        # Surnames: containment is bounded by an exact partial match (every substring has one).
-        ratio_last = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.ratio, workers=-1, dtype=np.float64)
-        partial = cpdist(self.last_key[a], self.last_key[b], scorer=fuzz.partial_ratio, workers=-1, dtype=np.float64)
-        contained = (partial >= 100) & (np.minimum(self.last_len[a], self.last_len[b]) >= w.last_contained_min_len)
-        last = np.where(ratio_last >= w.last_typo_ratio, ratio_last / 100, 0.0)
-        last = np.where(contained, np.maximum(last, w.last_contained), last)
-        last = np.where(self.last_key_id[a] == self.last_key_id[b], 1.0, last)
+        # Surnames, as `_last_name_score`.
+        la, lb = self.last[a], self.last[b]
+        last = np.zeros(len(a))
+        differ = np.flatnonzero(la != lb)
+        if len(differ):
+            keys_a = [self.last_key[i] for i in a[differ].tolist()]
+            keys_b = [self.last_key[i] for i in b[differ].tolist()]
+            ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64)
+            value = np.where(ratio >= w.last_typo_ratio, ratio / 100, 0.0)
+            long_enough = np.minimum(self.last_len[a[differ]], self.last_len[b[differ]]) >= w.last_contained_min_len
+            maybe = np.flatnonzero(long_enough)
+            if len(maybe):
+                # A substring has an exact partial match; `in` decides.
+                partial = cpdist(
+                    [keys_a[i] for i in maybe.tolist()], [keys_b[i] for i in maybe.tolist()], scorer=fuzz.partial_ratio, workers=1
+                )
+                for i in maybe[partial >= 100].tolist():
+                    if keys_a[i] in keys_b[i] or keys_b[i] in keys_a[i]:
+                        value[i] = w.last_contained
+            last[differ] = value
+        last[la == lb] = 1.0
         score = w.first_name * first + w.last_name * last
         same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
         same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
         both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
-        score += np.where(same_phone, w.phone, 0.0)
-        score += np.where(same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0))
-        # The married-name rule lifts a pair to the match threshold; bounded without its surname test.
-        married = (first >= w.married_first - ROUNDING_SLACK) & same_phone & (self.zip[a] == self.zip[b])
-        return np.where(married, np.maximum(score, linkage_score.MATCH_THRESHOLD), score)
+        score = score + np.where(same_phone, w.phone, 0.0)
+        score = score + np.where(same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0))
+        married = (last == 0.0) & (first >= w.married_first) & same_phone & (self.zip[a] == self.zip[b])
+        score = np.where(married, np.maximum(score, linkage_score.MATCH_THRESHOLD), score)
+        # Across states only the name speaks (one state each at most here).
+        place_agrees = same_phone | same_zip
+        apart = ~((self.state[a] >= 0) & (self.state[a] == self.state[b]))
+        rare = np.maximum(self.nl[a], self.nl[b]) <= w.rare_name_licences
+        moved = (
+            rare & (first == 1.0) & (last == 1.0) & (self.first_len[a] > 0) & (self.first_len[b] > 0) & (self.lapsed[a] != self.lapsed[b])
+        )
+        capped = ~place_agrees & (score > w.common_name_cap) & apart & ~moved
+        score = np.where(capped, w.common_name_cap, score)
+        # Python's rounding, where it can matter.
+        near = np.flatnonzero(score >= floor - 0.001)
+        score[near] = [round(s, 4) for s in score[near].tolist()]
+        return score
+
+
+def blocking_key_hashes(rec: LinkRecord, name_licences: int) -> list[int]:
+    """The blocking keys of one record under its own name, as `LinkRows.blocking_keys` has them."""
+    rows = LinkRows([rec], {(rec.name.first_key, rec.name.last_key): name_licences})
+    _, keys = rows.blocking_keys()
+    return sorted({int(k) for k in keys.view(np.int64)})

@@ -25,36 +25,37 @@ tests/data/linkage (see bench/linkage_eval.py).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from indexer.candidates import PairBound, block_pairs
+import numpy as np
+
+from indexer.candidates import LinkRows, blocking_key_hashes
 from indexer.extract import SourceRecord
-from indexer.link_record import Group
-from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, WEIGHTS, Features, features, score_features
+from indexer.link_record import Group, LinkRecord
+from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
 from indexer.normalize import PersonName, fold
 
 AMBIGUITY_MARGIN = 0.10
 MIDDLE_AGREES = 0.05
 MIDDLE_DIFFERS = -0.3
+# The lowest pair score linkage ever looks at: middle initials add at most MIDDLE_AGREES.
+FLOOR = REVIEW_THRESHOLD - MIDDLE_AGREES
+_NONE: frozenset = frozenset()
 
 
 @dataclass
 class _Cluster:
+    """A person of two or more records (or one an admin kept apart from others); a record alone has
+    none, its own fields stand for it (a million records, most of them alone)."""
+
     members: list[int]
     npis: set[str] = field(default_factory=set)
     licenses: dict[str, set[str]] = field(default_factory=dict)  # state → licence keys
     suffixes: set[str] = field(default_factory=set)
     middles: set[str] = field(default_factory=set)  # middle initials its records state
     forbidden: set[int] = field(default_factory=set)  # records an admin said are someone else
-
-
-def _middle_adjustment(a: _Cluster, b: _Cluster) -> float:
-    """Middle initials weigh on whole people: a stated one that differs is strong evidence of two."""
-    if a.middles and b.middles:
-        return MIDDLE_AGREES if a.middles & b.middles else MIDDLE_DIFFERS
-    return 0.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,16 @@ class ReviewPair:
 
 
 @dataclass
+class Linkage:
+    clusters: list[list[int]]  # indexes into the records, ascending within a cluster; ordered by listing id
+    ids: list[str]  # listing_id of each cluster
+    refused_joins: int
+    review: list[ReviewPair]
+    # (i, j, score) of every scored pair that can matter (score >= FLOOR, CERTAIN included), i < j.
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass
 class LinkageReport:
     clusters: list[list[SourceRecord]]  # ordered by listing id
     ids: list[str]  # the listing id of each cluster
@@ -75,83 +86,98 @@ class LinkageReport:
     review: list[ReviewPair] = field(default_factory=list)
 
 
-def _state(rec: SourceRecord) -> str:
-    return (rec.state or (rec.location.state if rec.location else None) or "").upper()
-
-
-def _blocking_keys(rec: SourceRecord, f: Features) -> list[str]:
-    keys = [f"npi:{f.npi}"] if f.npi else []
-    keys += [f"lic:{k}" for k in f.licenses]
-    if f.phone:
-        keys.append(f"ph:{f.phone}:{f.last_key}")  # a page that names no state still gives its phone
-    if f.first_key and 0 < f.name_licences <= WEIGHTS.rare_name_licences:
-        keys.append(f"rare:{f.first_key}:{f.last_key}")  # a rare full name meets itself in every state (movers)
-    # A nickname meets its formal names ("Becky" meets "Rebecca" under R, and in "fc"/"fn" blocks
-    # under "rebecca"), as `normalize.given_names` has them.
-    initials = rec.name.initials | {name[:1] for name in f.first_names}
-    # A person is met in every state they are known in: where they practise or live, and where
-    # they are licensed (a Florida licensee may give a Texas mailing address).
-    for state in {_state(rec), *f.license_states} - {""}:
-        keys += [f"ln:{state}:{f.last_key}:{initial}" for initial in initials]
-        for given in f.first_names:
-            if f.city:
-                # A typo in the surname; its first letters are rarely the mistyped ones, and without
-                # them a big city's Marias would all meet each other.
-                keys.append(f"fc:{state}:{given}:{f.city}:{f.last_key[:3]}")
-            keys += [f"fn:{state}:{given}:{extra}" for extra in (f.phone, f.zip) if extra]
-        keys += [f"lx:{state}:{f.last_key}:{extra}" for extra in (f.phone, f.zip) if extra]
-    return keys
-
-
-def _compound_surnames(records: list[SourceRecord]) -> list[SourceRecord]:
+def compound_surnames(records: Sequence[LinkRecord], surnames: Collection[str] | None = None) -> list[LinkRecord]:
     """'Rachel Stein Parker' is Rachel Stein-Parker when some record spells that surname out:
     a double surname written with a space reads as a middle name otherwise."""
-    surnames = {rec.name.last_key for rec in records}
+    known = surnames if surnames is not None else {rec.name.last_key for rec in records}
     out = []
     for rec in records:
-        middle = fold(rec.name.middle).replace(".", "")
-        if len(middle) > 1 and " " not in middle and middle + rec.name.last_key in surnames:
-            name = PersonName(rec.name.first, "", f"{rec.name.middle}-{rec.name.last}", rec.name.suffix)
-            rec = replace(rec, name=name)
+        name = rec.name
+        if name.middle:
+            middle = fold(name.middle).replace(".", "")
+            if len(middle) > 1 and " " not in middle and middle + name.last_key in known:
+                rec = rec.renamed(PersonName(name.first, "", f"{name.middle}-{name.last}", name.suffix))
         out.append(rec)
     return out
 
 
-def _name_licences(records: list[SourceRecord]) -> Counter[tuple[str, str]]:
-    """How many distinct licences each full name holds: the term frequency of the name."""
+def name_licence_counts(records: Iterable[LinkRecord]) -> dict[tuple[str, str], int]:
+    """How many distinct licences each full name holds: the term frequency of the name (of records
+    after `compound_surnames`)."""
     held: dict[tuple[str, str], set[str]] = defaultdict(set)
     for rec in records:
         held[(rec.name.first_key, rec.name.last_key)].update(rec.license_keys)
-    return Counter({name: len(keys) for name, keys in held.items()})
+    return {name: len(keys) for name, keys in held.items()}
 
 
-def link(
-    records: list[SourceRecord],
+def blocking_keys(rec: LinkRecord, name_licences: int) -> list[int]:
+    """The record's blocking keys (under its own name, after `compound_surnames`) as stable signed
+    64-bit ints; `link_records` pairs two rows when they share one. `name_licences`: licences
+    held under its full name."""
+    return blocking_key_hashes(rec, name_licences)
+
+
+def _scored_pairs(rows: LinkRows, owner: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """Each pair of records with a row pair scoring CERTAIN or at least FLOOR: (a, b, score, row x, row y),
+    a < b, with the best score of its row pairs, and of those, the first row pair."""
+    parts = []
+    for x, y in rows.pair_chunks():
+        pos, score = rows.scores(x, y, FLOOR)
+        parts.append((x[pos], y[pos], score))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0), empty, empty
+    x = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    score = np.concatenate([p[2] for p in parts])
+    del parts
+    a, b = np.minimum(owner[x], owner[y]), np.maximum(owner[x], owner[y])
+    other = a != b  # a record and its own former name
+    x, y, score, a, b = x[other], y[other], score[other], a[other], b[other]
+    code = a * n + b
+    order = np.lexsort((x * len(rows) + y, -score, code))
+    code = code[order]
+    first = order[np.r_[True, code[1:] != code[:-1]]] if len(code) else order
+    return a[first], b[first], score[first], x[first], y[first]
+
+
+def link_records(
+    records: Sequence[LinkRecord],
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
-) -> LinkageReport:
-    """Cluster `records` into people; `must_link`/`cannot_link` are record-key pairs an admin decided."""
-    originals = records
+    *,
+    name_licences: Mapping[tuple[str, str], int] | None = None,
+    surnames: Collection[str] | None = None,
+) -> Linkage:
+    """Cluster `records` into people; `must_link`/`cannot_link` are record-key pairs an admin decided.
+
+    `name_licences`: licences per (first key, last key), counted over all records of the build
+    (`name_licence_counts` of them after `compound_surnames`); `surnames`: the build's surname keys.
+    Both default to those of `records`."""
     cannot_link = list(cannot_link)
-    records = _compound_surnames(records)
-    name_licences = _name_licences(records)
+    records = compound_surnames(records, surnames)
+    counts = name_licences if name_licences is not None else name_licence_counts(records)
+    n = len(records)
     clusters: dict[int, _Cluster] = {}
-    parent = list(range(len(records)))
-    for i, rec in enumerate(records):
-        cluster = _Cluster(
-            [i],
-            {rec.npi} if rec.npi else set(),
-            suffixes={rec.name.suffix_key} - {""},
-            middles={fold(rec.name.middle)[:1]} - {""},
-        )
-        for key in rec.license_keys:
-            cluster.licenses.setdefault(key.split(":")[0], set()).add(key)
-        clusters[i] = cluster
+    parent = list(range(n))
+
+    def own(i: int) -> _Cluster:
+        """Record `i`'s cluster, made when it first takes part in a join (or a split)."""
+        found = clusters.get(i)
+        if found is None:
+            rec = records[i]
+            found = clusters[i] = _Cluster(
+                [i], {rec.npi} if rec.npi else set(), suffixes={rec.name.suffix_key} - {""}, middles=_middles(rec)
+            )
+            for key in rec.license_keys:
+                found.licenses.setdefault(key.split(":")[0], set()).add(key)
+        return found
+
     position = {rec.key: i for i, rec in enumerate(records)}
     for key_a, key_b in cannot_link:
         if key_a in position and key_b in position:
-            clusters[position[key_a]].forbidden.add(position[key_b])
-            clusters[position[key_b]].forbidden.add(position[key_a])
+            own(position[key_a]).forbidden.add(position[key_b])
+            own(position[key_b]).forbidden.add(position[key_a])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -159,20 +185,28 @@ def link(
             i = parent[i]
         return i
 
-    def compatible(ca: _Cluster, cb: _Cluster) -> bool:
-        if ca.forbidden and not ca.forbidden.isdisjoint(cb.members):  # symmetric: one side suffices
+    def compatible(ra: int, rb: int) -> bool:
+        """Whether the people of roots `ra` and `rb` could be one."""
+        ca, cb = clusters.get(ra), clusters.get(rb)
+        if ca is not None and ca.forbidden and not ca.forbidden.isdisjoint(cb.members if cb is not None else (rb,)):
+            return False  # symmetric: one side suffices
+        if ca is None and cb is None:
+            return _solo_compatible(records[ra], records[rb])
+        va, vb = ca if ca is not None else _View(records[ra]), cb if cb is not None else _View(records[rb])
+        if len(va.npis | vb.npis) > 1 or len(va.suffixes | vb.suffixes) > 1:
             return False
-        if len(ca.npis | cb.npis) > 1 or len(ca.suffixes | cb.suffixes) > 1:
-            return False
-        return all(len(ca.licenses.get(s, set()) | cb.licenses.get(s, set())) <= 1 for s in set(ca.licenses) | set(cb.licenses))
+        la, lb = va.licenses, vb.licenses
+        return all(len(la.get(s, _NONE) | lb.get(s, _NONE)) <= 1 for s in set(la) | set(lb))
 
     def union(a: int, b: int, forced: bool = False) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
             return True
-        ca, cb = clusters[ra], clusters[rb]
-        if not compatible(ca, cb) and not (forced and (not ca.forbidden or ca.forbidden.isdisjoint(cb.members))):
-            return False
+        if not compatible(ra, rb):
+            forbidden = clusters[ra].forbidden if ra in clusters else _NONE
+            if not (forced and (not forbidden or forbidden.isdisjoint(clusters[rb].members if rb in clusters else (rb,)))):
+                return False
+        ca, cb = own(ra), own(rb)
         if len(ca.members) < len(cb.members):
             ra, rb, ca, cb = rb, ra, cb, ca
         parent[rb] = ra
@@ -193,32 +227,33 @@ def link(
 
     # A record published under several names (NPPES `other_names`: a former surname) is compared
     # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
-    owner = list(range(len(records)))
-    rows = list(records)
+    owner_list = list(range(n))
+    row_list = list(records)
     for i, published in enumerate(records):
         for alias in published.other_names:
-            rows.append(replace(published, name=alias))
-            owner.append(i)
-    feats = [features(rec, name_licences[(rec.name.first_key, rec.name.last_key)]) for rec in rows]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(rows, feats, strict=True)])
-    # Pairs that cannot reach the review band, or that identifiers settle as two people, are
-    # dropped by an array bound first; the rest are scored exactly.
-    keep = PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD - MIDDLE_AGREES)
-    scored: dict[tuple[int, int], tuple[float, str]] = {}
-    for x, y in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
-        left, right = sorted((owner[x], owner[y]))
-        if left != right and (found := score_features(feats[x], feats[y]))[0] > scored.get((left, right), (-9.0, ""))[0]:
-            scored[(left, right)] = found
+            row_list.append(published.renamed(alias))
+            owner_list.append(i)
+    rows = LinkRows(row_list, counts)
+    del row_list
+    pa, pb, ps, px, py = _scored_pairs(rows, np.asarray(owner_list, dtype=np.int64), max(n, 1))
+    del owner_list
 
     refused = 0
     # Identifiers first: they define the people weaker evidence is then weighed against.
-    for a, b in sorted(pair for pair, (score, _) in scored.items() if score >= CERTAIN):
+    certain = np.flatnonzero(ps >= CERTAIN)  # already ordered by (a, b)
+    for a, b in zip(pa[certain].tolist(), pb[certain].tolist(), strict=True):
         if not union(a, b):
             refused += 1
 
+    def middles(root: int) -> Collection[str]:
+        cluster = clusters.get(root)
+        return cluster.middles if cluster is not None else _middles(records[root])
+
     # For each record, its best-scoring people; a record that fits two about equally is ambiguous.
     def weighed(a: int, b: int, score: float) -> float:
-        return round(score + _middle_adjustment(clusters[find(a)], clusters[find(b)]), 4)
+        ma, mb = middles(find(a)), middles(find(b))
+        adjust = (MIDDLE_AGREES if not ma.isdisjoint(mb) else MIDDLE_DIFFERS) if ma and mb else 0.0  # type: ignore[attr-defined]
+        return round(score + adjust, 4)
 
     def ambiguous(rec: int, target: int, best: dict[int, dict[int, float]]) -> bool:
         """Another person, who could not also be `target`'s, fits `rec` about as well."""
@@ -229,25 +264,21 @@ def link(
         # Roots are re-found: people may have joined since the round began.
         roots = [(find(root), score) for root, score in options.items()]
         top = max((score for root, score in roots if root == target_root), default=0.0)
-        own, wanted = clusters[own_root], clusters[target_root]
         for root, score in roots:
             if root in (target_root, own_root) or score < top - AMBIGUITY_MARGIN:
                 continue
-            rival = clusters[root]
-            if compatible(own, rival) and not compatible(rival, wanted):
+            if compatible(own_root, root) and not compatible(root, target_root):
                 return True
         return False
 
     # Weaker evidence, in rounds: each round's joins make people more complete (a middle name, a
     # city), which can settle records that were ambiguous in the round before.
-    review: list[ReviewPair] = []
-    # Middle initials add at most MIDDLE_AGREES to a pair; pairs that cannot reach review never matter.
-    candidates = [
-        (a, b, score, reason) for (a, b), (score, reason) in scored.items() if REVIEW_THRESHOLD - MIDDLE_AGREES <= score < CERTAIN
-    ]
+    review: list[tuple[int, int, float, int]] = []
+    weak_pairs = np.flatnonzero((ps >= FLOOR) & (ps < CERTAIN))
+    candidates = list(zip(pa[weak_pairs].tolist(), pb[weak_pairs].tolist(), ps[weak_pairs].tolist(), weak_pairs.tolist(), strict=True))
     for _round in range(4):
         candidates = [row for row in candidates if find(row[0]) != find(row[1])]
-        weak = [(weighed(a, b, score), a, b, reason) for a, b, score, reason in candidates]
+        weak = [(weighed(a, b, score), a, b, p) for a, b, score, p in candidates]
         best: dict[int, dict[int, float]] = defaultdict(dict)
         for score, a, b, _ in weak:
             if score >= REVIEW_THRESHOLD:
@@ -256,7 +287,8 @@ def link(
                     options[root] = max(options.get(root, 0.0), score)
         joined = 0
         review = []
-        for score, a, b, reason in sorted(weak, key=lambda row: (-row[0], row[1], row[2])):
+        weak.sort(key=lambda row: (-row[0], row[1], row[2]))
+        for score, a, b, p in weak:
             if score < REVIEW_THRESHOLD or find(a) == find(b):
                 continue
             if score >= MATCH_THRESHOLD and not ambiguous(a, b, best) and not ambiguous(b, a, best):
@@ -265,19 +297,69 @@ def link(
                 else:
                     refused += 1
                 continue
-            review.append(ReviewPair(records[a].key, records[b].key, score, reason))
+            review.append((a, b, score, p))
         if not joined:
             break
 
-    groups: dict[int, list[SourceRecord]] = defaultdict(list)
-    for i, rec in enumerate(originals):
-        groups[find(i)].append(rec)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
     # Pairs that other evidence joined after all need no review.
-    root_of = {rec.key: find(i) for i, rec in enumerate(records)}
     decided = {frozenset(pair) for pair in cannot_link}
-    review = [r for r in review if root_of[r.a] != root_of[r.b] and frozenset((r.a, r.b)) not in decided]
-    identified = sorted(((listing_id(group), group) for group in groups.values()), key=lambda row: row[0])
-    return LinkageReport([g for _, g in identified], [i for i, _ in identified], refused, review)
+    pairs = [
+        ReviewPair(records[a].key, records[b].key, score, rows.exact(int(px[p]), int(py[p]))[1])
+        for a, b, score, p in review
+        if find(a) != find(b) and frozenset((records[a].key, records[b].key)) not in decided
+    ]
+    identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups.values()), key=lambda row: row[0])
+    edges = np.flatnonzero(ps >= FLOOR)
+    return Linkage([g for _, g in identified], [i for i, _ in identified], refused, pairs, (pa[edges], pb[edges], ps[edges]))
+
+
+def _middles(rec: LinkRecord) -> set[str]:
+    initial = fold(rec.name.middle)[:1] if rec.name.middle else ""
+    return {initial} if initial else set()
+
+
+class _View:
+    """A record alone, read as a cluster."""
+
+    __slots__ = ("npis", "suffixes", "licenses")
+
+    def __init__(self, rec: LinkRecord) -> None:
+        self.npis = {rec.npi} if rec.npi else set()
+        suffix = rec.name.suffix_key
+        self.suffixes = {suffix} if suffix else set()
+        self.licenses: dict[str, set[str]] = {}
+        for key in rec.license_keys:
+            self.licenses.setdefault(key.split(":")[0], set()).add(key)
+
+
+def _solo_compatible(a: LinkRecord, b: LinkRecord) -> bool:
+    """`compatible` of two records alone, without building clusters."""
+    if a.npi and b.npi and a.npi != b.npi:
+        return False
+    sa, sb = a.name.suffix_key, b.name.suffix_key
+    if sa and sb and sa != sb:
+        return False
+    if len(a.license_keys) + len(b.license_keys) <= 1:
+        return True
+    return _licences_agree(_View(a), _View(b))
+
+
+def _licences_agree(va: _View, vb: _View) -> bool:
+    la, lb = va.licenses, vb.licenses
+    return all(len(la.get(s, _NONE) | lb.get(s, _NONE)) <= 1 for s in set(la) | set(lb))
+
+
+def link(
+    records: list[SourceRecord],
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+) -> LinkageReport:
+    """Cluster `records` into people; `must_link`/`cannot_link` are record-key pairs an admin decided."""
+    linkage = link_records([LinkRecord.of(rec) for rec in records], must_link, cannot_link)
+    return LinkageReport([[records[i] for i in c] for c in linkage.clusters], linkage.ids, linkage.refused_joins, linkage.review)
 
 
 def listing_id(group: Group) -> str:

@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from directory.geo import city_key
-from directory.models import LicenseStatus
 from indexer.extract import SourceRecord
+from indexer.link_record import LinkRecord
 from indexer.normalize import fold, given_names
 
 MATCH_THRESHOLD = 0.80
@@ -66,7 +65,6 @@ class ScoreWeights:
 
 
 WEIGHTS = ScoreWeights()
-LAPSED = frozenset({LicenseStatus.expired, LicenseStatus.inactive})
 
 
 class Features(NamedTuple):
@@ -90,38 +88,25 @@ class Features(NamedTuple):
     middle_names: frozenset[str] = frozenset()  # and of the middle name
 
 
-def _zip(rec: SourceRecord) -> str | None:
-    return rec.location.postal_code if rec.location and rec.location.postal_code else None
-
-
-def _city(rec: SourceRecord) -> str | None:
-    city = rec.city or (rec.location.city if rec.location else None)
-    return city_key(city) if city else None
-
-
-def record_states(rec: SourceRecord) -> frozenset[str]:
-    here = (rec.state or (rec.location.state if rec.location else None) or "").upper()
-    return frozenset({here, *(k.split(":")[0] for k in rec.license_keys)} - {""})
-
-
-def features(rec: SourceRecord, name_licences: int = 0) -> Features:
+def features(rec: LinkRecord, name_licences: int = 0) -> Features:
     """What scoring reads of `rec`; `name_licences` is how many licences its full name holds (see linkage)."""
     middle = fold(rec.name.middle)
+    license_states = frozenset(k.split(":")[0] for k in rec.license_keys)
     return Features(
         npi=rec.npi,
         licenses=rec.license_keys,
-        license_states=frozenset(k.split(":")[0] for k in rec.license_keys),
+        license_states=license_states,
         suffix=rec.name.suffix_key,
         first=fold(rec.name.first),
         first_key=rec.name.first_key,
         middle_key=middle,
         last_key=rec.name.last_key,
         phone=rec.phone,
-        zip=_zip(rec),
-        city=_city(rec),
-        states=record_states(rec),
+        zip=rec.zip,
+        city=rec.city,
+        states=frozenset({rec.state, *license_states} - {""}),
         name_licences=name_licences,
-        lapsed_only=bool(rec.licenses) and all(lic.status in LAPSED for lic in rec.licenses),
+        lapsed_only=rec.lapsed_only,
         first_names=rec.name.first_names,
         middle_names=given_names(rec.name.middle) if rec.name.middle else frozenset(),
     )
@@ -163,7 +148,7 @@ def _last_name_score(a: Features, b: Features, w: ScoreWeights) -> float:
 
 def pair_score(a: SourceRecord, b: SourceRecord) -> tuple[float, str]:
     """How likely two records are one person (CERTAIN for a shared identifier, IMPOSSIBLE for a conflict)."""
-    return score_features(features(a), features(b))
+    return score_features(features(LinkRecord.of(a)), features(LinkRecord.of(b)))
 
 
 def score_features(a: Features, b: Features) -> tuple[float, str]:

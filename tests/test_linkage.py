@@ -13,11 +13,12 @@ from bench.linkage_eval import evaluate, labelled_records
 from bench.synthetic_raw import write_raw
 from directory.models import License, Location
 from directory.vocabulary import get_vocabulary
-from indexer import linkage_score
+from indexer import candidates, linkage_score
 from indexer.build import IndexReport, read_source_records
-from indexer.candidates import PairBound, block_pairs
+from indexer.candidates import LinkRows
 from indexer.extract import SourceRecord
-from indexer.linkage import MIDDLE_AGREES, _blocking_keys, link, listing_id
+from indexer.link_record import LinkRecord
+from indexer.linkage import FLOOR, blocking_keys, link, link_records, listing_id, name_licence_counts
 from indexer.linkage_score import (
     CERTAIN,
     IMPOSSIBLE,
@@ -94,11 +95,11 @@ def test_a_nickname_from_the_maintained_table_links_to_its_formal_name(nickname:
     site = record("s", f"{nickname} Okafor", state="TX")  # a practice page naming neither city nor phone
     assert pair_score(board, site)[0] >= MATCH_THRESHOLD
     # Blocking puts the pair together although the initials may differ (Becky/Rebecca, Tony/Anthony),
-    # and the array bound keeps it for exact scoring.
-    feats = [features(board), features(site)]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip([board, site], feats, strict=True)])
+    # and array scoring keeps it.
+    rows = LinkRows([LinkRecord.of(board), LinkRecord.of(site)], {})
+    ((first, second),) = list(rows.pair_chunks())
     assert (first.tolist(), second.tolist()) == ([0], [1])
-    assert PairBound(feats).may_matter(first, second, REVIEW_THRESHOLD).tolist() == [True]
+    assert rows.scores(first, second, REVIEW_THRESHOLD)[0].tolist() == [0]
     assert [len(c) for c in link([board, site]).clusters] == [2]
 
 
@@ -137,33 +138,93 @@ def test_listing_ids_are_stable_whatever_the_record_order() -> None:
     assert forward == backward
 
 
-def _all_pairs_agree_with_the_bound(records: list[SourceRecord], first: np.ndarray, second: np.ndarray) -> int:
-    """Every pair the array bound drops is one exact scoring would drop too; returns how many it dropped."""
-    feats = [features(rec) for rec in records]
-    floor = REVIEW_THRESHOLD - MIDDLE_AGREES
-    keep = PairBound(feats).may_matter(first, second, floor)
-    dropped = 0
-    for a, b, kept in zip(first.tolist(), second.tolist(), keep.tolist(), strict=True):
-        if not kept:
-            dropped += 1
-            score, reason = score_features(feats[a], feats[b])
-            assert score == IMPOSSIBLE or score < floor, (records[a].key, records[b].key, score, reason)
-    return dropped
+def _rows(records: list[SourceRecord]) -> LinkRows:
+    links = [LinkRecord.of(rec) for rec in records]
+    return LinkRows(links, name_licence_counts(links))
 
 
-def test_the_pair_bound_never_drops_a_pair_that_could_matter_on_the_labelled_set() -> None:
+def _array_scores_are_exact(rows: LinkRows, first: np.ndarray, second: np.ndarray) -> int:
+    """`LinkRows.scores` keeps exactly the pairs `score_features` scores CERTAIN or at least FLOOR, with
+    the same score; returns how many pairs it dropped."""
+    kept, scores = rows.scores(first, second, FLOOR)
+    got = dict(zip(kept.tolist(), scores.tolist(), strict=True))
+    feats = [rows.features(i) for i in range(len(rows))]
+    for i, (a, b) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        score, reason = score_features(feats[a], feats[b])
+        if score == CERTAIN or score >= FLOOR:
+            assert got.pop(i) == score, (rows.rows[a].key, rows.rows[b].key, score, reason)
+    assert not got, "kept pairs exact scoring drops"
+    return len(first) - len(kept)
+
+
+def test_array_scores_equal_exact_scores_on_every_pair_of_the_labelled_set() -> None:
     records, _ = labelled_records()
     pairs = np.array(list(combinations(range(len(records)), 2)))
-    dropped = _all_pairs_agree_with_the_bound(records, pairs[:, 0], pairs[:, 1])
+    dropped = _array_scores_are_exact(_rows(records), pairs[:, 0], pairs[:, 1])
     assert dropped > len(pairs) * 0.9  # and it does drop the hopeless pairs
 
 
-def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(tmp_path) -> None:
+def _string_blocking_keys(rec: LinkRecord, name_licences: int) -> set[str]:
+    """The blocking keys as strings, as `LinkRows.blocking_keys` documents them (the test's oracle)."""
+    f = features(rec, name_licences)
+    keys = {f"npi:{f.npi}"} if f.npi else set()
+    keys |= {f"lic:{k}" for k in f.licenses}
+    if f.phone:
+        keys.add(f"ph:{f.phone}:{f.last_key}")
+    if f.first_key and 0 < f.name_licences <= linkage_score.WEIGHTS.rare_name_licences:
+        keys.add(f"rare:{f.first_key}:{f.last_key}")
+    for state in f.states:
+        keys |= {f"ln:{state}:{f.last_key}:{initial}" for initial in rec.name.initials | {g[:1] for g in f.first_names}}
+        for given in f.first_names:
+            if f.city:
+                keys.add(f"fc:{state}:{given}:{f.city}:{f.last_key[:3]}")
+            keys |= {f"fn:{state}:{given}:{extra}" for extra in (f.phone, f.zip) if extra}
+        keys |= {f"lx:{state}:{f.last_key}:{extra}" for extra in (f.phone, f.zip) if extra}
+    return keys
+
+
+def test_hashed_blocks_pair_exactly_the_records_that_share_a_key_at_national_shape(tmp_path, monkeypatch) -> None:
     write_raw(tmp_path / "raw", 4_000)
     records = read_source_records(tmp_path / "raw", get_vocabulary(), date(2026, 11, 23), IndexReport(), [], False)
-    feats = [features(rec) for rec in records]
-    first, second = block_pairs([_blocking_keys(rec, f) for rec, f in zip(records, feats, strict=True)])
-    assert _all_pairs_agree_with_the_bound(records, first, second) > 0
+    rows = _rows(records)
+    monkeypatch.setattr(candidates, "CHUNK_PAIRS", 5_000)  # many chunks, blocks split between them
+    chunks = list(rows.pair_chunks())
+    assert len(chunks) > 3
+    found = {(a, b) for first, second in chunks for a, b in zip(first.tolist(), second.tolist(), strict=True)}
+    members: dict[str, list[int]] = {}
+    for i, rec in enumerate(rows.rows):
+        for key in _string_blocking_keys(rec, int(rows.nl[i])):
+            members.setdefault(key, []).append(i)
+    expected = {pair for block in members.values() for pair in combinations(block, 2)}
+    assert found == expected
+    # A record's own keys, as an incremental build would store them, pair it the same way.
+    stored = {i: set(blocking_keys(rec, int(rows.nl[i]))) for i, rec in enumerate(rows.rows[:500])}
+    assert {(a, b) for a, b in combinations(range(500), 2) if stored[a] & stored[b]} == {(a, b) for a, b in expected if b < 500}
+    first = np.array([a for a, _ in sorted(found)])
+    second = np.array([b for _, b in sorted(found)])
+    assert _array_scores_are_exact(rows, first, second) > 0
+
+
+def test_blocking_keys_are_the_same_in_every_process() -> None:
+    rec = LinkRecord.of(record("a", "Rebecca Okafor", state="TX", city="Austin", phone="+15125550100", npi="1234567893"))
+    script = (
+        "from datetime import UTC, datetime; from indexer.extract import SourceRecord; from indexer.link_record import LinkRecord;"
+        "from indexer.linkage import blocking_keys; from indexer.normalize import parse_person_name;"
+        "r = SourceRecord(key='a', source='s', kind='cert_roster', url='u', fetched_at=datetime(2026, 11, 20, tzinfo=UTC),"
+        " name=parse_person_name('Rebecca Okafor'), state='TX', city='Austin', phone='+15125550100', npi='1234567893');"
+        "print(blocking_keys(LinkRecord.of(r), 1))"
+    )
+    import os
+    import subprocess
+    import sys
+
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        )
+        assert out.stdout.strip() == str(blocking_keys(rec, 1))
+    keys = blocking_keys(rec, 1)
+    assert len(keys) == len(_string_blocking_keys(rec, 1)) and all(-(2**63) <= k < 2**63 for k in keys)
 
 
 @pytest.mark.parametrize(
@@ -176,31 +237,50 @@ def test_the_pair_bound_never_drops_a_pair_that_could_matter_at_national_shape(t
     ],
     ids=["phone", "place", "given names", "surnames"],
 )
-def test_the_pair_bound_follows_a_retuned_score(retuned: dict[str, float], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bound reads the weights exact scoring reads: retune one and the bound still never drops a
-    pair the exact score would keep, including pairs the retuning lifts into the review band."""
+def test_array_scores_follow_a_retuned_score(retuned: dict[str, float], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The arrays read the weights exact scoring reads: retune one and they still agree with it."""
     records, _ = labelled_records()
     pairs = np.array(list(combinations(range(len(records)), 2)))
-    feats = [features(rec) for rec in records]
-    floor = REVIEW_THRESHOLD - MIDDLE_AGREES
-    kept_before = PairBound(feats).may_matter(pairs[:, 0], pairs[:, 1], floor)
+    rows = _rows(records)
+    kept_before = set(rows.scores(pairs[:, 0], pairs[:, 1], FLOOR)[0].tolist())
     monkeypatch.setattr(linkage_score, "WEIGHTS", replace(linkage_score.WEIGHTS, **retuned))
-    _all_pairs_agree_with_the_bound(records, pairs[:, 0], pairs[:, 1])
-    kept_after = PairBound(feats).may_matter(pairs[:, 0], pairs[:, 1], floor)
-    # A bound with its own copy of the old weights would have dropped these.
-    lifted = [(a, b) for a, b in pairs[kept_after & ~kept_before].tolist() if score_features(feats[a], feats[b])[0] >= floor]
-    assert lifted
+    _array_scores_are_exact(rows, pairs[:, 0], pairs[:, 1])
+    assert set(rows.scores(pairs[:, 0], pairs[:, 1], FLOOR)[0].tolist()) != kept_before  # the retuning mattered
 
 
-@pytest.mark.parametrize(
-    "keys",
-    [[["a", "b"], ["a"], ["b", "c"], ["c", "a"], [], ["d"], ["d", "d"]], [], [[]], [["a"], ["b"]], [["a", "a"]]],
-    ids=["overlapping", "no records", "no keys", "no shared key", "one record"],
-)
-def test_block_pairs_lists_each_pair_sharing_a_key_once(keys: list[list[str]]) -> None:
-    first, second = block_pairs(keys)
-    expected = sorted({(i, j) for i, j in combinations(range(len(keys)), 2) if set(keys[i]) & set(keys[j])})
-    assert list(zip(first.tolist(), second.tolist(), strict=True)) == expected
+def test_link_records_on_link_records_gives_what_link_gives_on_source_records() -> None:
+    records, _ = labelled_records()
+    sample = records[::2] + records[1::4]
+    report = link(sample, must_link=[(sample[0].key, sample[1].key)], cannot_link=[(sample[2].key, sample[3].key)])
+    links = [LinkRecord.of(rec) for rec in sample]
+    linkage = link_records(links, [(sample[0].key, sample[1].key)], [(sample[2].key, sample[3].key)])
+    assert [[sample[i].key for i in c] for c in linkage.clusters] == [[r.key for r in c] for c in report.clusters]
+    assert (linkage.ids, linkage.refused_joins, linkage.review) == (report.ids, report.refused_joins, report.review)
+    assert all(c == sorted(c) for c in linkage.clusters)
+    # Counts given for the whole build, here the sample itself, change nothing.
+    same = link_records(
+        links,
+        [(sample[0].key, sample[1].key)],
+        [(sample[2].key, sample[3].key)],
+        name_licences=name_licence_counts(links),
+        surnames={r.name.last_key for r in links},
+    )
+    assert (same.clusters, same.ids, same.review) == (linkage.clusters, linkage.ids, linkage.review)
+    # Every join rests on an edge: each cluster's records are connected by edges (or the admin's merge).
+    i, j, score = linkage.edges
+    assert (i < j).all() and (score >= FLOOR).all()
+    parent = list(range(len(links)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    joined = {(a, b) for c in linkage.clusters for a in c for b in c if a < b}
+    for a, b in [*zip(i.tolist(), j.tolist(), strict=True), (0, 1)]:
+        if (a, b) in joined:
+            parent[find(a)] = find(b)
+    assert all(len({find(x) for x in c}) == 1 for c in linkage.clusters)
 
 
 def test_linking_nothing_or_strangers_gives_one_listing_each() -> None:
