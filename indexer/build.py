@@ -33,7 +33,7 @@ from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.incremental import ExtractionState, read_chunks_incremental
 from indexer.link_record import LinkRecord
-from indexer.linkage import link
+from indexer.linkage import Linkage, link_records
 from indexer.merge import licence_state, merge
 from indexer.reading import index_workers, read_chunks, read_spooled_chunks
 from indexer.record_spool import RecordSpool
@@ -172,14 +172,9 @@ def _distinct_spooled_keys(sources: SourceSet) -> None:
                 sources.links[i] = replace(sources.links[i], key=rec.key)
 
 
-def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> tuple[list[list[int]], Any]:
-    """Clusters of record indexes. Linkage still reads whole records: they are read back here
-    until it reads LinkRecords alone."""
-    records = sources.spool.get_many(range(len(sources.links)))
-    position = {id(rec): i for i, rec in enumerate(records)}
-    linkage = link(records, must_link, cannot_link)
-    clusters = [sorted(position[id(rec)] for rec in group) for group in linkage.clusters]
-    return clusters, linkage
+def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> Linkage:
+    """Clusters of record indexes, from the LinkRecords alone."""
+    return link_records(sources.links, must_link, cannot_link)
 
 
 @dataclass
@@ -293,7 +288,8 @@ def plan_listings(
     report.seconds["read"] = round(time.perf_counter() - started, 3)
     log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, report.seconds["read"])
     started = time.perf_counter()
-    clusters, linkage = _link(sources, curation.must_link(), curation.cannot_link())
+    linkage = _link(sources, curation.must_link(), curation.cannot_link())
+    clusters = linkage.clusters
     report.seconds["link"] = round(time.perf_counter() - started, 3)
     log.info("linked them into %d people in %.1f s", len(clusters), report.seconds["link"])
     started = time.perf_counter()
