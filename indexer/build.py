@@ -32,7 +32,6 @@ from directory.vocabulary import Vocabulary, get_vocabulary
 from indexer.conflicts import fact_conflicts
 from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
-from indexer.incremental import ExtractionState, read_chunks_incremental
 from indexer.link_record import LinkRecord
 from indexer.linkage import Linkage, link_records
 from indexer.merge import licence_state, merge
@@ -106,17 +105,10 @@ def read_source_records(
     quarantine: list[dict[str, Any]],
     progress: bool,
     workers: int | None = None,
-    state: ExtractionState | None = None,
 ) -> list[SourceRecord]:
-    """Every source record of the raw files; with `state`, unchanged lines reuse their stored extraction."""
+    """Every source record of the raw files."""
     records: list[SourceRecord] = []
-    files = raw_files(raw_dir)
-    chunks = (
-        read_chunks(files, vocab, today, progress, workers)
-        if state is None
-        else read_chunks_incremental(files, vocab, today, state, progress)
-    )
-    for chunk in chunks:
+    for chunk in read_chunks(raw_files(raw_dir), vocab, today, progress, workers):
         report.raw_records += chunk.raw_records
         quarantine.extend(chunk.quarantine)
         stem = Path(chunk.file_name).stem
@@ -150,21 +142,14 @@ def read_sources(
     quarantine: list[dict[str, Any]],
     progress: bool,
     workers: int | None = None,
-    state: ExtractionState | None = None,
 ) -> SourceSet:
     """`read_source_records`, with the records spooled to disk and only their LinkRecords kept."""
     files = raw_files(raw_dir)
     sources = SourceSet([], RecordSpool(raw_dir, files, vocab, today))
-    if state is None:
-        for spooled in read_spooled_chunks(files, vocab, today, progress, workers):
-            _count_chunk(report, quarantine, spooled.file_name, spooled.raw_records, spooled.quarantine, len(spooled.links))
-            sources.spool.append_lines(spooled.file_no, spooled.origins)
-            sources.links.extend(spooled.links)
-    else:
-        for chunk in read_chunks_incremental(files, vocab, today, state, progress):
-            _count_chunk(report, quarantine, chunk.file_name, chunk.raw_records, chunk.quarantine, len(chunk.records))
-            sources.spool.append(chunk.records)
-            sources.links.extend(LinkRecord.of(rec) for rec in chunk.records)
+    for spooled in read_spooled_chunks(files, vocab, today, progress, workers):
+        _count_chunk(report, quarantine, spooled.file_name, spooled.raw_records, spooled.quarantine, len(spooled.links))
+        sources.spool.append_lines(spooled.file_no, spooled.origins)
+        sources.links.extend(spooled.links)
     _distinct_spooled_keys(sources)
     return sources
 
@@ -293,7 +278,6 @@ def plan_listings(
     suppressions: SuppressionList | None = None,
     previous: IdentityMap | None = None,
     curation: Curation | None = None,
-    state: ExtractionState | None = None,
     workers: int | None = None,
 ) -> ListingPlan:
     """Read, extract and link the raw files and decide every listing's id (carried over from
@@ -307,7 +291,7 @@ def plan_listings(
     if workers is None:
         workers = index_workers(sum(p.stat().st_size for p in raw_files(raw_dir)))
     clock = PhaseClock(report)
-    sources = read_sources(raw_dir, vocab, today, report, quarantine, progress, workers, state)
+    sources = read_sources(raw_dir, vocab, today, report, quarantine, progress, workers)
     report.source_records = len(sources.links)
     log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, clock.lap("read"))
     linkage = _link(sources, curation.must_link(), curation.cannot_link())
@@ -396,10 +380,11 @@ def _write_quarantine(raw_dir: Path, quarantine: list[dict[str, Any]]) -> None:
 
 
 @contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
+def _without_cyclic_gc(collect: bool = True) -> Iterator[None]:
     """Indexing builds millions of small acyclic objects; Python's cyclic collector would walk
     them all again and again (it took over half the run time at 200k records). Reference counting
-    still frees everything; the collector runs once at the end."""
+    still frees everything; the collector runs once at the end (`collect`: a small incremental
+    re-index skips that, which walks every object of the process and costs more than the re-index)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -407,7 +392,8 @@ def _without_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
+        if collect:
+            gc.collect()
 
 
 def run_index(
@@ -417,22 +403,15 @@ def run_index(
     progress: bool = False,
     suppressions: SuppressionList | None = None,
     curation: CurationHook | None = None,
-    incremental: bool = False,
 ) -> IndexReport:
     """Build listings from `raw_dir` and atomically replace the backend's index with them.
 
     `curation` (the curation store) gives the admins' overrides to apply, and is told what the
-    build found for the review queue once the new index is in place. `incremental`: extract only
-    the raw lines the last incremental build did not see (`indexer.incremental`); the index is
-    the same as a full build's."""
+    build found for the review queue once the new index is in place (`indexer.incremental`'s
+    `run_incremental_index` re-indexes only what changed since its last run, to the same index)."""
     today = today or date.today()
-    with _without_cyclic_gc():  # the state is millions of small objects too: unpickled without the collector
-        state = ExtractionState.load(raw_dir, today) if incremental else None
-        report = _run_index(raw_dir, backend, today, progress, suppressions, curation, state)
-        if state is not None:
-            log.info("incremental: %d raw lines reused, %d extracted", state.reused, state.extracted)
-            state.save(raw_dir)
-    return report
+    with _without_cyclic_gc():
+        return _run_index(raw_dir, backend, today, progress, suppressions, curation)
 
 
 def _run_index(
@@ -442,7 +421,6 @@ def _run_index(
     progress: bool,
     suppressions: SuppressionList | None,
     curation: CurationHook | None,
-    state: ExtractionState | None = None,
 ) -> IndexReport:
     started = time.perf_counter()
     built = plan_listings(
@@ -452,25 +430,11 @@ def _run_index(
         suppressions=suppressions,
         previous=backend.identity(),
         curation=curation.snapshot() if curation is not None else None,
-        state=state,
     )
     built.keep_licence_states = curation is not None
     build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report
-    metadata = {
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "generation": str(built.identity.build),
-        "build_seconds": f"{build_seconds:.3f}",
-        "built_for_date": today.isoformat(),
-        "raw_dir": str(raw_dir.resolve()),
-        "listings": str(report.listings),
-        "source_records": str(report.source_records),
-        "quarantined": str(report.quarantined),
-        "suppressed": str(report.suppressed),
-        "review_pairs": str(report.review_pairs),
-        "hidden": str(report.hidden),
-        "orphaned_overrides": str(len(report.orphaned_overrides)),
-    }
+    metadata = index_metadata(report, built.identity, today, raw_dir, build_seconds)
     # A backend that can prepare its rows from each listing alone (SQLite) has that done where the
     # listing is merged, in the merge workers; the parent only appends.
     preparer = getattr(backend, "preparer", None)
@@ -485,6 +449,29 @@ def _run_index(
         built.clock.lap("merge_write")
     if curation is not None:
         curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today, built.conflicts)
+    log_report(report)
+    return report
+
+
+def index_metadata(report: IndexReport, identity: IdentityMap, today: date, raw_dir: Path, build_seconds: float) -> dict[str, str]:
+    """What an index file records about the build that wrote it."""
+    return {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generation": str(identity.build),
+        "build_seconds": f"{build_seconds:.3f}",
+        "built_for_date": today.isoformat(),
+        "raw_dir": str(raw_dir.resolve()),
+        "listings": str(report.listings),
+        "source_records": str(report.source_records),
+        "quarantined": str(report.quarantined),
+        "suppressed": str(report.suppressed),
+        "review_pairs": str(report.review_pairs),
+        "hidden": str(report.hidden),
+        "orphaned_overrides": str(len(report.orphaned_overrides)),
+    }
+
+
+def log_report(report: IndexReport) -> None:
     if report.orphaned_overrides:
         log.warning("%d overrides name a listing this build did not find: %s", len(report.orphaned_overrides), report.orphaned_overrides)
     if report.unparsed_values:
@@ -505,4 +492,3 @@ def _run_index(
         *(report.ids.get(k, 0) for k in ("kept", "minted", "merged", "split")),
         ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in report.seconds.items()),
     )
-    return report

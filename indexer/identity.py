@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,8 +44,11 @@ def _mint(group: Group, taken: set[str]) -> str:
     return candidate
 
 
-def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date) -> Assignment:
-    """Give every cluster its listing id and compute the identity map that follows from this build."""
+def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date, held: Collection[str] = ()) -> Assignment:
+    """Give every cluster its listing id and compute the identity map that follows from this build.
+
+    `held`: ids that listings left out of `clusters` keep (an incremental re-index passes only the
+    clusters that changed, with the unchanged ones' ids here; the counts are then those clusters')."""
     build = previous.build + 1
     counts = Counter(kept=0, minted=0, merged=0, split=0)
     smallest = [min(rec.key for rec in group) for group in clusters]
@@ -82,7 +85,7 @@ def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date) ->
             ids[i], absorbed[i] = won[0], won[1:]
             counts["kept"] += 1
             counts["merged"] += len(won) - 1
-    taken = {lid for lid in ids if lid is not None}
+    taken = {lid for lid in ids if lid is not None} | set(held)
     for i in sorted(range(len(clusters)), key=smallest.__getitem__):
         if ids[i] is None:
             minted = _mint(clusters[i], taken)

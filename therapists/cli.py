@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument(
         "--incremental",
         action="store_true",
-        help="extract only raw lines changed since the last --incremental build (state kept in DIR/.index_state.pickle); same index as a full build",
+        help="re-link, re-merge and write only what changed since the last --incremental build (SQLite; state kept in DIR/.index_state.sqlite); same index as a full build",
     )
 
     serve = sub.add_parser("serve", help="serve the HTTP API", epilog=EPILOG)
@@ -174,19 +174,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     from directory.curation.store import open_store
     from directory.settings import get_settings
     from indexer.build import run_index
+    from indexer.incremental import run_incremental_index
     from indexer.suppress import SuppressionList
 
     settings = get_settings(db=args.db, suppressions=args.suppressions, es_url=args.es)
     suppressions = SuppressionList.load(settings.suppressions)
     curation = open_store(settings.database_url, settings.db)
-    report = run_index(
-        args.raw_dir,
-        open_backend(settings),
-        progress=sys.stderr.isatty(),
-        suppressions=suppressions,
-        curation=curation,
-        incremental=args.incremental,
-    )
+    index = run_incremental_index if args.incremental else run_index
+    report = index(args.raw_dir, open_backend(settings), progress=sys.stderr.isatty(), suppressions=suppressions, curation=curation)
     where = f"Elasticsearch {settings.es_url} (alias {settings.es_index})" if settings.es_url else str(settings.db)
     print(
         f"indexed {report.listings} listings from {report.source_records} source records into {where} "

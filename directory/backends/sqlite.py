@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ColumnarRow, ColumnarRows, ListingFacts
+from directory.backends.columnar_patch import patched_blob
 from directory.backends.results import rank_page
 from directory.errors import BackendError
 from directory.identity import IdentityMap, Redirect
@@ -186,13 +188,10 @@ class SQLiteBackend:
         """The protocol's `replace_all`; an item may also be a listing `preparer(metadata)` prepared
         (say in a worker process), written as it is."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
         for leftover in self.path.parent.glob(f".{self.path.name}.building-*"):
             if not _pid_alive(int(leftover.name.rsplit("-", 1)[1])):
                 leftover.unlink(missing_ok=True)  # from a run that was killed half-way
-        building.unlink(missing_ok=True)
-        conn = sqlite3.connect(building)
-        try:
+        with self._building() as conn:
             # The file is private until the swap, so durability is bought once, at the end.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
@@ -203,26 +202,94 @@ class SQLiteBackend:
                 prepared = item if isinstance(item, PreparedListing) else preparer.prepare(item)
                 self._insert(conn, prepared)
                 columns.append(prepared.columns)
-            count = columns.count
-            conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
-            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items()))
-            conn.executemany(
-                "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
+            self._finish(conn, columns.to_blob(), metadata, review, identity)
+        return IndexStats(columns.count, self.name, str(self.path))
+
+    def _finish(
+        self,
+        conn: sqlite3.Connection,
+        blob: bytes,
+        metadata: dict[str, str] | None,
+        review: list[ReviewItem] | None,
+        identity: IdentityMap | None,
+    ) -> None:
+        """Everything of a new file but its listings: the columnar index, meta, review queue, identity map."""
+        conn.execute("INSERT INTO columnar VALUES ('search', ?)", (blob,))
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items()))
+        conn.executemany(
+            "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
+        )
+        if identity is not None:
+            self._write_identity(conn, identity)
+        conn.execute("ANALYZE")
+        conn.commit()
+
+    def _swap_in(self, building: Path) -> None:
+        """The finished file, made durable, replaces the live one: readers see the old or the new."""
+        with open(building, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(building, self.path)
+
+    def patch(
+        self,
+        fresh: Iterable[Listing],
+        drop: Collection[str],
+        metadata: dict[str, str] | None = None,
+        review: list[ReviewItem] | None = None,
+        identity: IdentityMap | None = None,
+    ) -> IndexStats:
+        """Like `replace_all`, for an index that differs from the live one in a few listings: the
+        listings `drop` names leave, `fresh` ones are written (replacing any of the same id), every
+        other listing's row and columnar values are copied from the live file. The new file is
+        what a full build writing the same listings gives, and it is swapped in the same way, so
+        a run that dies leaves the previous index serving."""
+        live_blob = self._conn().execute("SELECT data FROM columnar WHERE name = 'search'").fetchone()[0]
+        fresh_by_id: dict[str, ColumnarRow] = {}
+        with self._building() as conn:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            migrate(conn)
+            conn.execute("ATTACH DATABASE ? AS live", (f"file:{self.path}?mode=ro",))
+            preparer = self.preparer(metadata)
+            for listing in fresh:
+                prepared = preparer.prepare(listing)
+                self._insert(conn, prepared)
+                fresh_by_id[listing.id] = prepared.columns
+            conn.execute("CREATE TEMP TABLE gone (id TEXT PRIMARY KEY) WITHOUT ROWID")
+            conn.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((lid,) for lid in {*drop, *fresh_by_id}))
+            conn.execute("CREATE TEMP TABLE made AS SELECT id, name_key, doc FROM main.listings")
+            conn.execute("DELETE FROM main.listings")
+            # Rows in id order, as a full build writes them: the columnar index follows rowid order.
+            conn.execute(
+                "INSERT INTO main.listings(id, name_key, doc) SELECT id, name_key, doc FROM ("
+                " SELECT id, name_key, doc FROM live.listings WHERE id NOT IN (SELECT id FROM temp.gone)"
+                " UNION ALL SELECT id, name_key, doc FROM temp.made) ORDER BY id"
             )
-            if identity is not None:
-                self._write_identity(conn, identity)
-            conn.execute("ANALYZE")
+            old_ids = [row[0] for row in conn.execute("SELECT id FROM live.listings ORDER BY rowid")]
+            new_ids = [row[0] for row in conn.execute("SELECT id FROM main.listings ORDER BY rowid")]
+            blob = patched_blob(live_blob, old_ids, new_ids, fresh_by_id, preparer.columns)
+            conn.execute("DROP TABLE temp.made")
+            conn.execute("DROP TABLE temp.gone")
             conn.commit()
+            conn.execute("DETACH DATABASE live")
+            self._finish(conn, blob, metadata, review, identity)
+        return IndexStats(len(new_ids), self.name, str(self.path))
+
+    @contextmanager
+    def _building(self) -> Iterator[sqlite3.Connection]:
+        """A new file beside the live one, swapped in if the block completes, removed if it fails."""
+        building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        building.unlink(missing_ok=True)
+        conn = sqlite3.connect(building)
+        try:
+            yield conn
         except BaseException:
             conn.close()
             building.unlink(missing_ok=True)
             raise
         conn.close()
-        with open(building, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(building, self.path)
-        return IndexStats(count, self.name, str(self.path))
+        self._swap_in(building)
 
     def preparer(self, metadata: dict[str, str] | None = None) -> Preparer:
         """What prepares listings for a `replace_all` given this `metadata` (its build day)."""

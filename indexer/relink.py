@@ -1,0 +1,429 @@
+"""Re-link only the records a re-index's changes can reach.
+
+Linkage is exact per connected component of the graph whose edges are the scored pairs that can
+matter (score ≥ REVIEW_THRESHOLD - MIDDLE_AGREES) and the admins' must-link / cannot-link pairs,
+given two inputs taken from every record: the licences held per full name and the surnames double
+surnames are read against. Its rounds touch only pairs of one component (a round without a join in
+a component leaves it as it was, so the number of rounds others need changes nothing), its
+ambiguity test weighs only a record's own candidates, and its ties are broken by record order,
+which a subset in build order keeps. So linking a union of whole components, in build order and
+with the whole build's name counts and surnames, gives exactly what linking everything gives them.
+
+Which records are dirty (their features, or the records themselves, changed):
+- the records of new and changed lines, and of every line sharing an extracted key with one
+  (`extract.distinct_keys` decides those keys together);
+- records whose double surname became or stopped being someone's surname;
+- records compared under a full name whose licence count changed;
+- records of an admin pair added or retired since the last build.
+Their candidates are found through the stored blocking keys and scored; the records to re-link are
+the components, over the old edges among clean records and the new edges of dirty ones, that hold
+a dirty record or a record of a component a change touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+from collections import Counter, defaultdict, deque
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from directory.errors import ConfigError
+from directory.raw import SourceKind
+from directory.vocabulary import Vocabulary
+from indexer.extract import SourceRecord, distinct_keys
+from indexer.incremental_state import ClusterState, Graph, Indexes, LicenceCounts, LineResult, Pair, RecordState, StateStore
+from indexer.link_record import LinkRecord
+from indexer.linkage import Linkage, compound_surname, compound_surnames, edges_of, link_records, record_blocking_keys
+from indexer.reading import extract_lines
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Crawl:
+    """The raw files of this build, hashed line by line; only lines not in the state are extracted."""
+
+    where: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # line ident → (file, line number)
+    fresh: dict[bytes, LineResult] = field(default_factory=dict)
+    raw_records: int = 0
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, progress: bool) -> Crawl:
+    crawl = Crawl()
+    total = sum(p.stat().st_size for p in files)
+    seen: Counter[bytes] = Counter()  # identical lines, in one file or several, are told apart by occurrence
+    with tqdm(total=total, unit="B", unit_scale=True, desc="hashing raw lines", disable=not progress) as bar:
+        for number, path in enumerate(files):
+            stem = path.stem
+            crawl.by_source.setdefault(stem, 0)
+            try:
+                handle = open(path, "rb")
+            except OSError as exc:
+                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+            with handle:
+                for line_number, raw in enumerate(handle, start=1):
+                    bar.update(len(raw))
+                    if not raw.strip():
+                        continue
+                    crawl.raw_records += 1
+                    digest = hashlib.blake2b(raw, digest_size=16).digest()
+                    seen[digest] += 1
+                    ident = digest + seen[digest].to_bytes(4, "little")
+                    crawl.where[ident] = (number, line_number)
+                    if ident in graph.line_keys:
+                        records, reason = len(graph.line_keys[ident]), graph.quarantined.get(ident)
+                    elif ident in graph.quarantined:
+                        records, reason = 0, graph.quarantined[ident]
+                    else:
+                        chunk = extract_lines(path.name, line_number, [raw], vocab, today)
+                        found = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
+                        crawl.fresh[ident] = found
+                        records, reason = len(found[0]), found[1]
+                    if reason is not None:
+                        text = raw.decode("utf-8", errors="replace")
+                        crawl.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": text[:2000]})
+                    crawl.by_source[stem] = crawl.by_source.get(stem, 0) + records
+    return crawl
+
+
+def _components(count: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [find(i) for i in range(count)]
+
+
+@dataclass
+class Relinked:
+    """What re-linking changed: the clusters it made (by token), and the ones it replaced."""
+
+    changed: dict[str, list[SourceRecord]]  # token → records, for clusters whose records or their content changed
+    removed: dict[str, ClusterState]  # clusters of the last build that re-linking replaced
+    dirty: set[str]
+    relinked: int  # records re-linked
+
+
+class Relinker:
+    """One re-index's re-linking: finds the dirty records, the components around them, links
+    those, and updates the graph's records, components and blocking keys in place."""
+
+    def __init__(self, graph: Graph, crawl: Crawl, store: StateStore, must_link: list[Pair], cannot_link: list[Pair]) -> None:
+        self.graph, self.crawl, self.store = graph, crawl, store
+        self.idx: Indexes = graph.indexes()
+        self.must_link, self.cannot_link = must_link, cannot_link
+        self.loaded: dict[str, SourceRecord] = {}  # current records by final key
+        self.origin: dict[str, tuple[bytes, int]] = {}  # line ident and place of every loaded record
+        self.replaced: set[str] = set()  # stored keys whose state is rebuilt (gone, re-keyed or dirty)
+        self.dirty: set[str] = set()  # current records whose features may have changed
+        self.names: dict[str, tuple[Pair, ...]] = {}  # of the dirty records, as linked
+        self.raw_of: dict[tuple[bytes, int], str] = {}  # the extracted key of each re-derived record, by its place
+        self._surnames_before: dict[str, int] = {}
+        self._held: dict[Pair, Counter[str]] = {}  # licences held per linked full name, for the names asked about
+        self._held_before: dict[Pair, int] = {}
+
+    # Loading -----------------------------------------------------------------------------------
+
+    def position(self, key: str) -> tuple[int, int, int]:
+        ident, pos = self.origin[key] if key in self.origin else (self.graph.records[key].line, self.graph.records[key].pos)
+        return (*self.crawl.where[ident], pos)
+
+    def records_of(self, keys: Iterable[str]) -> list[SourceRecord]:
+        keys = list(keys)
+        self.load(keys)
+        return [self.loaded[k] for k in keys]
+
+    def load(self, keys: Iterable[str], raw: bool = False) -> list[SourceRecord]:
+        """Stored records as this build has them (`raw`: under the key they were extracted with)."""
+        wanted = [k for k in dict.fromkeys(keys) if raw or k not in self.loaded]
+        results = self.store.results(self.graph.records[k].line for k in wanted)
+        out = []
+        for key in wanted:
+            state = self.graph.records[key]
+            rec = copy.copy(results[state.line][0][state.pos])
+            rec.key = state.raw_key if raw else key
+            if not raw:
+                self.loaded[key] = rec
+                self.origin[key] = (state.line, state.pos)
+            out.append(rec)
+        return out
+
+    # The global inputs, kept up to date ---------------------------------------------------------
+
+    def _surname(self, surname: str, delta: int) -> None:
+        self._surnames_before.setdefault(surname, self.idx.surnames[surname])
+        self.idx.surnames[surname] += delta
+
+    def held(self, name: Pair) -> Counter[str]:
+        """The licences records linked under `name` hold (counted from the stored records when
+        first asked, then kept up to date as records go and come)."""
+        held = self._held.get(name)
+        if held is None:
+            records = self.graph.records
+            held = self._held[name] = Counter(
+                licence for k in self.idx.by_name.get(name, ()) if records[k].names[0] == name for licence in records[k].licences
+            )
+        return held
+
+    def _count(self, name: Pair, licences: Collection[str], delta: int) -> None:
+        held = self.held(name)
+        self._held_before.setdefault(name, len(held))
+        for licence in licences:
+            held[licence] += delta
+            if held[licence] <= 0:
+                del held[licence]
+
+    def _forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            state = self.graph.records[key]
+            self.replaced.add(key)
+            self.raw_of[(state.line, state.pos)] = state.raw_key
+            self._count(state.names[0], state.licences, -1)
+            self._surname(state.last_key, -1)
+
+    def _take(self, rec: SourceRecord, place: tuple[bytes, int]) -> None:
+        self.loaded[rec.key] = rec
+        self.origin[rec.key] = place
+        self.dirty.add(rec.key)
+        self._surname(rec.name.last_key, +1)
+
+    def _mark(self, keys: Iterable[str]) -> list[str]:
+        """Clean stored records whose features may change: re-derived like new ones."""
+        fresh = [k for k in dict.fromkeys(keys) if k in self.graph.records and k not in self.replaced]
+        self._forget(fresh)
+        for rec in self.load(fresh):
+            self._take(rec, self.origin[rec.key])
+        return fresh
+
+    def surnames(self) -> set[str]:
+        return {s for s, n in self.idx.surnames.items() if n > 0}
+
+    # Dirty records -----------------------------------------------------------------------------
+
+    def find_dirty(self) -> None:
+        graph, idx = self.graph, self.idx
+        gone = {key for ident, keys in graph.line_keys.items() if ident not in self.crawl.where for key in keys}
+        new: list[SourceRecord] = []
+        places: list[tuple[bytes, int]] = []
+        for ident, (records, _) in self.crawl.fresh.items():
+            for pos, rec in enumerate(records):
+                new.append(copy.copy(rec))
+                places.append((ident, pos))
+        # `distinct_keys` decides the keys of records extracted under one key together.
+        raw_keys = {rec.key for rec in new} | {graph.records[k].raw_key for k in gone}
+        regroup = [k for raw in raw_keys for k in idx.by_raw_key.get(raw, ()) if k not in gone]
+        again = self.load(regroup, raw=True)
+        places += [(graph.records[k].line, graph.records[k].pos) for k in regroup]
+        self._forget(gone | set(regroup))
+        self.raw_of.update((place, rec.key) for rec, place in zip(new, places, strict=False))
+        group = distinct_keys(new + again)
+        for rec, place in zip(group, places, strict=True):
+            self._take(rec, place)
+        # A double surname that appeared or went changes how the records that may spell it link.
+        flipped = [s for s, before in self._surnames_before.items() if (before > 0) != (idx.surnames[s] > 0)]
+        self._mark(k for s in flipped for k in idx.by_compound.get(s, ()))
+        # Admins' pairs added or retired since the last build.
+        changed = (graph.must_link ^ frozenset(self.must_link)) | (graph.cannot_link ^ frozenset(self.cannot_link))
+        self._mark(k for pair in changed for k in pair)
+        # Records compared under a full name whose licence count changed score and block differently.
+        surnames = self.surnames()
+        pending = list(self.dirty)
+        while pending:
+            recs = [self.loaded[k] for k in pending]
+            for rec, linked in zip(recs, compound_surnames([LinkRecord.of(r) for r in recs], surnames), strict=True):
+                names = ((linked.name.first_key, linked.name.last_key), *((n.first_key, n.last_key) for n in rec.other_names))
+                self.names[rec.key] = names
+                self._count(names[0], rec.license_keys, +1)
+            recounted = [n for n, before in self._held_before.items() if before != len(self.held(n))]
+            pending = self._mark(k for n in recounted for k in idx.by_name.get(n, ()))
+
+    # Re-linking --------------------------------------------------------------------------------
+
+    def _link(self, keys: Iterable[str]) -> tuple[list[SourceRecord], Linkage]:
+        records = [self.loaded[k] for k in sorted(keys, key=self.position)]
+        links = [LinkRecord.of(rec) for rec in records]
+        linkage = link_records(links, self.must_link, self.cannot_link, name_licences=LicenceCounts(self.held), surnames=self.surnames())
+        return records, linkage
+
+    def _candidates(self, blocking: list[list[int]]) -> list[set[str]]:
+        """Per record, the stored records sharing one of its blocking keys."""
+        graph = self.graph
+        out = []
+        for keys in blocking:
+            wanted = np.array(keys, dtype=np.int64)
+            lo = np.searchsorted(graph.block_hash, wanted, side="left")
+            hi = np.searchsorted(graph.block_hash, wanted, side="right")
+            hits = {i for a, b in zip(lo.tolist(), hi.tolist(), strict=True) for i in graph.block_rec[a:b].tolist()}
+            found = (graph.block_keys[i] for i in hits)
+            out.append({k for k in found if k in graph.records and k not in self.replaced})
+        return out
+
+    def run(self) -> Relinked:
+        graph = self.graph
+        self.find_dirty()
+        dirty = self.dirty
+        admin: dict[str, set[str]] = defaultdict(set)
+        for a, b in (*self.must_link, *self.cannot_link):
+            admin[a].add(b)
+            admin[b].add(a)
+        new_edges: dict[str, set[str]] = defaultdict(set)
+        # Each dirty record's blocking keys under the whole build's name counts and surnames.
+        dirty_keys = sorted(dirty)
+        blocking = dict(
+            zip(
+                dirty_keys,
+                record_blocking_keys([LinkRecord.of(self.loaded[k]) for k in dirty_keys], LicenceCounts(self.held), self.surnames()),
+                strict=True,
+            )
+        )
+        if dirty and graph.records:
+            # The dirty records' edges, scored against every stored record they share a blocking key with.
+            near = set(dirty).union(*self._candidates(list(blocking.values())))
+            log.info("re-link: %d dirty records, %d stored records sharing a blocking key with them", len(dirty), len(near) - len(dirty))
+            records = self.records_of(sorted(near, key=self.position))
+            among = [i for i, rec in enumerate(records) if rec.key in dirty]
+            pa, pb, _ = edges_of([LinkRecord.of(rec) for rec in records], among, LicenceCounts(self.held), self.surnames())
+            for x, y in zip(pa.tolist(), pb.tolist(), strict=True):
+                new_edges[records[x].key].add(records[y].key)
+                new_edges[records[y].key].add(records[x].key)
+
+        def old_neighbours(key: str) -> Iterator[str]:
+            return (n for n in graph.records[key].neighbours if n in graph.records)
+
+        # The components a change touched, as they were: their records are re-linked too.
+        seen = set(self.replaced)
+        queue = deque(seen)
+        while queue:
+            for n in old_neighbours(queue.popleft()):
+                if n not in seen:
+                    seen.add(n)
+                    queue.append(n)
+        current = (seen - self.replaced) | dirty
+        # ... and the components they are part of now.
+        queue = deque(current)
+        while queue:
+            key = queue.popleft()
+            around = new_edges.get(key, set()) | admin.get(key, set())
+            if key not in dirty:
+                around |= {n for n in old_neighbours(key) if n not in self.replaced}
+            for n in around:
+                if n not in current and (n in dirty or (n in graph.records and n not in self.replaced)):
+                    current.add(n)
+                    queue.append(n)
+        self.load(current)
+        records, linkage = self._link(current)
+        return self._update(records, linkage, admin, blocking)
+
+    def _update(
+        self, records: list[SourceRecord], linkage: Linkage, admin: dict[str, set[str]], blocking: dict[str, list[int]]
+    ) -> Relinked:
+        graph = self.graph
+        index = {rec.key: i for i, rec in enumerate(records)}
+        neighbours: list[set[str]] = [set() for _ in records]
+        for a, b in zip(linkage.edges[0].tolist(), linkage.edges[1].tolist(), strict=True):
+            neighbours[a].add(records[b].key)
+            neighbours[b].add(records[a].key)
+        for i, rec in enumerate(records):
+            neighbours[i] |= {n for n in admin.get(rec.key, ()) if n in index}
+        roots = _components(len(records), ((i, index[n]) for i, ns in enumerate(neighbours) for n in ns))
+        old_components = {graph.records[k].component for k in self.replaced | set(index) if k in graph.records}
+        old_clusters = {graph.records[k].cluster for k in self.replaced | set(index) if k in graph.records}
+        for c in old_components:
+            graph.components.pop(c, None)
+        removed = {t: graph.clusters.pop(t) for t in old_clusters if t in graph.clusters}
+        component_of: dict[int, int] = {}
+        for root in roots:
+            if root not in component_of:
+                component_of[root] = graph.next_component
+                graph.next_component += 1
+        refused = Counter(component_of[roots[i]] for i in linkage.refused_at)
+        review: dict[int, list[Any]] = defaultdict(list)
+        for pair in linkage.review:
+            review[component_of[roots[index[pair.a]]]].append(pair)
+        for c in set(component_of.values()):
+            graph.components[c] = (refused[c], review[c])
+        # Records: the dirty ones re-derived, the others keep what they had but for edges and cluster.
+        for key in self.replaced:
+            graph.records.pop(key, None)
+        changed: dict[str, list[SourceRecord]] = {}
+        for members in linkage.clusters:
+            group = [records[i] for i in members]
+            token = min(rec.key for rec in group)
+            keys = tuple(rec.key for rec in group)
+            was = removed.get(token)
+            if was is not None and was.keys == keys and self.dirty.isdisjoint(keys):
+                graph.clusters[token] = removed.pop(token)  # the same records, unchanged: its listing stands
+            else:
+                graph.clusters[token] = ClusterState(keys, all(rec.kind == SourceKind.cert_roster for rec in group))
+                changed[token] = group
+            for rec in group:
+                i = index[rec.key]
+                comp = component_of[roots[i]]
+                state = graph.records.get(rec.key)
+                if state is not None:
+                    graph.records[rec.key] = state._replace(neighbours=tuple(sorted(neighbours[i])), component=comp, cluster=token)
+                    continue
+                line, pos = self.origin[rec.key]
+                graph.records[rec.key] = RecordState(
+                    line, pos, self.raw_of[(line, pos)], rec.name.last_key, compound_surname(rec.name), self.names[rec.key],
+                    tuple(sorted(rec.license_keys)), rec.npi, tuple(sorted(neighbours[i])), comp, token,
+                )  # fmt: skip
+        for ident in self.crawl.fresh:
+            graph.line_keys.pop(ident, None)
+        self._update_lines()
+        self._update_blocking(blocking)
+        graph.must_link, graph.cannot_link = frozenset(self.must_link), frozenset(self.cannot_link)
+        return Relinked(changed, removed, set(self.dirty), len(records))
+
+    def _update_lines(self) -> None:
+        graph, crawl = self.graph, self.crawl
+        for ident in [i for i in graph.line_keys if i not in crawl.where]:
+            del graph.line_keys[ident]
+        for ident in [i for i in graph.quarantined if i not in crawl.where]:
+            del graph.quarantined[ident]
+        lines: dict[bytes, list[str]] = {}
+        for ident, (records, reason) in crawl.fresh.items():
+            if reason is not None:
+                graph.quarantined[ident] = reason
+            else:
+                lines[ident] = [""] * len(records)
+        for key in self.dirty:
+            ident, pos = self.origin[key]
+            if ident not in lines:
+                lines[ident] = list(graph.line_keys[ident])
+            lines[ident][pos] = key
+        graph.line_keys.update((ident, tuple(keys)) for ident, keys in lines.items())
+
+    def _update_blocking(self, blocking: dict[str, list[int]]) -> None:
+        """Drop the blocking keys of replaced records, add the dirty records' (the others' are as they were)."""
+        graph, positions = self.graph, self.idx.block_index
+        gone = np.array(sorted(positions[k] for k in self.replaced if k in positions), dtype=np.int32)
+        keep = ~np.isin(graph.block_rec, gone)
+        hashes, owners = [graph.block_hash[keep]], [graph.block_rec[keep]]
+        for key, keys in blocking.items():
+            if key not in positions:
+                positions[key] = len(graph.block_keys)
+                graph.block_keys.append(key)
+            hashes.append(np.array(keys, dtype=np.int64))
+            owners.append(np.full(len(keys), positions[key], dtype=np.int32))
+        block_hash, block_rec = np.concatenate(hashes), np.concatenate(owners)
+        order = np.argsort(block_hash, kind="stable")
+        graph.block_hash, graph.block_rec = block_hash[order], block_rec[order]
