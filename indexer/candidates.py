@@ -125,8 +125,6 @@ class LinkRows:
             k: []
             for k in ("npi", "lic", "lic_state", "state", "suffix", "first", "middle", "last", "phone", "zip", "city", "nl", "initials")
         }
-        self.first_key: list[str] = []
-        self.last_key: list[str] = []
         lapsed: list[bool] = []
         licences: list[list[int]] = []
         states: list[list[int]] = []
@@ -174,19 +172,21 @@ class LinkRows:
                 initials = initial_sets[(name.first, middle_initial)] = len(initial_lists)
                 initial_lists.append([text(x) if x else -3 for x in sorted(letters)])
             cols["initials"].append(initials)
-            self.first_key.append(first_key)
-            self.last_key.append(last_key)
         arrays = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
         self.npi, self.lic, self.lic_state, self.state = arrays["npi"], arrays["lic"], arrays["lic_state"], arrays["state"]
         self.suffix, self.first, self.middle, self.last = arrays["suffix"], arrays["first"], arrays["middle"], arrays["last"]
         self.phone, self.zip, self.city, self.nl = arrays["phone"], arrays["zip"], arrays["city"], arrays["nl"]
         self.initials = arrays["initials"]
         self.lapsed = np.asarray(lapsed, dtype=bool)
-        self.first_len = np.fromiter((len(k) for k in self.first_key), dtype=np.int64, count=n)
-        self.last_len = np.fromiter((len(k) for k in self.last_key), dtype=np.int64, count=n)
+        # Names as text by id (the last entry, id -1, is ""), and what scoring reads of them.
+        self._given_text = np.array([*given.values, ""], dtype=object)
+        self._last_text = np.array([*last.values, ""], dtype=object)
+        given_len = np.fromiter((len(k) for k in self._given_text), dtype=np.int64, count=len(self._given_text))
+        self.first_len = given_len[self.first]
+        self.last_len = np.fromiter((len(k) for k in self._last_text), dtype=np.int64, count=len(self._last_text))[self.last]
         first_1, first_2 = _Factor(), _Factor()
-        self.first_1 = np.fromiter((first_1(k[:1]) for k in self.first_key), dtype=np.int64, count=n)
-        self.first_2 = np.fromiter((first_2(k[:2]) for k in self.first_key), dtype=np.int64, count=n)
+        self.first_1 = np.fromiter((first_1(k[:1]) for k in self._given_text), dtype=np.int64, count=len(self._given_text))[self.first]
+        self.first_2 = np.fromiter((first_2(k[:2]) for k in self._given_text), dtype=np.int64, count=len(self._given_text))[self.first]
         # Rows with several licences or states are scored by `score_features` (set intersections).
         self.complex = (self.lic == -2) | (self.lic_state == -2) | (self.state == -2)
         # given_names as a relation between given-name ids: code name * G + member, sorted.
@@ -360,8 +360,7 @@ class LinkRows:
         first = np.zeros(len(a))
         typo_rows = np.flatnonzero((self.first_len[a] > 1) & (self.first_len[b] > 1) & (fa != fb))
         if len(typo_rows):
-            keys_a = [self.first_key[i] for i in a[typo_rows].tolist()]
-            keys_b = [self.first_key[i] for i in b[typo_rows].tolist()]
+            keys_a, keys_b = self._given_text[fa[typo_rows]], self._given_text[fb[typo_rows]]
             ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64) / 100
             typo = ratio >= w.first_typo_ratio
             value = np.where(self.first_2[a[typo_rows]] == self.first_2[b[typo_rows]], w.first_prefix, 0.0)
@@ -380,28 +379,31 @@ class LinkRows:
         # Surnames, as `_last_name_score`.
         la, lb = self.last[a], self.last[b]
         last = np.zeros(len(a))
+        same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
+        same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
+        both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
+        place = np.where(same_phone, w.phone, 0.0) + np.where(
+            same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0)
+        )
         differ = np.flatnonzero(la != lb)
         if len(differ):
-            keys_a = [self.last_key[i] for i in a[differ].tolist()]
-            keys_b = [self.last_key[i] for i in b[differ].tolist()]
+            keys_a, keys_b = self._last_text[la[differ]], self._last_text[lb[differ]]
             ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64)
             value = np.where(ratio >= w.last_typo_ratio, ratio / 100, 0.0)
             long_enough = np.minimum(self.last_len[a[differ]], self.last_len[b[differ]]) >= w.last_contained_min_len
-            maybe = np.flatnonzero(long_enough)
+            # Containment only matters where its surname score could lift the pair to `floor`
+            # (the rest of the score only rises with it, or is capped).
+            could = w.first_name * first[differ] + w.last_name * np.maximum(value, w.last_contained) + place[differ]
+            maybe = np.flatnonzero(long_enough & (could >= floor - 0.001))
             if len(maybe):
                 # A substring has an exact partial match; `in` decides.
-                partial = cpdist(
-                    [keys_a[i] for i in maybe.tolist()], [keys_b[i] for i in maybe.tolist()], scorer=fuzz.partial_ratio, workers=1
-                )
+                partial = cpdist(keys_a[maybe], keys_b[maybe], scorer=fuzz.partial_ratio, workers=1)
                 for i in maybe[partial >= 100].tolist():
                     if keys_a[i] in keys_b[i] or keys_b[i] in keys_a[i]:
                         value[i] = w.last_contained
             last[differ] = value
         last[la == lb] = 1.0
         score = w.first_name * first + w.last_name * last
-        same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
-        same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
-        both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
         score = score + np.where(same_phone, w.phone, 0.0)
         score = score + np.where(same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0))
         married = (last == 0.0) & (first >= w.married_first) & same_phone & (self.zip[a] == self.zip[b])
