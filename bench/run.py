@@ -15,10 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.crawl_bench import crawl_benchmark
 from bench.e2e_quality.evaluate import e2e_quality_benchmark
 from bench.es_bench import es_benchmark
+from bench.extract_bench import extract_benchmark
 from bench.incremental_bench import incremental_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
 from bench.linkage_scale_bench import linkage_scale_benchmark
+from bench.merge_bench import merge_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.scale_bench import scale_benchmark
 from bench.search_bench import search_benchmark
@@ -46,6 +48,8 @@ BENCHES = {
     "serve": serve_benchmark,  # `serve --workers 2` against 1 at 500k listings, wrk on loopback
     "elasticsearch": es_benchmark,
     "incremental": incremental_benchmark,  # re-index after 1 % of the lines changed, against a full build
+    "merge": merge_benchmark,  # merging, preparing and appending each listing after linkage, CPU per listing
+    "extract": extract_benchmark,  # raw lines → source records in one process, against JSON-decoding them
 }
 
 

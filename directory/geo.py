@@ -14,6 +14,7 @@ from functools import lru_cache
 import zipcodes
 
 EARTH_RADIUS_KM = 6371.0088
+_NON_DIGITS = re.compile(r"\D")
 US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
     "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
@@ -79,7 +80,9 @@ def zip_place(postal_code: str | None) -> Place | None:
     """The centroid of a US ZIP (5 or 9 digits, with or without the dash); None if unknown."""
     if not postal_code:
         return None
-    digits = re.sub(r"\D", "", postal_code)
+    if len(postal_code) == 5 and postal_code.isascii() and postal_code.isdigit():
+        return _tables().by_zip.get(postal_code)  # the common shape, without the regex
+    digits = _NON_DIGITS.sub("", postal_code)
     if len(digits) not in (5, 9):
         return None
     return _tables().by_zip.get(digits[:5])

@@ -13,7 +13,7 @@ Two steps:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -54,25 +54,48 @@ def condition_fits(listing: Listing, vocab: Vocabulary, today: date) -> dict[str
     """For every condition the listing can serve, its best fit. Stored by backends at index time, so
     `today` is the index build date there: only certifications current then give a fit."""
     fits: dict[str, Fit] = {}
-
-    def offer(condition_id: str, fit: Fit) -> None:
-        if fit.score > 0 and (condition_id not in fits or fit.score > fits[condition_id].score):
-            fits[condition_id] = fit
-
-    for condition_id in listing.conditions:
-        offer(condition_id, Fit(FIT_SPECIALTY, "specialty", condition_id))
-        term = vocab.term("condition", condition_id)
-        for rel in term.related if term else []:
-            offer(rel.id, Fit(round(FIT_RELATED * rel.weight, 4), "related", condition_id))
-    for cert in listing.current_certifications(today):
-        term = vocab.term("certification", cert.id) if cert.id else None
-        for condition_id in term.qualifies_conditions if term else []:
-            offer(condition_id, Fit(FIT_CERTIFICATION, "certification", cert.id or ""))
-    for modality_id in listing.modalities:
-        term = vocab.term("modality", modality_id)
-        for serves in term.serves if term else []:
-            offer(serves.id, Fit(round(FIT_MODALITY * serves.weight, 4), "modality", modality_id))
+    by_condition, by_certification, by_modality = _fit_offers(vocab)
+    offers = [by_condition.get(condition_id) or _specialty(condition_id) for condition_id in listing.conditions]
+    offers += [by_certification.get(cert.id, ()) for cert in listing.current_certifications(today) if cert.id]
+    offers += [by_modality.get(modality_id, ()) for modality_id in listing.modalities]
+    for offered in offers:
+        for condition_id, fit in offered:
+            # The first best fit stays: a later one must score higher.
+            if condition_id not in fits or fit.score > fits[condition_id].score:
+                fits[condition_id] = fit
     return fits
+
+
+Offers = tuple[tuple[str, Fit], ...]  # (condition id, the fit offered for it), in the order offered
+
+
+def _specialty(condition_id: str) -> Offers:
+    return ((condition_id, Fit(FIT_SPECIALTY, "specialty", condition_id)),)
+
+
+@lru_cache(maxsize=8)
+def _fit_offers(vocab: Vocabulary) -> tuple[dict[str, Offers], dict[str, Offers], dict[str, Offers]]:
+    """The fits each condition, certification and modality id of the vocabulary offers, fits of no
+    score left out: condition fits are computed for every listing indexed, the vocabulary once."""
+
+    def scored(offers: Iterable[tuple[str, Fit]]) -> Offers:
+        return tuple((condition_id, fit) for condition_id, fit in offers if fit.score > 0)
+
+    terms = vocab.terms
+    return (
+        {
+            cid: scored((*_specialty(cid), *((rel.id, Fit(round(FIT_RELATED * rel.weight, 4), "related", cid)) for rel in term.related)))
+            for cid, term in terms["condition"].items()
+        },
+        {
+            cert_id: scored((condition_id, Fit(FIT_CERTIFICATION, "certification", cert_id)) for condition_id in term.qualifies_conditions)
+            for cert_id, term in terms["certification"].items()
+        },
+        {
+            mid: scored((serves.id, Fit(round(FIT_MODALITY * serves.weight, 4), "modality", mid)) for serves in term.serves)
+            for mid, term in terms["modality"].items()
+        },
+    )
 
 
 @dataclass

@@ -59,21 +59,29 @@ class RawRecord(Provenance):
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> RawRecord:
-        missing = [name for name in ("record_type", "data", "source", "kind", "url", "fetched_at") if name not in obj]
-        if missing:
+        if not obj.keys() >= _REQUIRED:
+            missing = [name for name in _REQUIRED_ORDER if name not in obj]
             raise ValueError(f"raw record lacks {', '.join(missing)}")
         if not isinstance(obj["data"], dict):
             raise ValueError("raw record 'data' is not an object")
         return cls(
-            record_type=str(obj["record_type"]),
+            record_type=_str(obj["record_type"]),
             data=obj["data"],
             context=obj.get("context") or {},
-            source=str(obj["source"]),
-            kind=str(obj["kind"]),
-            url=str(obj["url"]),
-            fetched_at=str(obj["fetched_at"]),
-            content_sha256=str(obj.get("content_sha256", "")),
+            source=_str(obj["source"]),
+            kind=_str(obj["kind"]),
+            url=_str(obj["url"]),
+            fetched_at=_str(obj["fetched_at"]),
+            content_sha256=_str(obj.get("content_sha256", "")),
         )
+
+
+_REQUIRED_ORDER = ("record_type", "data", "source", "kind", "url", "fetched_at")
+_REQUIRED = frozenset(_REQUIRED_ORDER)
+
+
+def _str(value: Any) -> str:
+    return value if value.__class__ is str else str(value)
 
 
 @dataclass

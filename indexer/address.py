@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from directory.geo import US_STATES, Place, city_place, zip_place
 from directory.models import Location
@@ -95,30 +96,61 @@ class PlacedAddress:
 def place_address(address: str | None, city: str | None, state: str | None, postal_code: str | None) -> PlacedAddress:
     """Geocode a practice address offline, safely: a US ZIP only within its own state, else the city;
     a non-US address is kept as published and never placed on the US map."""
-    city, raw_state, raw_zip = clean(city), clean(state), clean(postal_code)
+    location, flags = placed_location(address, city, state, postal_code)
+    return PlacedAddress(location, list(flags))
+
+
+def placed_location(
+    address: str | None, city: str | None, state: str | None, postal_code: str | None
+) -> tuple[Location | None, tuple[tuple[str, str], ...]]:
+    """`place_address` as a (location, flags) pair, for a caller that only copies the flags."""
+    try:
+        placed = _placed_as_published(city, state, postal_code)
+    except TypeError:  # a value no cache can key (a list): read uncached
+        placed = _placed(clean(city), clean(state), clean(postal_code))
+    if placed.fields is None or (placed.street_only and not address):
+        return None, placed.flags
+    return Location(address=clean(address), **placed.fields), placed.flags
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """What an address's city, state and ZIP give: the Location but its street, and the flags."""
+
+    fields: dict[str, Any] | None  # None: no location; never changed (keyword arguments)
+    flags: tuple[tuple[str, str], ...]
+    street_only: bool = False  # a non-US address with neither city nor ZIP: a location only if it has a street
+
+
+@lru_cache(maxsize=200_000, typed=True)
+def _placed_as_published(city: object, state: object, postal_code: object) -> _Placed:
+    # Cached on the values as published (typed: 1 and True are one key but not one text): a crawl
+    # repeats its cities, states and ZIPs; only the street differs.
+    return _placed(clean(city), clean(state), clean(postal_code))
+
+
+def _placed(city: str | None, raw_state: str | None, raw_zip: str | None) -> _Placed:
     where = region(raw_state)
     flags: list[tuple[str, str]] = []
     if raw_state and where.code is None:
         flags.append(("state", raw_state))
     if not where.us:
-        if not (city or address or raw_zip):
-            return PlacedAddress(None, flags)
         shown = city.title() if city and city.isupper() else city
-        return PlacedAddress(Location(address=clean(address), city=shown, state=where.code or raw_state, postal_code=raw_zip), flags)
+        fields: dict[str, Any] = {"city": shown, "state": where.code or raw_state, "postal_code": raw_zip}
+        return _Placed(fields, tuple(flags), street_only=not (city or raw_zip))
     code, place = _zip_in_state(raw_zip, where.code, flags)
     if place is None:
         place = city_place(city, where.code)
     if place is None and not city:
-        return PlacedAddress(None, flags)
-    location = Location(
-        address=clean(address),
-        city=(city.title() if city and city.isupper() else city) or (place.city if place else None),
-        state=where.code or (place.state if place else None),
-        postal_code=code,
-        lat=place.lat if place else None,
-        lon=place.lon if place else None,
-    )
-    return PlacedAddress(location, flags)
+        return _Placed(None, tuple(flags))
+    fields = {
+        "city": (city.title() if city and city.isupper() else city) or (place.city if place else None),
+        "state": where.code or (place.state if place else None),
+        "postal_code": code,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+    }
+    return _Placed(fields, tuple(flags))
 
 
 def _zip_in_state(raw_zip: str | None, state: str | None, flags: list[tuple[str, str]]) -> tuple[str | None, Place | None]:

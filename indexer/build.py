@@ -34,7 +34,7 @@ from indexer.identity import assign_ids
 from indexer.incremental import ExtractionState, read_chunks_incremental
 from indexer.link_record import LinkRecord
 from indexer.linkage import link
-from indexer.merge import merge
+from indexer.merge import licence_state, merge
 from indexer.reading import index_workers, read_chunks, read_spooled_chunks
 from indexer.record_spool import RecordSpool
 from indexer.suppress import SuppressionList
@@ -224,7 +224,7 @@ class ListingPlan:
         merged = merge(group, self.today, self.ids[i])
         conflicts = fact_conflicts(group, merged, self.today)
         listing = apply_overrides(merged, self.curation.for_ids(self.aliases[i]))
-        state = Listing.model_construct(id=listing.id, name=listing.name, licenses=listing.licenses) if self.keep_licence_states else None
+        state = licence_state(listing) if self.keep_licence_states else None
         return MergedListing(prepare(listing) if prepare else listing, conflicts, [u.field for u in listing.unparsed], state)
 
     def merged(self, prepare: Callable[[Listing], Any] | None = None) -> Iterator[Any]:
@@ -440,22 +440,27 @@ def _run_index(
     built.keep_licence_states = curation is not None
     build_seconds = time.perf_counter() - started  # reading, extracting, linking; merging streams into the write
     report = built.report
+    metadata = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generation": str(built.identity.build),
+        "build_seconds": f"{build_seconds:.3f}",
+        "built_for_date": today.isoformat(),
+        "raw_dir": str(raw_dir.resolve()),
+        "listings": str(report.listings),
+        "source_records": str(report.source_records),
+        "quarantined": str(report.quarantined),
+        "suppressed": str(report.suppressed),
+        "review_pairs": str(report.review_pairs),
+        "hidden": str(report.hidden),
+        "orphaned_overrides": str(len(report.orphaned_overrides)),
+    }
+    # A backend that can prepare its rows from each listing alone (SQLite) has that done where the
+    # listing is merged, in the merge workers; the parent only appends.
+    preparer = getattr(backend, "preparer", None)
+    prepare = preparer(metadata).prepare if preparer is not None else None
     backend.replace_all(
-        tqdm(built.merged(), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
-        metadata={
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "generation": str(built.identity.build),
-            "build_seconds": f"{build_seconds:.3f}",
-            "built_for_date": today.isoformat(),
-            "raw_dir": str(raw_dir.resolve()),
-            "listings": str(report.listings),
-            "source_records": str(report.source_records),
-            "quarantined": str(report.quarantined),
-            "suppressed": str(report.suppressed),
-            "review_pairs": str(report.review_pairs),
-            "hidden": str(report.hidden),
-            "orphaned_overrides": str(len(report.orphaned_overrides)),
-        },
+        tqdm(built.merged(prepare), total=len(built.order), desc="merging and writing listings", unit="listing", disable=not progress),
+        metadata=metadata,
         review=built.review,
         identity=built.identity,
     )

@@ -119,7 +119,6 @@ class LinkRows:
 
     def __init__(self, rows: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int]) -> None:
         self.rows = rows
-        n = len(rows)
         npi, lic, state, given, last, phone, zipc, city, suffix, text = (_Factor() for _ in range(10))
         cols: dict[str, list[int]] = {
             k: []

@@ -19,31 +19,46 @@ from indexer.normalize import license_key
 ISSUE_DATE_TOLERANCE_DAYS = 366  # a board and a profile page a year apart are rounding, not a conflict
 
 
-def _city(rec: SourceRecord) -> dict[str, Any] | None:
+def _city_key(rec: SourceRecord) -> str | None:
+    """The practice city, as compared: case and spacing aside, in its state."""
     loc = rec.location
     if loc is None or not loc.city:
         return None
-    return loc.model_dump(mode="json")
+    return f"{loc.city.casefold().strip()}|{(loc.state or '').upper()}"
 
 
-def _city_key(value: dict[str, Any]) -> str:
-    return f"{str(value.get('city') or '').casefold().strip()}|{str(value.get('state') or '').upper()}"
+def _city(rec: SourceRecord) -> dict[str, Any]:
+    assert rec.location is not None
+    return rec.location.model_dump(mode="json")
 
 
-def _grouped(group: list[SourceRecord], value_of: Callable[[SourceRecord], Any], key_of: Callable[[Any], str]) -> list[ConflictValue]:
-    by_key: dict[str, ConflictValue] = {}
-    for rec in sorted(group, key=lambda r: r.key):
-        value = value_of(rec)
-        if value is None:
-            continue
-        found = by_key.setdefault(key_of(value), ConflictValue(value=value, sources=[], records=[]))
+def _grouped(
+    by_key: list[SourceRecord], key_of: Callable[[SourceRecord], str | None], value_of: Callable[[SourceRecord], Any]
+) -> list[ConflictValue]:
+    """The values the records (in record-key order) give, one per compared key (records without
+    one left out), each with its first record's value; none unless they take two keys or more."""
+    keyed = [(rec, key) for rec in by_key if (key := key_of(rec)) is not None]
+    if len({key for _, key in keyed}) < 2:
+        return []
+    values: dict[str, ConflictValue] = {}
+    for rec, key in keyed:
+        found = values.get(key)
+        if found is None:
+            found = values[key] = ConflictValue(value=value_of(rec), sources=[], records=[])
         if rec.source not in found.sources:
             found.sources.append(rec.source)
         found.records.append(rec.key)
-    return list(by_key.values())
+    return list(values.values())
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _issue_date_conflicts(group: list[SourceRecord], listing: Listing, today: date) -> list[FactConflict]:
+    issued = [lic.issued_on for rec in group for lic in rec.licenses if lic.issued_on is not None and lic.issued_on <= today]
+    if len(issued) < 2 or (max(issued) - min(issued)).days <= ISSUE_DATE_TOLERANCE_DAYS:
+        return []  # no two dates far enough apart, whichever licences they are of
     dates: dict[str, dict[date, list[SourceRecord]]] = {}
     for rec in group:
         for lic in rec.licenses:
@@ -71,11 +86,16 @@ def fact_conflicts(group: list[SourceRecord], listing: Listing, today: date) -> 
     if len(group) < 2:
         return []
     found = []
-    compared: tuple[tuple[ConflictField, list[ConflictValue]], ...] = (
-        ("phone", _grouped(group, lambda r: r.phone, str)),
-        ("gender", _grouped(group, lambda r: r.gender, str)),
-        ("location", _grouped(group, _city, _city_key)),
-    )
+    by_key = sorted(group, key=lambda r: r.key)
+    # Nearly every listing's sources agree, or give one value between them: told apart on the raw
+    # values (the compared keys only fold case and spacing), before any is grouped.
+    compared: list[tuple[ConflictField, list[ConflictValue]]] = []
+    if len({r.phone for r in group} - {None}) > 1:
+        compared.append(("phone", _grouped(by_key, lambda r: _text(r.phone), lambda r: r.phone)))
+    if len({r.gender for r in group} - {None}) > 1:
+        compared.append(("gender", _grouped(by_key, lambda r: _text(r.gender), lambda r: r.gender)))
+    if len({(loc.city, loc.state) for r in group if (loc := r.location) is not None and loc.city}) > 1:
+        compared.append(("location", _grouped(by_key, _city_key, _city)))
     for name, values in compared:
         if len(values) > 1:
             shown = getattr(listing, name)

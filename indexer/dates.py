@@ -9,6 +9,7 @@ the board published it, flagged, and not used for experience.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from indexer.normalize import parse_date
 
@@ -18,6 +19,19 @@ WORKING_LIFE_YEARS = 55  # longer than any career in practice; experience beyond
 
 def license_date(text: object, fmt: str | None = None) -> date | None:
     """A board's date, or None for a placeholder (the caller flags the published text)."""
+    try:
+        return _license_date(text, fmt)
+    except TypeError:  # a value no cache can key (a list): read uncached
+        return _read_license_date(text, fmt)
+
+
+@lru_cache(maxsize=50_000, typed=True)
+def _license_date(text: object, fmt: str | None) -> date | None:
+    # Cached on the text as published: a board file repeats the same few thousand dates.
+    return _read_license_date(text, fmt)
+
+
+def _read_license_date(text: object, fmt: str | None) -> date | None:
     value = parse_date(text, fmt)
     if value is None or value < PLACEHOLDER_BEFORE:
         return None

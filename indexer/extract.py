@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -17,8 +18,8 @@ import phonenumbers
 from directory.gender import GENDERS, Gender
 from directory.models import Certification, Evidence, License, Location
 from directory.raw import RawRecord, SourceKind
-from directory.vocabulary import Vocabulary
-from indexer.address import place_address, state_code
+from directory.vocabulary import Match, Vocabulary
+from indexer.address import place_address, placed_location, state_code
 from indexer.dates import beyond_working_life, license_date
 from indexer.normalize import (
     PersonName,
@@ -79,9 +80,8 @@ class SourceRecord:
     def set_practice(self, address: str | None, city: str | None, state: str | None, postal_code: str | None, phone: str | None) -> None:
         """The practice address and phone, geocoded and normalised; what does not parse is flagged.
         Only for a practice: a mailing address never leaves the raw layer, not even as a flag."""
-        placed = place_address(address, city, state, postal_code)
-        self.location = placed.location
-        self.unparsed += placed.flags
+        self.location, flags = placed_location(address, city, state, postal_code)
+        self.unparsed += flags
         self.phone = self.parsed("phone", phone, normalize_phone(phone))
 
     def variant(self) -> str:
@@ -113,10 +113,16 @@ class ExtractError(ValueError):
 
 
 def _fetched(record: RawRecord) -> datetime:
+    return _timestamp(record.fetched_at)
+
+
+@lru_cache(maxsize=10_000)
+def _timestamp(fetched_at: str) -> datetime:
+    # Cached (a datetime is immutable): a crawl stamps many records in the same second.
     try:
-        stamp = datetime.fromisoformat(record.fetched_at)
+        stamp = datetime.fromisoformat(fetched_at)
     except ValueError:
-        raise ExtractError(f"fetched_at {record.fetched_at!r} is not an ISO timestamp") from None
+        raise ExtractError(f"fetched_at {fetched_at!r} is not an ISO timestamp") from None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
@@ -126,21 +132,17 @@ def practice_location(address: str | None, city: str | None, state: str | None, 
 
 
 def extract(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
-    readers: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
-        SourceKind.nppes: _from_nppes,
-        SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
-        SourceKind.license_csv: _from_license_row,
-        SourceKind.cert_roster: _from_roster_entry,
-        SourceKind.profile_site: _from_profile_page,
-    }
-    reader = readers.get(record.kind)  # a raw file says its kind as a plain word
+    reader = _READERS.get(record.kind)  # a raw file says its kind as a plain word
     if reader is None:
         raise ExtractError(f"unknown source kind {record.kind!r}")
     return reader(record, vocab, today)
 
 
 def _base(record: RawRecord, key: str, name: PersonName) -> SourceRecord:
-    return SourceRecord(key=key, source=record.source, kind=SourceKind(record.kind), url=record.url, fetched_at=_fetched(record), name=name)
+    return SourceRecord(key=key, source=record.source, kind=_KINDS[record.kind], url=record.url, fetched_at=_fetched(record), name=name)
+
+
+_KINDS = {kind.value: kind for kind in SourceKind}
 
 
 def _digest(*parts: object) -> str:
@@ -182,6 +184,13 @@ def _latest_expiry(rec: SourceRecord) -> int:
 
 # NPPES ----------------------------------------------------------------------------------------
 
+_NPI = re.compile(r"\d{10}")
+_NPPES_GENDERS = {"F": Gender.female, "M": Gender.male}
+
+
+def _is_massage(taxonomy: dict[str, Any]) -> bool:
+    return taxonomy.get("code") == MASSAGE_TAXONOMY or "massage" in str(taxonomy.get("desc", "")).lower()
+
 
 def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[SourceRecord]:
     data = record.data
@@ -190,12 +199,13 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
     if (data.get("basic") or {}).get("status") == "D":
         return []  # a deactivated NPI (the bulk file marks them; the API leaves them out)
     taxonomies = data.get("taxonomies") or []
-    if not any(t.get("code") == MASSAGE_TAXONOMY or "massage" in str(t.get("desc", "")).lower() for t in taxonomies):
+    massage = [_is_massage(t) for t in taxonomies]
+    if not any(massage):
         return []
     basic = data.get("basic") or {}
     name = person_from_parts(basic.get("first_name"), basic.get("middle_name"), basic.get("last_name"), basic.get("name_suffix"))
     number = str(data.get("number", ""))
-    if name is None or not re.fullmatch(r"\d{10}", number):
+    if name is None or not _NPI.fullmatch(number):
         raise ExtractError("NPPES record without a person name or a 10-digit NPI")
     out = _base(record, f"{record.source}:npi:{number}", name)
     out.npi = number
@@ -206,11 +216,11 @@ def _from_nppes(record: RawRecord, vocab: Vocabulary, today: date) -> list[Sourc
             out.other_names.append(alias)
     out.credentials = parse_credentials(basic.get("credential"), vocab)
     out.parsed("credentials", basic.get("credential"), out.credentials or None)
-    out.gender = {"F": Gender.female, "M": Gender.male}.get(str(basic.get("sex") or basic.get("gender") or "").upper())
+    out.gender = _NPPES_GENDERS.get(str(basic.get("sex") or basic.get("gender") or "").upper())
     out.enumeration_date = out.parsed("enumeration_date", basic.get("enumeration_date"), parse_date(basic.get("enumeration_date")))
-    for tax in taxonomies:
+    for tax, is_massage in zip(taxonomies, massage, strict=True):
         number_text, state = clean(tax.get("license")), clean(tax.get("state"))
-        if number_text and state and (tax.get("code") == MASSAGE_TAXONOMY or "massage" in str(tax.get("desc", "")).lower()):
+        if number_text and state and is_massage:
             out.licenses.append(License(state=state.upper(), number=license_display(number_text), source=record.source))
     # Only the LOCATION address describes the practice; MAILING addresses never leave the raw layer.
     for addr in data.get("addresses") or []:
@@ -241,7 +251,8 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     fmt = ctx.get("date_format")
     # The licence is the row's identity; a board listing one licence twice (an old period and the
     # current one) is told apart afterwards by content, in `distinct_keys`, never by row position.
-    out = _base(record, f"{record.source}:lic:{license_key(state, number) or license_display(number)}", name)
+    key = license_key(state, number)
+    out = _base(record, f"{record.source}:lic:{key or license_display(number)}", name)
     expires_on = out.parsed("expires_on", data.get("expires_on"), license_date(data.get("expires_on"), fmt))
     issued_on = out.parsed("issued_on", data.get("issued_on"), license_date(data.get("issued_on"), fmt))
     if issued_on is not None and beyond_working_life(issued_on, today):
@@ -252,7 +263,7 @@ def _from_license_row(record: RawRecord, vocab: Vocabulary, today: date) -> list
     reading = read_status(words, ctx.get("status_map") or {}, expires_on, today)
     for word in reading.unknown_words:
         out.parsed("license_status", word, None)  # a status word no map knows
-    out.parsed("license_number", number, license_key(state, number))
+    out.parsed("license_number", number, key)
     out.credentials = credentials
     out.licenses.append(
         License(
@@ -331,7 +342,7 @@ def _as_list(value: Any) -> list[Any]:
 def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("value")
-    return clean(str(value)) if value is not None else None
+    return clean(value)  # clean() reads any value as its text
 
 
 def _flatten_microdata(item: dict[str, Any]) -> dict[str, Any]:
@@ -466,15 +477,16 @@ def _read_person(
     if address is None and practice is not None:
         address = next((a for a in _as_list(practice.get("address")) if isinstance(a, dict)), None)
     address = address or {}
+    locality, region = _text(address.get("addressLocality")), _text(address.get("addressRegion"))
     rec.set_practice(
         _text(address.get("streetAddress")),
-        _text(address.get("addressLocality")),
-        _text(address.get("addressRegion")),
+        locality,
+        region,
         _text(address.get("postalCode")),
         _text(person.get("telephone")) or (_text(practice.get("telephone")) if practice else None),
     )
     if address:
-        rec.city, rec.state = _text(address.get("addressLocality")), (_text(address.get("addressRegion")) or "").upper() or None
+        rec.city, rec.state = locality, (region or "").upper() or None
     rec.bio = plain_text(_text(person.get("description")))
     rec.languages = [lang for lang in (_text(v) for v in _as_list(person.get("knowsLanguage"))) if lang]
     gender = (_text(person.get("gender")) or "").lower()
@@ -486,14 +498,15 @@ def _read_person(
     phrases += _offered(person)
     if practice is not None and sole_practitioner:
         phrases += _offered(practice)  # a clinic's services are not each therapist's claims
+    stated = {(e.kind, e.term) for e in rec.evidence}
     for phrase in phrases:
         if not phrase:
             continue
-        for match in vocab.terms_in_phrase(phrase):
-            if (match.kind == "condition" or match.kind == "modality") and all(
-                (e.kind, e.term) != (match.kind, match.id) for e in rec.evidence
-            ):
+        for match in _terms_in_phrase(vocab, phrase):
+            if (match.kind == "condition" or match.kind == "modality") and (match.kind, match.id) not in stated:
+                stated.add((match.kind, match.id))
                 rec.evidence.append(Evidence(term=match.id, kind=match.kind, text=phrase, source=record.source, source_kind=rec.kind))
+
     for cred in _as_list(person.get("hasCredential")):
         if not isinstance(cred, dict):
             continue
@@ -521,6 +534,12 @@ def _read_person(
                     source=record.source,
                 )
             )
+
+
+@lru_cache(maxsize=50_000)
+def _terms_in_phrase(vocab: Vocabulary, phrase: str) -> tuple[Match, ...]:
+    # Cached: practice sites repeat their phrases ("Deep tissue"); keyed on the vocabulary too.
+    return tuple(vocab.terms_in_phrase(phrase))
 
 
 def _first_present(key: str, *objects: dict[str, Any] | None) -> Any:
@@ -588,3 +607,12 @@ def _from_page_text(record: RawRecord, vocab: Vocabulary) -> list[SourceRecord]:
         rec.licenses.append(License(state=state.group(1).upper(), number=license_display(lic.group(1)), source=record.source))
         rec.state = state.group(1).upper()
     return [rec]
+
+
+_READERS: dict[str, Callable[[RawRecord, Vocabulary, date], list[SourceRecord]]] = {
+    SourceKind.nppes: _from_nppes,
+    SourceKind.nppes_bulk: _from_nppes,  # the bulk spider stamps `nppes`; an older raw file may not
+    SourceKind.license_csv: _from_license_row,
+    SourceKind.cert_roster: _from_roster_entry,
+    SourceKind.profile_site: _from_profile_page,
+}

@@ -16,7 +16,7 @@ import phonenumbers
 from nameparser import HumanName
 from nicknames import NickNamer
 
-from directory.vocabulary import Vocabulary
+from directory.vocabulary import Credential, Vocabulary
 
 PLACEHOLDERS = frozenset({"", "*** CONFIDENTIAL ***", "CONFIDENTIAL", "N/A", "NA", "NULL", "NONE", "--", "00000", "00000-0000"})
 
@@ -128,10 +128,22 @@ def clean(value: object) -> str | None:
     """A published value, or None where the source printed a placeholder."""
     if value is None:
         return None
-    return _clean_text(value if isinstance(value, str) else str(value))
+    text = value if value.__class__ is str else str(value)
+    # A plain dict, not lru_cache: extraction calls this a dozen times a record, and a hit in a
+    # dict costs a third of an lru_cache hit. Bounded by emptying it when full.
+    cleaned = _CLEANED.get(text, _UNSEEN)
+    if cleaned is _UNSEEN:
+        if len(_CLEANED) >= CLEAN_CACHE_SIZE:
+            _CLEANED.clear()
+        cleaned = _CLEANED[text] = _clean_text(text)
+    return cleaned  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=200_000)
+CLEAN_CACHE_SIZE = 200_000
+_CLEANED: dict[str, str | None] = {}
+_UNSEEN = object()
+
+
 def _clean_text(value: str) -> str | None:
     value = _SPACES.sub(" ", value).strip()
     return None if value.upper() in PLACEHOLDERS else value
@@ -143,7 +155,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     kept: list[str] = []
     for part in [p.strip() for p in text.split(",")]:
         tokens = [t for t in _TOKEN_SEPARATORS.split(part) if t]
-        known = [vocab.credential(t) for t in tokens]
+        known = [_credential(vocab, t) for t in tokens]
         if tokens and all(known):
             credentials += [c.abbreviation for c in known if c]
         elif part:
@@ -152,7 +164,7 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
         # Credentials written without a comma: 'Renée Fontenot LMT'. A name keeps two words at least.
         tokens = kept[-1].split()
         trailing: list[str] = []
-        while len(tokens) > 2 and (cred := vocab.credential(tokens[-1])) is not None:
+        while len(tokens) > 2 and (cred := _credential(vocab, tokens[-1])) is not None:
             trailing.insert(0, cred.abbreviation)
             tokens.pop()
         kept[-1] = " ".join(tokens)
@@ -160,59 +172,80 @@ def split_credentials(text: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     return ", ".join(kept), credentials
 
 
+@lru_cache(maxsize=100_000)
+def _credential(vocab: Vocabulary, token: str) -> Credential | None:
+    # Cached: a name's words and credentials recur across a crawl ('LMT', 'MARIA'); keyed on the
+    # vocabulary too, since a test or a tool may load another.
+    return vocab.credential(token)
+
+
 def parse_credentials(text: str | None, vocab: Vocabulary) -> list[str]:
     """'LMT, CNMT' / 'L.M.T.' / 'LMT BCTMB' → ['LMT', 'CNMT']; unknown tokens are left out."""
+    return list(_parse_credentials(vocab, text or ""))
+
+
+@lru_cache(maxsize=20_000)
+def _parse_credentials(vocab: Vocabulary, text: str) -> tuple[str, ...]:
     found: list[str] = []
-    for token in _CREDENTIAL_SEPARATORS.split(text or ""):
-        cred = vocab.credential(token) if token else None
+    for token in _CREDENTIAL_SEPARATORS.split(text):
+        cred = _credential(vocab, token) if token else None
         if cred and cred.abbreviation not in found:
             found.append(cred.abbreviation)
-    return found
+    return tuple(found)
 
 
 _SUFFIXES = {"JR", "JR.", "SR", "SR.", "II", "III", "IV"}
 _SUFFIX_SPELLING = {"JR": "Jr.", "JR.": "Jr.", "SR": "Sr.", "SR.": "Sr."}
+_WORD_JOINS = re.compile(r"([-'’])")
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?$")
 
 
 @lru_cache(maxsize=100_000)
 def _capitalize(word: str) -> str:
     """'MCALLISTER' → 'McAllister', "O'NEIL" → "O'Neil", 'PEÑA-RUIZ' → 'Peña-Ruiz'."""
-    parts = re.split(r"([-'’])", word.lower())
+    parts = _WORD_JOINS.split(word.lower())
     out = "".join(p[:1].upper() + p[1:] for p in parts)
     if out.startswith("Mc") and len(out) > 2:
         out = "Mc" + out[2].upper() + out[3:]
     return out
 
 
+_PARTICLES = frozenset({"van", "von", "de", "del", "la", "di", "da", "le", "mc", "mac", "st", "st.", "o"})
+
+
+@lru_cache(maxsize=100_000)
+def _plain_word(word: str) -> bool:
+    return _PLAIN_WORD.match(word) is not None
+
+
 def _fast_parse(text: str) -> PersonName | None:
     """The two shapes most records use, without the general parser: 'LAST, FIRST [MIDDLE] [SUFFIX]'
     and 'First [Middle] Last'. Anything else (particles, titles, quotes) returns None."""
-    if text.count(",") == 1:
-        last_part, given = (p.strip() for p in text.split(","))
+    commas = text.count(",")
+    if commas == 1:
+        last_part, given = text.split(",")
         last_words, given_words = last_part.split(), given.split()
         suffix = ""
         if given_words and given_words[-1].upper() in _SUFFIXES:
             suffix = given_words.pop()
         if len(last_words) != 1 or not given_words:
             return None
-        first, middle, last = given_words[0], " ".join(given_words[1:]), last_words[0]
-    elif "," not in text:
+        first, middle_words, last = given_words[0], given_words[1:], last_words[0]
+    elif commas == 0:
         words = text.split()
         if not 2 <= len(words) <= 3 or words[-1].upper() in _SUFFIXES:
             return None
-        first, middle, last, suffix = words[0], " ".join(words[1:-1]), words[-1], ""
+        first, middle_words, last, suffix = words[0], words[1:-1], words[-1], ""
     else:
         return None
-    if not all(_PLAIN_WORD.match(w) for w in [first, last, *middle.split()]):
+    if not (_plain_word(first) and _plain_word(last) and all(_plain_word(m) for m in middle_words)):
         return None
-    particles = {"van", "von", "de", "del", "la", "di", "da", "le", "mc", "mac", "st", "st.", "o"}
-    if last.lower() in particles or any(m.lower() in particles for m in middle.split()):
+    if last.lower() in _PARTICLES or any(m.lower() in _PARTICLES for m in middle_words):
         return None  # 'Daniel Mc Allister', 'Ana de la Cruz': the general parser knows particles
-    shout = text.isupper() or text.islower()
-    fix = _capitalize if shout else (lambda w: w)
     suffix_fixed = _SUFFIX_SPELLING.get(suffix.upper(), suffix.upper())
-    return PersonName(fix(first), " ".join(fix(m) for m in middle.split()), fix(last), suffix_fixed)
+    if text.isupper() or text.islower():
+        return PersonName(_capitalize(first), " ".join(_capitalize(m) for m in middle_words), _capitalize(last), suffix_fixed)
+    return PersonName(first, " ".join(middle_words), last, suffix_fixed)
 
 
 @lru_cache(maxsize=100_000)
@@ -243,14 +276,24 @@ def _irish_o(name: PersonName) -> PersonName:
 def person_from_parts(first: str | None, middle: str | None, last: str | None, suffix: str | None = None) -> PersonName | None:
     """A name a source publishes in parts; the parts are trusted (a middle initial 'I' stays a middle
     initial, where re-parsing the joined string would take it for the suffix 'I')."""
-    first, middle, last, suffix = (clean(p) or "" for p in (first, middle, last, suffix))
+    first, middle, last, suffix = clean(first) or "", clean(middle) or "", clean(last) or "", clean(suffix) or ""
     if not last:
         return None
-    if all(p.isupper() or p.islower() or not p for p in (first, middle, last)):
-        first, last = _capitalize(first), " ".join(_capitalize(w) for w in last.split())
-        middle = " ".join(_capitalize(w) for w in middle.split())
+    if (
+        (not first or first.isupper() or first.islower())
+        and (not middle or middle.isupper() or middle.islower())
+        and (last.isupper() or last.islower())
+    ):
+        # clean() leaves single spaces only, so a part without one is one word.
+        first = _capitalize(first)
+        last = _capitalize(last) if " " not in last else " ".join(_capitalize(w) for w in last.split())
+        if middle:
+            middle = _capitalize(middle) if " " not in middle else " ".join(_capitalize(w) for w in middle.split())
     suffix = _SUFFIX_SPELLING.get(suffix.upper(), suffix)
     return PersonName(first, middle, last, suffix)
+
+
+_US_PHONE = re.compile(r"\(?\+?1?[\s.)-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}")
 
 
 @lru_cache(maxsize=100_000)
@@ -259,8 +302,8 @@ def normalize_phone(text: str | None) -> str | None:
     text = clean(text)
     if not text:
         return None
-    digits = re.sub(r"\D", "", text)
-    if re.fullmatch(r"\(?\+?1?[\s.)-]*\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{4}", text.strip()) and len(digits) in (10, 11):
+    digits = _NON_DIGITS.sub("", text)
+    if _US_PHONE.fullmatch(text.strip()) and len(digits) in (10, 11):
         # The plain US shapes, without the general parser.
         return "+1" + digits[-10:] if len(digits) == 10 or digits[0] == "1" else None
     try:
@@ -272,9 +315,12 @@ def normalize_phone(text: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_NOT_IN_LICENSE = re.compile(r"[^A-Z0-9-]")
+
+
 @lru_cache(maxsize=200_000)
 def license_display(number: str) -> str:
-    return re.sub(r"[^A-Z0-9-]", "", number.upper())
+    return _NOT_IN_LICENSE.sub("", number.upper())
 
 
 @lru_cache(maxsize=200_000)
@@ -303,12 +349,15 @@ def _parse_date_text(text: str, fmt: str | None) -> date | None:
     return None
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
 def plain_text(value: str | None) -> str | None:
     """A bio as plain text: tags dropped, entities decoded, whitespace collapsed."""
     if not value:
         return None
-    text = html.unescape(re.sub(r"<[^>]+>", " ", str(value)))
-    return re.sub(r"\s+", " ", text).strip() or None
+    text = html.unescape(_TAG.sub(" ", str(value)))
+    return _SPACES.sub(" ", text).strip() or None
 
 
 @lru_cache(maxsize=200_000)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from directory.models import LicenseStatus
 from indexer.normalize import clean
@@ -77,27 +78,50 @@ def _word_status(word: str, status_map: dict[str, str]) -> LicenseStatus | None:
 def read_status(words: list[str | None], status_map: dict[str, str], expires_on: date | None, today: date) -> StatusReading:
     """The licence's status from the words of its status columns (blank columns say nothing);
     without any word, the expiry date decides. An 'active' licence past its expiry is expired."""
-    reading = StatusReading(S.unknown)
-    statuses: list[LicenseStatus] = []
-    for raw in words:
-        word = clean(raw)
-        if word is None:
-            continue
-        reading.published.append(word)
-        status = _word_status(word, status_map)
-        if status is None:
-            reading.unknown_words.append(word)
-            status = S.unknown
-        statuses.append(status)
-        key = status_key(word)
-        if status in _DISCIPLINE or "DISCIPLIN" in key:
-            reading.discipline.append(word)
-        if status in _RESTRICTION or "RESTRICT" in key or "CONDITION" in key:
-            reading.restrictions.append(word)
-    if statuses:
-        reading.status = min(statuses, key=_RANK.__getitem__)
+    cleaned = (clean(words[0]),) if len(words) == 1 else tuple(clean(raw) for raw in words)
+    try:
+        read = _read_words(cleaned, tuple(status_map.items()))
+    except (TypeError, AttributeError):  # a status map that cannot be a cache key: read uncached
+        read = _words_read(cleaned, status_map)
+    status, published, restrictions, discipline, unknown_words = read
+    reading = StatusReading(S.unknown, list(published), list(restrictions), list(discipline), list(unknown_words))
+    if status is not None:
+        reading.status = status
     elif expires_on is not None:
         reading.status = S.active
     if reading.status == S.active and expires_on is not None and expires_on < today:
         reading.status = S.expired
     return reading
+
+
+_WordsRead = tuple[LicenseStatus | None, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=20_000)
+def _read_words(words: tuple[str | None, ...], status_map: tuple[tuple[str, str], ...]) -> _WordsRead:
+    # Cached: a board writes a handful of status words, and its map is the same on every row.
+    return _words_read(words, dict(status_map))
+
+
+def _words_read(words: tuple[str | None, ...], mapping: dict[str, str]) -> _WordsRead:
+    published: list[str] = []
+    restrictions: list[str] = []
+    discipline: list[str] = []
+    unknown_words: list[str] = []
+    statuses: list[LicenseStatus] = []
+    for word in words:
+        if word is None:
+            continue
+        published.append(word)
+        status = _word_status(word, mapping)
+        if status is None:
+            unknown_words.append(word)
+            status = S.unknown
+        statuses.append(status)
+        key = status_key(word)
+        if status in _DISCIPLINE or "DISCIPLIN" in key:
+            discipline.append(word)
+        if status in _RESTRICTION or "RESTRICT" in key or "CONDITION" in key:
+            restrictions.append(word)
+    most = min(statuses, key=_RANK.__getitem__) if statuses else None
+    return most, tuple(published), tuple(restrictions), tuple(discipline), tuple(unknown_words)

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -95,41 +96,70 @@ class ListingFacts:
         return cls(listing.active_until(), listing.verified_until(), listing.lapsed_status(), len({s.kind for s in listing.sources}))
 
 
-class ColumnarBuilder:
-    """Collects one row per listing while the SQLite index is written."""
+# One listing's columnar values: those of ROW_FIELDS in order, then its condition fits
+# ((condition id, fit, BASES position, via), ...), then its languages (case-folded, each once).
+ColumnarRow = tuple[Any, ...]
+_STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
+_BASIS_CODES = {basis: code for code, basis in enumerate(BASES)}
+
+
+class ColumnarRows:
+    """A listing's columnar values, from the listing alone (with the vocabulary and the build day):
+    computable in another process than the one that collects them."""
 
     def __init__(self, vocab: Vocabulary, built_on: date) -> None:
         self.vocab = vocab
         # Certification bits and fits are written once per index: as of the day it is built for.
         self.built_on = built_on
         self.term_bits = TermBits.of(vocab)
+
+    def row(self, listing: Listing, facts: ListingFacts) -> ColumnarRow:
+        loc = listing.location
+        years = listing.years_experience
+        fits = condition_fits(listing, self.vocab, self.built_on)
+        return (
+            loc.lat if loc and loc.lat is not None else np.nan,
+            loc.lon if loc and loc.lon is not None else np.nan,
+            _days(facts.active_until),
+            _days(facts.verified_until),
+            _STATUS_CODES[facts.lapsed_status.value],
+            years if years is not None else np.nan,
+            facts.source_kinds,
+            TermBits.bits(listing.modalities, self.term_bits.modality_bit),
+            TermBits.bits((c.id for c in listing.current_certifications(self.built_on)), self.term_bits.cert_bit),
+            _days(listing.last_seen),
+            GENDERS.get(listing.gender, 0),
+            _tristate(listing.accepting_new_clients),
+            _tristate(listing.mobile),
+            tuple((condition_id, fit.score, _BASIS_CODES[fit.basis], fit.via) for condition_id, fit in fits.items()),
+            tuple(dict.fromkeys(lang.casefold() for lang in listing.languages)),
+        )
+
+
+class ColumnarBuilder(ColumnarRows):
+    """Collects one row per listing while the SQLite index is written, rows numbered as appended."""
+
+    def __init__(self, vocab: Vocabulary, built_on: date) -> None:
+        super().__init__(vocab, built_on)
         self.rows: dict[str, list] = {name: [] for name in ROW_FIELDS}
+        self._columns = tuple(self.rows.values())
         self.conditions: dict[str, tuple[list[int], list[float], list[int], list[str]]] = {}
         self.languages: dict[str, list[int]] = {}
+        self.count = 0
 
-    def add(self, row: int, listing: Listing, facts: ListingFacts) -> None:
-        loc = listing.location
-        r = self.rows
-        r["lat"].append(loc.lat if loc and loc.lat is not None else np.nan)
-        r["lon"].append(loc.lon if loc and loc.lon is not None else np.nan)
-        r["active_until"].append(_days(facts.active_until))
-        r["verified_until"].append(_days(facts.verified_until))
-        r["lapsed"].append(STATUSES.index(facts.lapsed_status.value))
-        r["years"].append(listing.years_experience if listing.years_experience is not None else np.nan)
-        r["kinds"].append(facts.source_kinds)
-        r["mod_bits"].append(TermBits.bits(listing.modalities, self.term_bits.modality_bit))
-        r["cert_bits"].append(TermBits.bits((c.id for c in listing.current_certifications(self.built_on)), self.term_bits.cert_bit))
-        r["last_seen"].append(_days(listing.last_seen))
-        r["gender"].append(GENDERS.get(listing.gender, 0))
-        r["accepting"].append(_tristate(listing.accepting_new_clients))
-        r["mobile"].append(_tristate(listing.mobile))
-        for condition_id, fit in condition_fits(listing, self.vocab, self.built_on).items():
+    def append(self, values: ColumnarRow) -> None:
+        """Add the row `row` made (here or in another process) as the next row."""
+        row = self.count
+        self.count += 1
+        for column, value in zip(self._columns, values, strict=False):  # the fits and languages follow
+            column.append(value)
+        for condition_id, fit, basis, via in values[-2]:
             rows, fits, bases, vias = self.conditions.setdefault(condition_id, ([], [], [], []))
             rows.append(row)
-            fits.append(fit.score)
-            bases.append(BASES.index(fit.basis))
-            vias.append(fit.via)
-        for language in {lang.casefold() for lang in listing.languages}:
+            fits.append(fit)
+            bases.append(basis)
+            vias.append(via)
+        for language in values[-1]:
             self.languages.setdefault(language, []).append(row)
 
     def to_blob(self) -> bytes:

@@ -12,10 +12,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from directory.backends.base import IndexStats, SearchPage, built_for
-from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ListingFacts
+from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ColumnarRow, ColumnarRows, ListingFacts
 from directory.backends.results import rank_page
 from directory.errors import BackendError
 from directory.identity import IdentityMap, Redirect
@@ -138,6 +140,29 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+class PreparedListing(NamedTuple):
+    """Everything `SQLiteBackend.replace_all` writes of one listing, in plain values: small to
+    pickle from a worker process that merged the listing to the parent that writes the file."""
+
+    id: str
+    name_key: str
+    doc: str  # the listing's JSON
+    columns: ColumnarRow
+
+
+class Preparer:
+    """Prepares listings for an index built for `built_on`, from each listing alone: the same
+    in any process, given the same vocabulary (the writer's columnar header lists its terms)."""
+
+    def __init__(self, vocab: Vocabulary, built_on: date) -> None:
+        self.columns = ColumnarRows(vocab, built_on)
+
+    def prepare(self, listing: Listing) -> PreparedListing:
+        return PreparedListing(
+            listing.id, normalize_text(listing.name), listing.model_dump_json(), self.columns.row(listing, ListingFacts.of(listing))
+        )
+
+
 class SQLiteBackend:
     name = "sqlite"
 
@@ -147,16 +172,19 @@ class SQLiteBackend:
         self._local = threading.local()
         self._columnar: tuple[tuple[int, int], ColumnarIndex] | None = None
         self._columnar_lock = threading.Lock()
+        self._preparer: Preparer | None = None
 
     # Writing ---------------------------------------------------------------------------------
 
     def replace_all(
         self,
-        listings: Iterable[Listing],
+        listings: Iterable[Listing | PreparedListing],
         metadata: dict[str, str] | None = None,
         review: list[ReviewItem] | None = None,
         identity: IdentityMap | None = None,
     ) -> IndexStats:
+        """The protocol's `replace_all`; an item may also be a listing `preparer(metadata)` prepared
+        (say in a worker process), written as it is."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
         for leftover in self.path.parent.glob(f".{self.path.name}.building-*"):
@@ -169,13 +197,13 @@ class SQLiteBackend:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             migrate(conn)
-            count = 0
-            columns = ColumnarBuilder(self.vocab, built_for(metadata))
-            for listing in listings:
-                facts = ListingFacts.of(listing)
-                self._insert(conn, listing)
-                columns.add(count, listing, facts)
-                count += 1
+            preparer = self.preparer(metadata)
+            columns = ColumnarBuilder(self.vocab, preparer.columns.built_on)
+            for item in listings:
+                prepared = item if isinstance(item, PreparedListing) else preparer.prepare(item)
+                self._insert(conn, prepared)
+                columns.append(prepared.columns)
+            count = columns.count
             conn.execute("INSERT INTO columnar VALUES ('search', ?)", (columns.to_blob(),))
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items()))
             conn.executemany(
@@ -196,11 +224,18 @@ class SQLiteBackend:
         os.replace(building, self.path)
         return IndexStats(count, self.name, str(self.path))
 
-    def _insert(self, conn: sqlite3.Connection, listing: Listing) -> None:
-        conn.execute(
-            "INSERT INTO listings(id, name_key, doc) VALUES (?, ?, ?)",
-            (listing.id, normalize_text(listing.name), listing.model_dump_json()),
-        )
+    def preparer(self, metadata: dict[str, str] | None = None) -> Preparer:
+        """What prepares listings for a `replace_all` given this `metadata` (its build day)."""
+        return Preparer(self.vocab, built_for(metadata))
+
+    def prepare(self, listing: Listing, built_on: date) -> PreparedListing:
+        """`listing` as `replace_all` writes it into an index built for `built_on` (`built_for(metadata)`)."""
+        if self._preparer is None or self._preparer.columns.built_on != built_on:
+            self._preparer = Preparer(self.vocab, built_on)
+        return self._preparer.prepare(listing)
+
+    def _insert(self, conn: sqlite3.Connection, listing: PreparedListing) -> None:
+        conn.execute("INSERT INTO listings(id, name_key, doc) VALUES (?, ?, ?)", listing[:3])
 
     @staticmethod
     def _write_identity(conn: sqlite3.Connection, identity: IdentityMap) -> None:

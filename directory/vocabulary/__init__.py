@@ -352,6 +352,8 @@ class Vocabulary:
         return list(seen.values())
 
     def credential(self, token: str) -> Credential | None:
+        if token.isalpha() and token.isascii():
+            return self._credential_variants.get(token.lower())  # what normalize_text makes of a plain word
         return self._credential_variants.get(normalize_text(token).replace(" ", ""))
 
     def advisories_for(self, condition_ids: list[str], text: str = "") -> list[Advisory]:
