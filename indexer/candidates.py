@@ -290,15 +290,16 @@ class LinkRows:
         del key_arr
         # Each member pairs with every later member of its block.
         sizes = ends - starts
-        left = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
-        block_end = np.repeat(ends, sizes)
-        counts = block_end - left - 1
-        total = np.cumsum(counts)
+        # Positions fit in 32 bits; at a million records there are some 12 million entries.
+        left = (np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))).astype(np.int32)
+        counts = (np.repeat(ends, sizes) - left - 1).astype(np.int32)
+        del starts, ends, sizes
+        total = np.cumsum(counts, dtype=np.int64)
         begin = 0
         while begin < len(left):
             stop = int(np.searchsorted(total, (total[begin - 1] if begin else 0) + CHUNK_PAIRS, side="right"))
             stop = max(stop, begin + 1)
-            lp, c = left[begin:stop], counts[begin:stop]
+            lp, c = left[begin:stop].astype(np.int64), counts[begin:stop].astype(np.int64)
             left_pos = np.repeat(lp, c)
             right_pos = left_pos + 1 + np.arange(len(left_pos)) - np.repeat(np.cumsum(c) - c, c)
             code = np.unique(rec_arr[left_pos] * n + rec_arr[right_pos])

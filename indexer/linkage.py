@@ -123,12 +123,12 @@ def _scored_pairs(rows: LinkRows, owner: np.ndarray, n: int) -> tuple[np.ndarray
     parts = []
     for x, y in rows.pair_chunks():
         pos, score = rows.scores(x, y, FLOOR)
-        parts.append((x[pos], y[pos], score))
+        parts.append((x[pos].astype(np.int32), y[pos].astype(np.int32), score))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0), empty, empty
-    x = np.concatenate([p[0] for p in parts])
-    y = np.concatenate([p[1] for p in parts])
+    x = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    y = np.concatenate([p[1] for p in parts]).astype(np.int64)
     score = np.concatenate([p[2] for p in parts])
     del parts
     a, b = np.minimum(owner[x], owner[y]), np.maximum(owner[x], owner[y])
