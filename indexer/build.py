@@ -10,6 +10,7 @@ import gc
 import json
 import logging
 import multiprocessing
+import resource
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +34,7 @@ from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.incremental import ExtractionState, read_chunks_incremental
 from indexer.link_record import LinkRecord
-from indexer.linkage import link
+from indexer.linkage import Linkage, link_records
 from indexer.merge import licence_state, merge
 from indexer.reading import index_workers, read_chunks, read_spooled_chunks
 from indexer.record_spool import RecordSpool
@@ -60,6 +61,28 @@ class IndexReport:
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     unparsed_values: dict[str, int] = field(default_factory=dict)  # by field, over the listings
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each phase: read, link, plan, merge_write
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU of each phase, its worker processes included
+
+
+class PhaseClock:
+    """Wall and CPU time of each phase of a build into its report. Worker CPU counts once the
+    phase's pool has ended (the kernel adds a child's time when it is reaped), as each phase's has."""
+
+    def __init__(self, report: IndexReport) -> None:
+        self.report = report
+        self._marks = self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float]:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
+
+    def lap(self, phase: str) -> float:
+        now = self._now()
+        self.report.seconds[phase] = round(now[0] - self._marks[0], 3)
+        self.report.cpu_seconds[phase] = round(now[1] - self._marks[1], 3)
+        self._marks = now
+        return self.report.seconds[phase]
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -131,11 +154,11 @@ def read_sources(
 ) -> SourceSet:
     """`read_source_records`, with the records spooled to disk and only their LinkRecords kept."""
     files = raw_files(raw_dir)
-    sources = SourceSet([], RecordSpool(raw_dir))
+    sources = SourceSet([], RecordSpool(raw_dir, files, vocab, today))
     if state is None:
         for spooled in read_spooled_chunks(files, vocab, today, progress, workers):
             _count_chunk(report, quarantine, spooled.file_name, spooled.raw_records, spooled.quarantine, len(spooled.links))
-            sources.spool.append_pickled(spooled.pickled, spooled.sizes)
+            sources.spool.append_lines(spooled.file_no, spooled.origins)
             sources.links.extend(spooled.links)
     else:
         for chunk in read_chunks_incremental(files, vocab, today, state, progress):
@@ -172,14 +195,9 @@ def _distinct_spooled_keys(sources: SourceSet) -> None:
                 sources.links[i] = replace(sources.links[i], key=rec.key)
 
 
-def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> tuple[list[list[int]], Any]:
-    """Clusters of record indexes. Linkage still reads whole records: they are read back here
-    until it reads LinkRecords alone."""
-    records = sources.spool.get_many(range(len(sources.links)))
-    position = {id(rec): i for i, rec in enumerate(records)}
-    linkage = link(records, must_link, cannot_link)
-    clusters = [sorted(position[id(rec)] for rec in group) for group in linkage.clusters]
-    return clusters, linkage
+def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> Linkage:
+    """Clusters of record indexes, from the LinkRecords alone."""
+    return link_records(sources.links, must_link, cannot_link)
 
 
 @dataclass
@@ -214,6 +232,7 @@ class ListingPlan:
     identity: IdentityMap
     quarantine: list[dict[str, Any]]
     workers: int = 1
+    clock: PhaseClock | None = None
     keep_licence_states: bool = False
     # What the curation store reads of each listing written (its id and licences), kept small.
     licence_states: list[Listing] = field(default_factory=list)
@@ -287,16 +306,13 @@ def plan_listings(
     quarantine: list[dict[str, Any]] = []
     if workers is None:
         workers = index_workers(sum(p.stat().st_size for p in raw_files(raw_dir)))
-    started = time.perf_counter()
+    clock = PhaseClock(report)
     sources = read_sources(raw_dir, vocab, today, report, quarantine, progress, workers, state)
     report.source_records = len(sources.links)
-    report.seconds["read"] = round(time.perf_counter() - started, 3)
-    log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, report.seconds["read"])
-    started = time.perf_counter()
-    clusters, linkage = _link(sources, curation.must_link(), curation.cannot_link())
-    report.seconds["link"] = round(time.perf_counter() - started, 3)
-    log.info("linked them into %d people in %.1f s", len(clusters), report.seconds["link"])
-    started = time.perf_counter()
+    log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, clock.lap("read"))
+    linkage = _link(sources, curation.must_link(), curation.cannot_link())
+    clusters = linkage.clusters
+    log.info("linked them into %d people in %.1f s", len(clusters), clock.lap("link"))
     report.refused_joins = linkage.refused_joins
     links = sources.links
     # A roster line alone says nothing about licence or practice: not enough for a listing.
@@ -335,7 +351,7 @@ def plan_listings(
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
     report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
     _write_quarantine(raw_dir, quarantine)
-    report.seconds["plan"] = round(time.perf_counter() - started, 3)
+    clock.lap("plan")
     return ListingPlan(
         people,
         sources,
@@ -349,6 +365,7 @@ def plan_listings(
         assignment.identity,
         quarantine,
         workers,
+        clock,
     )
 
 
@@ -464,7 +481,8 @@ def _run_index(
         review=built.review,
         identity=built.identity,
     )
-    report.seconds["merge_write"] = round(time.perf_counter() - started - build_seconds, 3)
+    if built.clock is not None:
+        built.clock.lap("merge_write")
     if curation is not None:
         curation.record_build(built.review, built.quarantine, built.licence_states, report.orphaned_overrides, today, built.conflicts)
     if report.orphaned_overrides:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ from directory.raw import RawRecord
 from directory.vocabulary import Vocabulary
 from indexer.extract import ExtractError, SourceRecord, extract
 from indexer.link_record import LinkRecord
-from indexer.record_spool import pickle_records
 
 CHUNK_LINES = 2000
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024  # below this, one process reads faster than several start
@@ -39,65 +39,77 @@ class Chunk:
     records: list[SourceRecord] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     raw_records: int = 0
+    # Per record: the position of its line in the run and its place among that line's records.
+    origins: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
 class SpooledChunk:
-    """A chunk as a worker sends it back: what linkage reads of each record, and the records
-    themselves pickled (they go to the build's `RecordSpool`, not into the parent's memory)."""
+    """A chunk as a worker sends it back: what linkage reads of each record, and where in the raw
+    file each came from (the records themselves stay behind: `indexer.record_spool`)."""
 
     file_name: str
+    file_no: int
     links: list[LinkRecord]
-    pickled: bytes
-    sizes: list[int]
+    origins: list[tuple[int, int, int]]  # per record: its line's byte offset and length, its place in the line
     quarantine: list[dict[str, Any]]
     raw_records: int
 
-    @classmethod
-    def of(cls, chunk: Chunk) -> SpooledChunk:
-        return cls(
-            chunk.file_name,
-            [LinkRecord.of(rec) for rec in chunk.records],
-            *pickle_records(chunk.records),
-            chunk.quarantine,
-            chunk.raw_records,
-        )
 
-
-def extract_lines(file_name: str, first_line: int, lines: list[str], vocab: Vocabulary, today: date) -> Chunk:
+def extract_lines(file_name: str, first_line: int, lines: Sequence[str | bytes], vocab: Vocabulary, today: date) -> Chunk:
     """Decode and extract a run of raw lines; a line that cannot be used is quarantined with its reason."""
     chunk = Chunk(file_name)
-    for line_number, line in enumerate(lines, start=first_line):
+    for position, line in enumerate(lines):
         if not line.strip():
             continue
         chunk.raw_records += 1
         try:
             raw = RawRecord.from_json(json.loads(line))
-            chunk.records.extend(extract(raw, vocab, today))
+            found = extract(raw, vocab, today)
         except (ValueError, ExtractError) as exc:
-            reason = str(exc).split(":")[0] if isinstance(exc, json.JSONDecodeError) else str(exc)
-            chunk.quarantine.append({"file": file_name, "line": line_number, "reason": reason, "raw": line[:2000]})
+            text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+            reason = str(exc).split(":")[0] if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError) else str(exc)
+            chunk.quarantine.append({"file": file_name, "line": first_line + position, "reason": reason, "raw": text[:2000]})
+            continue
+        chunk.records.extend(found)
+        chunk.origins.extend((position, sub) for sub in range(len(found)))
     return chunk
 
 
-def _line_chunks(files: list[Path], bar: tqdm) -> Iterator[tuple[str, int, list[str]]]:
-    for path in files:
+Job = tuple[int, str, int, int, list[bytes]]  # file number and name, first line number, its byte offset, the lines
+
+
+def _line_chunks(files: list[Path], bar: tqdm) -> Iterator[Job]:
+    """Runs of CHUNK_LINES raw lines, as bytes (each worker decodes its own), with their offsets."""
+    for file_no, path in enumerate(files):
         try:
-            handle = open(path, encoding="utf-8")
+            handle = open(path, "rb")
         except OSError as exc:
             raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
         with handle:
-            first, lines, size = 1, [], 0
+            first, offset, lines, size = 1, 0, [], 0
             for line in handle:
                 lines.append(line)
                 size += len(line)
                 if len(lines) >= CHUNK_LINES:
                     bar.update(size)
-                    yield path.name, first, lines
-                    first, lines, size = first + len(lines), [], 0
+                    yield file_no, path.name, first, offset, lines
+                    first, offset, lines, size = first + len(lines), offset + size, [], 0
             if lines:
                 bar.update(size)
-                yield path.name, first, lines
+                yield file_no, path.name, first, offset, lines
+
+
+def _extract_job(job: Job, vocab: Vocabulary, today: date) -> Chunk:
+    return extract_lines(job[1], job[2], job[4], vocab, today)
+
+
+def _spool_job(job: Job, vocab: Vocabulary, today: date) -> SpooledChunk:
+    file_no, file_name, _, offset, lines = job
+    chunk = _extract_job(job, vocab, today)
+    starts = list(accumulate((len(line) for line in lines), initial=offset))
+    origins = [(starts[position], len(lines[position]), sub) for position, sub in chunk.origins]
+    return SpooledChunk(file_name, file_no, [LinkRecord.of(rec) for rec in chunk.records], origins, chunk.quarantine, chunk.raw_records)
 
 
 _WORKER: dict[str, Any] = {}
@@ -107,12 +119,12 @@ def _start_worker(vocab: Vocabulary, today: date) -> None:
     _WORKER.update(vocab=vocab, today=today)
 
 
-def _extract_in_worker(job: tuple[str, int, list[str]]) -> Chunk:
-    return extract_lines(*job, _WORKER["vocab"], _WORKER["today"])
+def _extract_in_worker(job: Job) -> Chunk:
+    return _extract_job(job, _WORKER["vocab"], _WORKER["today"])
 
 
-def _spool_in_worker(job: tuple[str, int, list[str]]) -> SpooledChunk:
-    return SpooledChunk.of(extract_lines(*job, _WORKER["vocab"], _WORKER["today"]))
+def _spool_in_worker(job: Job) -> SpooledChunk:
+    return _spool_job(job, _WORKER["vocab"], _WORKER["today"])
 
 
 def index_workers(raw_bytes: int) -> int:
@@ -147,8 +159,7 @@ def _read(files: list[Path], vocab: Vocabulary, today: date, progress: bool, wor
         jobs = _line_chunks(files, bar)
         if workers <= 1:
             for job in jobs:
-                chunk = extract_lines(*job, vocab, today)
-                yield SpooledChunk.of(chunk) if spooled else chunk
+                yield _spool_job(job, vocab, today) if spooled else _extract_job(job, vocab, today)
             return
         # Forked workers inherit the loaded vocabulary and geography; nothing large is pickled.
         context = multiprocessing.get_context("fork")

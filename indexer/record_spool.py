@@ -1,67 +1,107 @@
-"""The build's source records, on disk: a national build cannot hold a million of them in memory.
+"""The build's source records, out of memory: a national build cannot hold a million of them.
 
-A `SourceRecord` costs about 7 KB as Python objects (its pydantic licences, location, evidence)
-and about 1.3 KB pickled. Extraction workers pickle each record; the parent appends the bytes to
-one unnamed temporary file and keeps only their offsets (16 bytes a record) beside the small
-`LinkRecord` that linkage reads. Each listing's records are read back when it is merged, by the
-parent or by forked merge workers: `os.pread` on the inherited descriptor moves no shared file
-position, so any number of processes read at once.
+A `SourceRecord` costs about 7 KB as Python objects (its pydantic licences, location, evidence).
+The parent keeps, per record, only its small `LinkRecord` (what linkage reads) and where the
+record came from: the raw file, the byte offset and length of its line, and its place among the
+records that line gave. The raw files are the spool: to merge a listing, its records are extracted
+again from their lines, which costs about what unpickling them would (pydantic models rebuild
+slowly either way) and saves pickling every record and piping it to the parent. Extraction
+depends only on the line, the vocabulary and the build date, so it gives the same records.
 
-The file is created with `tempfile.TemporaryFile`: it has no name, so it disappears when the last
-process holding it exits, however the build ends.
+The raw files are opened once, at the start: a crawl that replaces a file while the build runs
+(crawls write a new file and rename it) leaves the build reading the file it started with. Records
+that do not come from a line as it is on disk (an incremental build's stored extractions) are
+pickled into an unnamed temporary file instead, which disappears with the last process holding it.
+`os.pread` on inherited descriptors moves no shared file position, so forked merge workers read
+at once.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import tempfile
 from array import array
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import IO
 
-from indexer.extract import SourceRecord
+from directory.raw import RawRecord
+from directory.vocabulary import Vocabulary
+from indexer.extract import SourceRecord, extract
+
+PICKLED = -1  # the file number of a record pickled into the temporary file
 
 
 class RecordSpool:
-    def __init__(self, directory: Path | None = None) -> None:
-        self._file = tempfile.TemporaryFile(prefix=".records-", dir=directory)
-        self._fd = self._file.fileno()
+    def __init__(self, directory: Path, files: Sequence[Path] = (), vocab: Vocabulary | None = None, today: date | None = None) -> None:
+        self._directory = directory
+        self._raw = [os.open(path, os.O_RDONLY) for path in files]
+        self._vocab, self._today = vocab, today
+        self._pickled: IO[bytes] | None = None
+        self._end = 0
+        self._file_no = array("h")
         self._offsets = array("q")
         self._sizes = array("l")
-        self._end = 0
+        self._sub = array("h")  # the record's place among its line's records
         self.keys: dict[int, str] = {}  # record index → its key, where `distinct_keys` changed it
 
     def __len__(self) -> int:
         return len(self._offsets)
 
-    def append_pickled(self, blob: bytes, sizes: Sequence[int]) -> None:
-        """Records pickled one after another into `blob`, each `sizes[i]` bytes long."""
-        os.pwrite(self._fd, blob, self._end)
-        offset = self._end
-        for size in sizes:
+    def append_lines(self, file_no: int, origins: Iterable[tuple[int, int, int]]) -> None:
+        """Records extracted from lines of raw file `file_no`: (line offset, line length, place)."""
+        for offset, size, sub in origins:
+            self._file_no.append(file_no)
             self._offsets.append(offset)
             self._sizes.append(size)
-            offset += size
-        self._end += len(blob)
+            self._sub.append(sub)
 
     def append(self, records: Sequence[SourceRecord]) -> None:
-        self.append_pickled(*pickle_records(records))
+        """Records that are not as extraction would give them from a raw line: pickled."""
+        if self._pickled is None:
+            self._pickled = tempfile.TemporaryFile(prefix=".records-", dir=self._directory)
+        for rec in records:
+            blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+            os.pwrite(self._pickled.fileno(), blob, self._end)
+            self._file_no.append(PICKLED)
+            self._offsets.append(self._end)
+            self._sizes.append(len(blob))
+            self._sub.append(0)
+            self._end += len(blob)
 
     def get(self, index: int) -> SourceRecord:
-        rec: SourceRecord = pickle.loads(os.pread(self._fd, self._sizes[index], self._offsets[index]))
-        if (key := self.keys.get(index)) is not None:
-            rec.key = key
-        return rec
+        return self.get_many([index])[0]
 
     def get_many(self, indexes: Iterable[int]) -> list[SourceRecord]:
-        return [self.get(i) for i in indexes]
+        """The records at `indexes`, in that order; a line that gave several is extracted once."""
+        lines: dict[tuple[int, int], list[SourceRecord]] = {}
+        out = []
+        for i in indexes:
+            file_no, offset, size = self._file_no[i], self._offsets[i], self._sizes[i]
+            if file_no == PICKLED:
+                assert self._pickled is not None
+                rec: SourceRecord = pickle.loads(os.pread(self._pickled.fileno(), size, offset))
+            else:
+                found = lines.get((file_no, offset))
+                if found is None:
+                    found = lines[(file_no, offset)] = self._extract(os.pread(self._raw[file_no], size, offset))
+                rec = found[self._sub[i]]
+            if (key := self.keys.get(i)) is not None:
+                rec.key = key
+            out.append(rec)
+        return out
+
+    def _extract(self, line: bytes) -> list[SourceRecord]:
+        assert self._vocab is not None and self._today is not None, "a spool of raw lines knows the vocabulary and date"
+        return extract(RawRecord.from_json(json.loads(line)), self._vocab, self._today)
 
     def close(self) -> None:
-        self._file.close()
-
-
-def pickle_records(records: Sequence[SourceRecord]) -> tuple[bytes, list[int]]:
-    """`records` pickled one by one into one blob, with each one's size (for `append_pickled`)."""
-    pickled = [pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL) for rec in records]
-    return b"".join(pickled), [len(p) for p in pickled]
+        for fd in self._raw:
+            os.close(fd)
+        self._raw = []
+        if self._pickled is not None:
+            self._pickled.close()
+            self._pickled = None
