@@ -19,6 +19,7 @@ from bench.extract_bench import extract_benchmark
 from bench.incremental_bench import incremental_benchmark
 from bench.index_bench import index_benchmark
 from bench.index_scale_bench import index_scale_benchmark
+from bench.linkage_scale_bench import linkage_scale_benchmark
 from bench.merge_bench import merge_benchmark
 from bench.relevance_eval import evaluate as relevance
 from bench.scale_bench import scale_benchmark
@@ -43,6 +44,7 @@ BENCHES = {
     "e2e_quality": e2e_quality_benchmark,
     "scale": scale_benchmark,  # national-scale sources: board file and NPPES bulk crawls
     "index_scale": index_scale_benchmark,  # indexing about a million source records, with peak memory
+    "linkage_scale": linkage_scale_benchmark,  # link_records on about a million LinkRecords: records per CPU-s, memory
     "serve": serve_benchmark,  # `serve --workers 2` against 1 at 500k listings, wrk on loopback
     "elasticsearch": es_benchmark,
     "incremental": incremental_benchmark,  # re-index after 1 % of the lines changed, against a full build

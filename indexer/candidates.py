@@ -105,6 +105,12 @@ def _expand(owner: np.ndarray, offsets: np.ndarray, values: np.ndarray) -> tuple
     return position, values[np.repeat(starts, counts) + within]
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy's hash-based unique is several times slower on these arrays."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
 def _single(values: Collection[str], factor: _Factor) -> int:
     """An id for a set's only element, -1 for none, -2 for several."""
     if not values:
@@ -119,14 +125,11 @@ class LinkRows:
 
     def __init__(self, rows: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int]) -> None:
         self.rows = rows
-        n = len(rows)
         npi, lic, state, given, last, phone, zipc, city, suffix, text = (_Factor() for _ in range(10))
         cols: dict[str, list[int]] = {
             k: []
             for k in ("npi", "lic", "lic_state", "state", "suffix", "first", "middle", "last", "phone", "zip", "city", "nl", "initials")
         }
-        self.first_key: list[str] = []
-        self.last_key: list[str] = []
         lapsed: list[bool] = []
         licences: list[list[int]] = []
         states: list[list[int]] = []
@@ -174,19 +177,21 @@ class LinkRows:
                 initials = initial_sets[(name.first, middle_initial)] = len(initial_lists)
                 initial_lists.append([text(x) if x else -3 for x in sorted(letters)])
             cols["initials"].append(initials)
-            self.first_key.append(first_key)
-            self.last_key.append(last_key)
         arrays = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
         self.npi, self.lic, self.lic_state, self.state = arrays["npi"], arrays["lic"], arrays["lic_state"], arrays["state"]
         self.suffix, self.first, self.middle, self.last = arrays["suffix"], arrays["first"], arrays["middle"], arrays["last"]
         self.phone, self.zip, self.city, self.nl = arrays["phone"], arrays["zip"], arrays["city"], arrays["nl"]
         self.initials = arrays["initials"]
         self.lapsed = np.asarray(lapsed, dtype=bool)
-        self.first_len = np.fromiter((len(k) for k in self.first_key), dtype=np.int64, count=n)
-        self.last_len = np.fromiter((len(k) for k in self.last_key), dtype=np.int64, count=n)
+        # Names as text by id (the last entry, id -1, is ""), and what scoring reads of them.
+        self._given_text = np.array([*given.values, ""], dtype=object)
+        self._last_text = np.array([*last.values, ""], dtype=object)
+        given_len = np.fromiter((len(k) for k in self._given_text), dtype=np.int64, count=len(self._given_text))
+        self.first_len = given_len[self.first]
+        self.last_len = np.fromiter((len(k) for k in self._last_text), dtype=np.int64, count=len(self._last_text))[self.last]
         first_1, first_2 = _Factor(), _Factor()
-        self.first_1 = np.fromiter((first_1(k[:1]) for k in self.first_key), dtype=np.int64, count=n)
-        self.first_2 = np.fromiter((first_2(k[:2]) for k in self.first_key), dtype=np.int64, count=n)
+        self.first_1 = np.fromiter((first_1(k[:1]) for k in self._given_text), dtype=np.int64, count=len(self._given_text))[self.first]
+        self.first_2 = np.fromiter((first_2(k[:2]) for k in self._given_text), dtype=np.int64, count=len(self._given_text))[self.first]
         # Rows with several licences or states are scored by `score_features` (set intersections).
         self.complex = (self.lic == -2) | (self.lic_state == -2) | (self.state == -2)
         # given_names as a relation between given-name ids: code name * G + member, sorted.
@@ -280,7 +285,7 @@ class LinkRows:
         rows, keys = self.blocking_keys()
         n = max(len(self), 1)
         _, key_ids = np.unique(keys, return_inverse=True)
-        entries = np.unique(key_ids.astype(np.int64) * n + rows)  # by key, then row; a key twice once
+        entries = _sorted_unique(key_ids.astype(np.int64) * n + rows)  # by key, then row; a key twice once
         del rows, keys, key_ids
         key_arr, rec_arr = entries // n, entries % n
         del entries
@@ -291,18 +296,19 @@ class LinkRows:
         del key_arr
         # Each member pairs with every later member of its block.
         sizes = ends - starts
-        left = np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))
-        block_end = np.repeat(ends, sizes)
-        counts = block_end - left - 1
-        total = np.cumsum(counts)
+        # Positions fit in 32 bits; at a million records there are some 12 million entries.
+        left = (np.repeat(starts, sizes) + (np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes))).astype(np.int32)
+        counts = (np.repeat(ends, sizes) - left - 1).astype(np.int32)
+        del starts, ends, sizes
+        total = np.cumsum(counts, dtype=np.int64)
         begin = 0
         while begin < len(left):
             stop = int(np.searchsorted(total, (total[begin - 1] if begin else 0) + CHUNK_PAIRS, side="right"))
             stop = max(stop, begin + 1)
-            lp, c = left[begin:stop], counts[begin:stop]
+            lp, c = left[begin:stop].astype(np.int64), counts[begin:stop].astype(np.int64)
             left_pos = np.repeat(lp, c)
             right_pos = left_pos + 1 + np.arange(len(left_pos)) - np.repeat(np.cumsum(c) - c, c)
-            code = np.unique(rec_arr[left_pos] * n + rec_arr[right_pos])
+            code = _sorted_unique(rec_arr[left_pos] * n + rec_arr[right_pos])
             yield code // n, code % n
             begin = stop
 
@@ -360,8 +366,7 @@ class LinkRows:
         first = np.zeros(len(a))
         typo_rows = np.flatnonzero((self.first_len[a] > 1) & (self.first_len[b] > 1) & (fa != fb))
         if len(typo_rows):
-            keys_a = [self.first_key[i] for i in a[typo_rows].tolist()]
-            keys_b = [self.first_key[i] for i in b[typo_rows].tolist()]
+            keys_a, keys_b = self._given_text[fa[typo_rows]], self._given_text[fb[typo_rows]]
             ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64) / 100
             typo = ratio >= w.first_typo_ratio
             value = np.where(self.first_2[a[typo_rows]] == self.first_2[b[typo_rows]], w.first_prefix, 0.0)
@@ -380,28 +385,31 @@ class LinkRows:
         # Surnames, as `_last_name_score`.
         la, lb = self.last[a], self.last[b]
         last = np.zeros(len(a))
+        same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
+        same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
+        both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
+        place = np.where(same_phone, w.phone, 0.0) + np.where(
+            same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0)
+        )
         differ = np.flatnonzero(la != lb)
         if len(differ):
-            keys_a = [self.last_key[i] for i in a[differ].tolist()]
-            keys_b = [self.last_key[i] for i in b[differ].tolist()]
+            keys_a, keys_b = self._last_text[la[differ]], self._last_text[lb[differ]]
             ratio = cpdist(keys_a, keys_b, scorer=fuzz.ratio, workers=1, dtype=np.float64)
             value = np.where(ratio >= w.last_typo_ratio, ratio / 100, 0.0)
             long_enough = np.minimum(self.last_len[a[differ]], self.last_len[b[differ]]) >= w.last_contained_min_len
-            maybe = np.flatnonzero(long_enough)
+            # Containment only matters where its surname score could lift the pair to `floor`
+            # (the rest of the score only rises with it, or is capped).
+            could = w.first_name * first[differ] + w.last_name * np.maximum(value, w.last_contained) + place[differ]
+            maybe = np.flatnonzero(long_enough & (could >= floor - 0.001))
             if len(maybe):
                 # A substring has an exact partial match; `in` decides.
-                partial = cpdist(
-                    [keys_a[i] for i in maybe.tolist()], [keys_b[i] for i in maybe.tolist()], scorer=fuzz.partial_ratio, workers=1
-                )
+                partial = cpdist(keys_a[maybe], keys_b[maybe], scorer=fuzz.partial_ratio, workers=1)
                 for i in maybe[partial >= 100].tolist():
                     if keys_a[i] in keys_b[i] or keys_b[i] in keys_a[i]:
                         value[i] = w.last_contained
             last[differ] = value
         last[la == lb] = 1.0
         score = w.first_name * first + w.last_name * last
-        same_phone = (self.phone[a] >= 0) & (self.phone[a] == self.phone[b])
-        same_zip = (self.zip[a] >= 0) & (self.zip[a] == self.zip[b])
-        both_city = (self.city[a] >= 0) & (self.city[b] >= 0)
         score = score + np.where(same_phone, w.phone, 0.0)
         score = score + np.where(same_zip, w.zip, np.where(both_city, np.where(self.city[a] == self.city[b], w.city, w.other_city), 0.0))
         married = (last == 0.0) & (first >= w.married_first) & same_phone & (self.zip[a] == self.zip[b])

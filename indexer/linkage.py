@@ -131,12 +131,12 @@ def _scored_pairs(rows: LinkRows, owner: np.ndarray, n: int, chunks: Iterable[tu
     parts = []
     for x, y in chunks:
         pos, score = rows.scores(x, y, FLOOR)
-        parts.append((x[pos], y[pos], score))
+        parts.append((x[pos].astype(np.int32), y[pos].astype(np.int32), score))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0), empty, empty
-    x = np.concatenate([p[0] for p in parts])
-    y = np.concatenate([p[1] for p in parts])
+    x = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    y = np.concatenate([p[1] for p in parts]).astype(np.int64)
     score = np.concatenate([p[2] for p in parts])
     del parts
     a, b = np.minimum(owner[x], owner[y]), np.maximum(owner[x], owner[y])
@@ -201,10 +201,9 @@ def link_records(
         if ca is None and cb is None:
             return _solo_compatible(records[ra], records[rb])
         va, vb = ca if ca is not None else _View(records[ra]), cb if cb is not None else _View(records[rb])
-        if len(va.npis | vb.npis) > 1 or len(va.suffixes | vb.suffixes) > 1:
+        if not _at_most_one(va.npis, vb.npis) or not _at_most_one(va.suffixes, vb.suffixes):
             return False
-        la, lb = va.licenses, vb.licenses
-        return all(len(la.get(s, _NONE) | lb.get(s, _NONE)) <= 1 for s in set(la) | set(lb))
+        return _licences_agree(va.licenses, vb.licenses)
 
     def union(a: int, b: int, forced: bool = False) -> bool:
         ra, rb = find(a), find(b)
@@ -403,12 +402,23 @@ def _solo_compatible(a: LinkRecord, b: LinkRecord) -> bool:
         return False
     if len(a.license_keys) + len(b.license_keys) <= 1:
         return True
-    return _licences_agree(_View(a), _View(b))
+    return _licences_agree(_View(a).licenses, _View(b).licenses)
 
 
-def _licences_agree(va: _View, vb: _View) -> bool:
-    la, lb = va.licenses, vb.licenses
-    return all(len(la.get(s, _NONE) | lb.get(s, _NONE)) <= 1 for s in set(la) | set(lb))
+def _at_most_one(x: set[str], y: set[str]) -> bool:
+    """len(x | y) <= 1, without building the union (big people are compared often)."""
+    return len(x) <= 1 and len(y) <= 1 and (not x or not y or x == y)
+
+
+def _licences_agree(la: dict[str, set[str]], lb: dict[str, set[str]]) -> bool:
+    """One licence number at most in each state, for the two together."""
+    if len(la) > len(lb):
+        la, lb = lb, la
+    for state, keys in la.items():
+        other = lb.get(state)
+        if not (len(keys) <= 1 if other is None else _at_most_one(keys, other)):
+            return False
+    return all(len(keys) <= 1 for keys in lb.values())
 
 
 def link(
