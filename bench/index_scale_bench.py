@@ -4,7 +4,10 @@ link, merge, write SQLite) on about 1,000,000 synthetic source records, with wal
 child: reading and JSON-decoding every raw line.
 
 The raw crawl is generated once into `.bench-cache/` (bench/synthetic_raw.py, 2.5 records a person).
-`THERAPISTS_BENCH_INDEX_PEOPLE` sets the number of people (default 400,000).
+`THERAPISTS_BENCH_INDEX_PEOPLE` sets the number of people (default 400,000);
+`THERAPISTS_BENCH_INDEX_SHAPE` the corpus: "national" (default: people spread over the states by
+population, realistic surname and phone frequencies) or "dense" (everyone in two states with
+typo-like surnames and shared phones: a linkage stress case, see `synthetic_raw.write_raw`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bench.synthetic_raw import write_raw
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = int(os.environ.get("THERAPISTS_BENCH_INDEX_PEOPLE", "400000"))
+SHAPE = os.environ.get("THERAPISTS_BENCH_INDEX_SHAPE", "national")
 
 CHILD = """
 import json, resource, sys, time
@@ -49,17 +53,17 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": own + workers.ru_utime + wo
 """
 
 
-def raw_crawl(people: int) -> Path:
-    path = cache_dir() / f"raw_{people}"
+def raw_crawl(people: int, shape: str = "dense") -> Path:
+    path = cache_dir() / (f"raw_{people}" if shape == "dense" else f"raw_{shape}_{people}")
     if not (path / ".complete").exists():
         shutil.rmtree(path, ignore_errors=True)
-        write_raw(path, people)
+        write_raw(path, people, shape=shape)
         (path / ".complete").touch()
     return path
 
 
 def index_scale_benchmark() -> dict:
-    raw = raw_crawl(PEOPLE)
+    raw = raw_crawl(PEOPLE, SHAPE)
     db = cache_dir() / f"index_{PEOPLE}.db"
     db.unlink(missing_ok=True)
     result = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(db)], capture_output=True, text=True, cwd=ROOT)
@@ -68,6 +72,7 @@ def index_scale_benchmark() -> dict:
     run = json.loads(result.stdout.strip().splitlines()[-1])
     db.unlink(missing_ok=True)
     return {
+        "index_scale_corpus": SHAPE,
         "index_scale_records": run["records"],
         "index_scale_listings": run["listings"],
         "index_scale_s": round(run["seconds"], 1),

