@@ -51,12 +51,12 @@ from indexer.build import (
     ListingPlan,
     PhaseClock,
     SourceSet,
-    _run_index,
     _without_cyclic_gc,
     _write_quarantine,
     index_metadata,
     log_report,
     raw_files,
+    run_index,
 )
 from indexer.extract import SourceRecord
 from indexer.identity import assign_ids
@@ -107,17 +107,16 @@ def run_incremental_index(
     backend: SearchBackend,
     *,
     today: date | None = None,
-    progress: bool = False,
     suppressions: SuppressionList | None = None,
+    progress: bool = False,
     curation: CurationHook | None = None,
 ) -> IndexReport:
     """`indexer.build.run_index`, re-linking, re-merging and writing only what the raw lines
     changed since the last run touch; the same index, report and curation record."""
-    today = today or date.today()
     if not isinstance(backend, SQLiteBackend):
         log.info("--incremental needs the SQLite backend (this one is %s): a full build", backend.name)
-        with _without_cyclic_gc():
-            return _run_index(raw_dir, backend, today, progress, suppressions, curation)
+        return run_index(raw_dir, backend, today, progress, suppressions, curation)
+    today = today or date.today()
     with _without_cyclic_gc(collect=False):  # the state is many small objects too, and makes no cycles
         started = time.perf_counter()
         clock = PhaseClock(IndexReport())  # the report is made once the listings are decided

@@ -18,7 +18,17 @@ from indexer.build import IndexReport, read_source_records
 from indexer.candidates import LinkRows
 from indexer.extract import SourceRecord
 from indexer.link_record import LinkRecord
-from indexer.linkage import FLOOR, blocking_keys, link, link_records, listing_id, name_licence_counts
+from indexer.linkage import (
+    FLOOR,
+    blocking_keys,
+    compound_surnames,
+    edges_of,
+    link,
+    link_records,
+    listing_id,
+    name_licence_counts,
+    record_blocking_keys,
+)
 from indexer.linkage_score import (
     CERTAIN,
     IMPOSSIBLE,
@@ -281,6 +291,28 @@ def test_link_records_on_link_records_gives_what_link_gives_on_source_records() 
         if (a, b) in joined:
             parent[find(a)] = find(b)
     assert all(len({find(x) for x in c}) == 1 for c in linkage.clusters)
+
+
+def test_edges_of_some_records_are_link_records_edges_touching_them() -> None:
+    """What an incremental re-index scores for its dirty records: only their pairs, the same edges."""
+    records, _ = labelled_records()
+    links = [LinkRecord.of(rec) for rec in records]
+    surnames = {r.name.last_key for r in links}
+    counts = name_licence_counts(compound_surnames(links, surnames))
+    linkage = link_records(links, name_licences=counts, surnames=surnames)
+    among = set(range(0, len(links), 7))
+    everything = {(a, b): s for a, b, s in zip(*(part.tolist() for part in linkage.edges), strict=True)}
+    touching = {pair: s for pair, s in everything.items() if pair[0] in among or pair[1] in among}
+    got = {(a, b): s for a, b, s in zip(*(part.tolist() for part in edges_of(links, among, counts, surnames)), strict=True)}
+    assert got == touching and len(touching) > 20
+    # Refused joins are told by record, as many as counted.
+    assert len(linkage.refused_at) == linkage.refused_joins
+    # A record's blocking keys over all its names: its own name's are `blocking_keys`' after compound surnames.
+    keys = record_blocking_keys(links, counts, surnames)
+    for rec, linked, found in zip(links, compound_surnames(links, surnames), keys, strict=True):
+        own = set(blocking_keys(linked, counts.get((linked.name.first_key, linked.name.last_key), 0)))
+        assert own <= set(found)
+        assert (own == set(found)) or rec.other_names
 
 
 def test_linking_nothing_or_strangers_gives_one_listing_each() -> None:
