@@ -9,6 +9,7 @@ one process. Small crawls are read in-process: starting workers would cost more 
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -27,7 +28,8 @@ from directory.vocabulary import Vocabulary
 from indexer.extract import ExtractError, SourceRecord, extract
 from indexer.link_record import LinkRecord
 
-CHUNK_LINES = 2000
+CHUNK_LINES = 2000  # lines a caller extracts at a time (benchmarks)
+CHUNK_BYTES = 1 << 20  # a worker's run of raw lines: about 1,500 records
 PARALLEL_FROM_BYTES = 32 * 1024 * 1024  # below this, one process reads faster than several start
 
 
@@ -41,6 +43,7 @@ class Chunk:
     raw_records: int = 0
     # Per record: the position of its line in the run and its place among that line's records.
     origins: list[tuple[int, int]] = field(default_factory=list)
+    lines: int = 0  # lines in the run, blank ones included
 
 
 @dataclass
@@ -54,6 +57,7 @@ class SpooledChunk:
     origins: list[tuple[int, int, int]]  # per record: its line's byte offset and length, its place in the line
     quarantine: list[dict[str, Any]]
     raw_records: int
+    lines: int
 
 
 def extract_lines(file_name: str, first_line: int, lines: Sequence[str | bytes], vocab: Vocabulary, today: date) -> Chunk:
@@ -76,40 +80,53 @@ def extract_lines(file_name: str, first_line: int, lines: Sequence[str | bytes],
     return chunk
 
 
-Job = tuple[int, str, int, int, list[bytes]]  # file number and name, first line number, its byte offset, the lines
+Job = tuple[int, str, int, int]  # a raw file's number and path, and a byte range of whole lines in it
 
 
-def _line_chunks(files: list[Path], bar: tqdm) -> Iterator[Job]:
-    """Runs of CHUNK_LINES raw lines, as bytes (each worker decodes its own), with their offsets."""
+def _byte_ranges(files: list[Path]) -> list[Job]:
+    """Each file cut into runs of about CHUNK_BYTES of whole lines. Workers read their own runs:
+    piping every line through the parent made it the bottleneck of a national build."""
+    jobs: list[Job] = []
     for file_no, path in enumerate(files):
         try:
             handle = open(path, "rb")
         except OSError as exc:
             raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
         with handle:
-            first, offset, lines, size = 1, 0, [], 0
-            for line in handle:
-                lines.append(line)
-                size += len(line)
-                if len(lines) >= CHUNK_LINES:
-                    bar.update(size)
-                    yield file_no, path.name, first, offset, lines
-                    first, offset, lines, size = first + len(lines), offset + size, [], 0
-            if lines:
-                bar.update(size)
-                yield file_no, path.name, first, offset, lines
+            size = os.fstat(handle.fileno()).st_size
+            start = 0
+            while start < size:
+                handle.seek(min(start + CHUNK_BYTES, size))
+                handle.readline()  # to the end of the line the cut fell in
+                end = min(handle.tell(), size)
+                jobs.append((file_no, str(path), start, end))
+                start = end
+    return jobs
+
+
+def _lines_of(job: Job) -> list[bytes]:
+    _, path, start, end = job
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        return list(io.BytesIO(handle.read(end - start)))
 
 
 def _extract_job(job: Job, vocab: Vocabulary, today: date) -> Chunk:
-    return extract_lines(job[1], job[2], job[4], vocab, today)
+    """A run's lines extracted; line numbers in its quarantine count from the run's first line
+    (`_read` makes them the file's, knowing how many lines came before)."""
+    lines = _lines_of(job)
+    chunk = extract_lines(Path(job[1]).name, 1, lines, vocab, today)
+    chunk.lines = len(lines)
+    return chunk
 
 
 def _spool_job(job: Job, vocab: Vocabulary, today: date) -> SpooledChunk:
-    file_no, file_name, _, offset, lines = job
-    chunk = _extract_job(job, vocab, today)
-    starts = list(accumulate((len(line) for line in lines), initial=offset))
+    lines = _lines_of(job)
+    chunk = extract_lines(Path(job[1]).name, 1, lines, vocab, today)
+    starts = list(accumulate((len(line) for line in lines), initial=job[2]))
     origins = [(starts[position], len(lines[position]), sub) for position, sub in chunk.origins]
-    return SpooledChunk(file_name, file_no, [LinkRecord.of(rec) for rec in chunk.records], origins, chunk.quarantine, chunk.raw_records)
+    links = [LinkRecord.of(rec) for rec in chunk.records]
+    return SpooledChunk(chunk.file_name, job[0], links, origins, chunk.quarantine, chunk.raw_records, len(lines))
 
 
 _WORKER: dict[str, Any] = {}
@@ -155,13 +172,26 @@ def _read(files: list[Path], vocab: Vocabulary, today: date, progress: bool, wor
     total = sum(p.stat().st_size for p in files)
     if workers is None:
         workers = index_workers(total)
+    jobs = _byte_ranges(files)
+    lines_before = [0] * len(files)
     with tqdm(total=total, unit="B", unit_scale=True, desc="reading raw records", disable=not progress) as bar:
-        jobs = _line_chunks(files, bar)
         if workers <= 1:
-            for job in jobs:
-                yield _spool_job(job, vocab, today) if spooled else _extract_job(job, vocab, today)
+            results: Iterator[Any] = ((_spool_job if spooled else _extract_job)(job, vocab, today) for job in jobs)
+            for job, chunk in zip(jobs, results, strict=True):
+                yield _numbered(chunk, job, lines_before, bar)
             return
         # Forked workers inherit the loaded vocabulary and geography; nothing large is pickled.
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_start_worker, initargs=(vocab, today)) as pool:
-            yield from pool.imap(_spool_in_worker if spooled else _extract_in_worker, jobs, chunksize=1)
+            chunks = pool.imap(_spool_in_worker if spooled else _extract_in_worker, jobs, chunksize=1)
+            for job, chunk in zip(jobs, chunks, strict=True):
+                yield _numbered(chunk, job, lines_before, bar)
+
+
+def _numbered(chunk: Any, job: Job, lines_before: list[int], bar: tqdm) -> Any:
+    """`chunk` with its quarantined lines numbered within their file, not within the run."""
+    for row in chunk.quarantine:
+        row["line"] += lines_before[job[0]]
+    lines_before[job[0]] += chunk.lines
+    bar.update(job[3] - job[2])
+    return chunk

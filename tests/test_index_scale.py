@@ -42,3 +42,23 @@ def test_streamed_listings_are_the_built_ones(raw: Path, tmp_path: Path, vocab, 
     assert report.listings == len(built.listings) and report.unparsed_values == built.report.unparsed_values
     stored = {i: backend.get(i) for i in backend.all_ids()}
     assert {listing.id: listing for listing in built.listings} == stored
+
+
+def test_quarantined_lines_keep_their_line_numbers_when_a_file_is_read_in_runs(
+    raw: Path, tmp_path: Path, vocab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read their own byte ranges; a bad line is still reported by its line in the file."""
+    import indexer.reading
+
+    copy = tmp_path / "raw"
+    copy.mkdir()
+    lines = (raw / "board.jsonl").read_bytes().splitlines(keepends=True)
+    bad = {5: b"{not json\n", len(lines) // 2: b"\xff\xfe broken bytes\n", len(lines) - 1: b'{"kind": "nope"}\n'}
+    (copy / "board.jsonl").write_bytes(b"".join(bad.get(i, line) for i, line in enumerate(lines)))
+    monkeypatch.setattr(indexer.reading, "CHUNK_BYTES", 4096)  # dozens of runs
+    for workers in (1, 2):
+        quarantine: list[dict] = []
+        report = IndexReport()
+        records = read_source_records(copy, vocab, TODAY, report, quarantine, False, workers=workers)
+        assert sorted(q["line"] for q in quarantine) == [i + 1 for i in sorted(bad)]
+        assert report.raw_records == len(lines) and len(records) == len(lines) - len(bad)
