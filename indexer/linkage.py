@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,17 +46,21 @@ FLOOR = REVIEW_THRESHOLD - MIDDLE_AGREES
 _NONE: frozenset = frozenset()
 
 
-@dataclass
+_EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class _Cluster:
     """A person of two or more records (or one an admin kept apart from others); a record alone has
-    none, its own fields stand for it (a million records, most of them alone)."""
+    none, its own fields stand for it (a million records, most of them alone). Slots and frozensets,
+    shared while empty: a national build holds hundreds of thousands (an empty set costs 216 bytes)."""
 
     members: list[int]
-    npis: set[str] = field(default_factory=set)
-    licenses: dict[str, set[str]] = field(default_factory=dict)  # state → licence keys
-    suffixes: set[str] = field(default_factory=set)
-    middles: set[str] = field(default_factory=set)  # middle initials its records state
-    forbidden: set[int] = field(default_factory=set)  # records an admin said are someone else
+    npis: frozenset[str] = _EMPTY
+    licenses: dict[str, frozenset[str]] = field(default_factory=dict)  # state → licence keys
+    suffixes: frozenset[str] = _EMPTY
+    middles: frozenset[str] = _EMPTY  # middle initials its records state
+    forbidden: frozenset[int] = frozenset()  # records an admin said are someone else
 
 
 @dataclass(frozen=True)
@@ -174,18 +179,25 @@ def link_records(
         found = clusters.get(i)
         if found is None:
             rec = records[i]
+            suffix = rec.name.suffix_key
             found = clusters[i] = _Cluster(
-                [i], {rec.npi} if rec.npi else set(), suffixes={rec.name.suffix_key} - {""}, middles=_middles(rec)
+                [i],
+                frozenset((rec.npi,)) if rec.npi else _EMPTY,
+                suffixes=frozenset((suffix,)) if suffix else _EMPTY,
+                middles=_middles(rec),
             )
             for key in rec.license_keys:
-                found.licenses.setdefault(key.split(":")[0], set()).add(key)
+                state = key.split(":")[0]
+                found.licenses[state] = found.licenses.get(state, _EMPTY) | {key}
         return found
 
-    position = {rec.key: i for i, rec in enumerate(records)}
+    must_link = list(must_link)
+    # Only admins' pairs need a record's position by key: no million-entry map for a build without.
+    position = {rec.key: i for i, rec in enumerate(records)} if must_link or cannot_link else {}
     for key_a, key_b in cannot_link:
         if key_a in position and key_b in position:
-            own(position[key_a]).forbidden.add(position[key_b])
-            own(position[key_b]).forbidden.add(position[key_a])
+            a, b = own(position[key_a]), own(position[key_b])
+            a.forbidden, b.forbidden = a.forbidden | {position[key_b]}, b.forbidden | {position[key_a]}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -223,7 +235,7 @@ def link_records(
         ca.middles |= cb.middles
         ca.forbidden |= cb.forbidden
         for state, keys in cb.licenses.items():
-            ca.licenses.setdefault(state, set()).update(keys)
+            ca.licenses[state] = ca.licenses.get(state, _EMPTY) | keys
         del clusters[rb]
         return True
 
@@ -374,9 +386,9 @@ def _pairs_with(rows: LinkRows, owner: np.ndarray, among: Collection[int]) -> It
         yield part // n, part % n
 
 
-def _middles(rec: LinkRecord) -> set[str]:
+def _middles(rec: LinkRecord) -> frozenset[str]:
     initial = fold(rec.name.middle)[:1] if rec.name.middle else ""
-    return {initial} if initial else set()
+    return frozenset((initial,)) if initial else _EMPTY
 
 
 class _View:
@@ -405,12 +417,12 @@ def _solo_compatible(a: LinkRecord, b: LinkRecord) -> bool:
     return _licences_agree(_View(a).licenses, _View(b).licenses)
 
 
-def _at_most_one(x: set[str], y: set[str]) -> bool:
+def _at_most_one(x: AbstractSet[str], y: AbstractSet[str]) -> bool:
     """len(x | y) <= 1, without building the union (big people are compared often)."""
     return len(x) <= 1 and len(y) <= 1 and (not x or not y or x == y)
 
 
-def _licences_agree(la: dict[str, set[str]], lb: dict[str, set[str]]) -> bool:
+def _licences_agree(la: Mapping[str, AbstractSet[str]], lb: Mapping[str, AbstractSet[str]]) -> bool:
     """One licence number at most in each state, for the two together."""
     if len(la) > len(lb):
         la, lb = lb, la
