@@ -14,6 +14,7 @@ should grow with the lines changed (1 % of each), not with the corpus, but for h
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import shutil
@@ -26,6 +27,8 @@ from pathlib import Path
 from bench.synthetic_raw import write_raw
 
 PEOPLE = 20_000  # about 50,000 source records
+# "dense" (two states, typo-like surnames: big linkage components) or "national" (bench/synthetic_raw.py).
+SHAPE = os.environ.get("THERAPISTS_BENCH_INCREMENTAL_SHAPE", "dense")
 TODAY = date(2026, 11, 23)
 REPEATS = 2
 
@@ -61,7 +64,7 @@ def incremental_benchmark(people: int = PEOPLE) -> dict:
     work = Path(tempfile.mkdtemp(prefix="incremental-bench-"))
     try:
         raw, db = work / "raw", work / "index.db"
-        write_raw(raw, people)
+        write_raw(raw, people, shape=SHAPE)
         report = run_incremental_index(raw, SQLiteBackend(db), today=TODAY)  # stores the state
         changed = _change(raw, 0.01)
         state = {name: (raw / name).read_bytes() for name in (STATE_FILE, GRAPH_FILE)}
