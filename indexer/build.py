@@ -109,10 +109,7 @@ def read_source_records(
     """Every source record of the raw files."""
     records: list[SourceRecord] = []
     for chunk in read_chunks(raw_files(raw_dir), vocab, today, progress, workers):
-        report.raw_records += chunk.raw_records
-        quarantine.extend(chunk.quarantine)
-        stem = Path(chunk.file_name).stem
-        report.by_source[stem] = report.by_source.get(stem, 0) + len(chunk.records)
+        _count_chunk(report, quarantine, chunk.file_name, chunk.raw_records, chunk.quarantine, len(chunk.records))
         records.extend(chunk.records)
     return distinct_keys(records)
 
