@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from directory.geo import city_key
@@ -78,16 +78,4 @@ class LinkRecord:
 
     def renamed(self, name: PersonName) -> LinkRecord:
         """The same record under another name (a former name, or a double surname spelt out)."""
-        return LinkRecord(
-            self.key,
-            self.kind,
-            name,
-            self.npi,
-            self.license_keys,
-            self.other_names,
-            self.state,
-            self.zip,
-            self.city,
-            self.phone,
-            self.lapsed_only,
-        )
+        return replace(self, name=name)

@@ -178,17 +178,8 @@ def link_records(
         """Record `i`'s cluster, made when it first takes part in a join (or a split)."""
         found = clusters.get(i)
         if found is None:
-            rec = records[i]
-            suffix = rec.name.suffix_key
-            found = clusters[i] = _Cluster(
-                [i],
-                frozenset((rec.npi,)) if rec.npi else _EMPTY,
-                suffixes=frozenset((suffix,)) if suffix else _EMPTY,
-                middles=_middles(rec),
-            )
-            for key in rec.license_keys:
-                state = key.split(":")[0]
-                found.licenses[state] = found.licenses.get(state, _EMPTY) | {key}
+            alone = _View(records[i])
+            found = clusters[i] = _Cluster([i], alone.npis, alone.licenses, alone.suffixes, _middles(records[i]))
         return found
 
     must_link = list(must_link)
@@ -397,12 +388,13 @@ class _View:
     __slots__ = ("npis", "suffixes", "licenses")
 
     def __init__(self, rec: LinkRecord) -> None:
-        self.npis = {rec.npi} if rec.npi else set()
+        self.npis = frozenset((rec.npi,)) if rec.npi else _EMPTY
         suffix = rec.name.suffix_key
-        self.suffixes = {suffix} if suffix else set()
-        self.licenses: dict[str, set[str]] = {}
+        self.suffixes = frozenset((suffix,)) if suffix else _EMPTY
+        self.licenses: dict[str, frozenset[str]] = {}
         for key in rec.license_keys:
-            self.licenses.setdefault(key.split(":")[0], set()).add(key)
+            state = key.split(":")[0]
+            self.licenses[state] = self.licenses.get(state, _EMPTY) | {key}
 
 
 def _solo_compatible(a: LinkRecord, b: LinkRecord) -> bool:
