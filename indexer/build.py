@@ -13,7 +13,7 @@ import multiprocessing
 import resource
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -33,7 +33,7 @@ from indexer.conflicts import fact_conflicts
 from indexer.extract import SourceRecord, distinct_keys
 from indexer.identity import assign_ids
 from indexer.link_record import LinkRecord
-from indexer.linkage import Linkage, link_records
+from indexer.linkage import link_records
 from indexer.merge import licence_state, merge
 from indexer.reading import index_workers, read_chunks, read_spooled_chunks
 from indexer.record_spool import RecordSpool
@@ -177,11 +177,6 @@ def _distinct_spooled_keys(sources: SourceSet) -> None:
                 sources.links[i] = replace(sources.links[i], key=rec.key)
 
 
-def _link(sources: SourceSet, must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]]) -> Linkage:
-    """Clusters of record indexes, from the LinkRecords alone."""
-    return link_records(sources.links, must_link, cannot_link)
-
-
 @dataclass
 class MergedListing:
     """What merging one person gives the writer: the listing (or the backend's prepared form of
@@ -291,7 +286,7 @@ def plan_listings(
     sources = read_sources(raw_dir, vocab, today, report, quarantine, progress, workers)
     report.source_records = len(sources.links)
     log.info("read %d source records from %d raw lines in %.1f s", len(sources.links), report.raw_records, clock.lap("read"))
-    linkage = _link(sources, curation.must_link(), curation.cannot_link())
+    linkage = link_records(sources.links, curation.must_link(), curation.cannot_link())  # clusters of record indexes
     clusters = linkage.clusters
     log.info("linked them into %d people in %.1f s", len(clusters), clock.lap("link"))
     report.refused_joins = linkage.refused_joins

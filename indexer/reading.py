@@ -2,9 +2,10 @@
 
 Extraction is most of an index build's CPU and each line is independent of the others, so large
 crawls are read by worker processes (forked, so each starts with the vocabulary and the ZIP
-tables already loaded): the parent reads the files in chunks of lines, the workers decode and
-extract them, and the records come back in file order, so the result is the same as reading in
-one process. Small crawls are read in-process: starting workers would cost more than it saves.
+tables already loaded): the parent cuts the files into byte ranges of whole lines, each worker
+reads, decodes and extracts its own ranges, and the records come back in file order, so the
+result is the same as reading in one process. Small crawls are read in-process: starting workers
+would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ class SpooledChunk:
     lines: int
 
 
+def extract_line(line: str | bytes, vocab: Vocabulary, today: date) -> list[SourceRecord]:
+    """The source records of one raw JSONL line (ValueError or ExtractError if it is not usable)."""
+    return extract(RawRecord.from_json(json.loads(line)), vocab, today)
+
+
 def extract_lines(file_name: str, first_line: int, lines: Sequence[str | bytes], vocab: Vocabulary, today: date) -> Chunk:
     """Decode and extract a run of raw lines; a line that cannot be used is quarantined with its reason."""
     chunk = Chunk(file_name)
@@ -68,8 +74,7 @@ def extract_lines(file_name: str, first_line: int, lines: Sequence[str | bytes],
             continue
         chunk.raw_records += 1
         try:
-            raw = RawRecord.from_json(json.loads(line))
-            found = extract(raw, vocab, today)
+            found = extract_line(line, vocab, today)
         except (ValueError, ExtractError) as exc:
             text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
             reason = str(exc).split(":")[0] if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError) else str(exc)
@@ -111,22 +116,25 @@ def _lines_of(job: Job) -> list[bytes]:
         return list(io.BytesIO(handle.read(end - start)))
 
 
-def _extract_job(job: Job, vocab: Vocabulary, today: date) -> Chunk:
-    """A run's lines extracted; line numbers in its quarantine count from the run's first line
-    (`_read` makes them the file's, knowing how many lines came before)."""
+def _extract_run(job: Job, vocab: Vocabulary, today: date) -> tuple[list[bytes], Chunk]:
+    """A run's lines, and what extracting them gave; line numbers in its quarantine count from the
+    run's first line (`_read` makes them the file's, knowing how many lines came before)."""
     lines = _lines_of(job)
     chunk = extract_lines(Path(job[1]).name, 1, lines, vocab, today)
     chunk.lines = len(lines)
-    return chunk
+    return lines, chunk
+
+
+def _extract_job(job: Job, vocab: Vocabulary, today: date) -> Chunk:
+    return _extract_run(job, vocab, today)[1]
 
 
 def _spool_job(job: Job, vocab: Vocabulary, today: date) -> SpooledChunk:
-    lines = _lines_of(job)
-    chunk = extract_lines(Path(job[1]).name, 1, lines, vocab, today)
+    lines, chunk = _extract_run(job, vocab, today)
     starts = list(accumulate((len(line) for line in lines), initial=job[2]))
     origins = [(starts[position], len(lines[position]), sub) for position, sub in chunk.origins]
     links = [LinkRecord.of(rec) for rec in chunk.records]
-    return SpooledChunk(chunk.file_name, job[0], links, origins, chunk.quarantine, chunk.raw_records, len(lines))
+    return SpooledChunk(chunk.file_name, job[0], links, origins, chunk.quarantine, chunk.raw_records, chunk.lines)
 
 
 _WORKER: dict[str, Any] = {}
@@ -164,7 +172,7 @@ def read_chunks(files: list[Path], vocab: Vocabulary, today: date, progress: boo
 def read_spooled_chunks(
     files: list[Path], vocab: Vocabulary, today: date, progress: bool, workers: int | None = None
 ) -> Iterator[SpooledChunk]:
-    """`read_chunks`, each chunk's records as LinkRecords plus their pickles (for a `RecordSpool`)."""
+    """`read_chunks`, each chunk's records as LinkRecords plus where each came from (for a `RecordSpool`)."""
     yield from _read(files, vocab, today, progress, workers, spooled=True)
 
 

@@ -18,7 +18,6 @@ at once.
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import tempfile
@@ -28,9 +27,9 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from directory.raw import RawRecord
 from directory.vocabulary import Vocabulary
-from indexer.extract import SourceRecord, extract
+from indexer.extract import SourceRecord
+from indexer.reading import extract_line
 
 PICKLED = -1  # the file number of a record pickled into the temporary file
 
@@ -96,7 +95,7 @@ class RecordSpool:
 
     def _extract(self, line: bytes) -> list[SourceRecord]:
         assert self._vocab is not None and self._today is not None, "a spool of raw lines knows the vocabulary and date"
-        return extract(RawRecord.from_json(json.loads(line)), self._vocab, self._today)
+        return extract_line(line, self._vocab, self._today)
 
     def close(self) -> None:
         for fd in self._raw:
