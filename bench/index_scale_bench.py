@@ -31,25 +31,19 @@ import json, resource, sys, time
 from datetime import date
 from pathlib import Path
 from directory.backends.sqlite import SQLiteBackend
-from indexer.build import raw_files, run_index
+from bench.index_bench import decode_floor
+from indexer.build import run_index
 started, cpu = time.perf_counter(), time.process_time()
 report = run_index(Path(sys.argv[1]), SQLiteBackend(Path(sys.argv[2])), today=date(2026, 11, 23))
 seconds, own = time.perf_counter() - started, time.process_time() - cpu
 workers = resource.getrusage(resource.RUSAGE_CHILDREN)
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, workers.ru_maxrss) / 1024
-# The floor: only reading and decoding every raw line.
-started, cpu = time.perf_counter(), time.process_time()
-lines = 0
-for path in raw_files(Path(sys.argv[1])):
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            json.loads(line)
-            lines += 1
+lines, baseline, baseline_cpu = decode_floor(Path(sys.argv[1]))
 print(json.dumps({"seconds": seconds, "cpu_seconds": own + workers.ru_utime + workers.ru_stime,
                   "records": report.source_records, "raw_lines": report.raw_records, "listings": report.listings,
                   "phases": report.seconds,
-                  "peak_rss_mb": peak, "baseline_seconds": time.perf_counter() - started,
-                  "baseline_cpu_seconds": time.process_time() - cpu, "baseline_lines": lines}))
+                  "peak_rss_mb": peak, "baseline_seconds": baseline,
+                  "baseline_cpu_seconds": baseline_cpu, "baseline_lines": lines}))
 """
 
 
