@@ -23,7 +23,7 @@ from typing import Any
 from tqdm import tqdm
 
 from directory.backends.base import SearchBackend
-from directory.curation.overrides import Curation, CurationHook, apply_overrides
+from directory.curation.overrides import Curation, CurationHook, Override, apply_overrides
 from directory.errors import ConfigError
 from directory.identity import IdentityMap
 from directory.models import FactConflict, Listing, ReviewItem
@@ -142,7 +142,7 @@ def read_sources(
 ) -> SourceSet:
     """`read_source_records`, with the records spooled to disk and only their LinkRecords kept."""
     files = raw_files(raw_dir)
-    sources = SourceSet([], RecordSpool(raw_dir, files, vocab, today))
+    sources = SourceSet([], RecordSpool(files, vocab, today))
     for spooled in read_spooled_chunks(files, vocab, today, progress, workers):
         _count_chunk(report, quarantine, spooled.file_name, spooled.raw_records, spooled.quarantine, len(spooled.links))
         sources.spool.append_lines(spooled.file_no, spooled.origins)
@@ -188,6 +188,22 @@ class MergedListing:
     licence_state: Listing | None  # id, name and licences, for the curation store (when there is one)
 
 
+def merge_listing(
+    group: list[SourceRecord],
+    today: date,
+    listing_id: str,
+    overrides: list[Override],
+    prepare: Callable[[Listing], Any] | None = None,
+    keep_licence_state: bool = False,
+) -> MergedListing:
+    """One person's records merged into their listing, with the admins' `overrides` applied."""
+    merged = merge(group, today, listing_id)
+    conflicts = fact_conflicts(group, merged, today)
+    listing = apply_overrides(merged, overrides)
+    state = licence_state(listing) if keep_licence_state else None
+    return MergedListing(prepare(listing) if prepare else listing, conflicts, [u.field for u in listing.unparsed], state)
+
+
 _MERGING: dict[str, Any] = {}  # the plan a forked merge worker works on
 
 
@@ -217,11 +233,7 @@ class ListingPlan:
 
     def merge_person(self, i: int, prepare: Callable[[Listing], Any] | None = None) -> MergedListing:
         group = self.sources.spool.get_many(self.people[i])
-        merged = merge(group, self.today, self.ids[i])
-        conflicts = fact_conflicts(group, merged, self.today)
-        listing = apply_overrides(merged, self.curation.for_ids(self.aliases[i]))
-        state = licence_state(listing) if self.keep_licence_states else None
-        return MergedListing(prepare(listing) if prepare else listing, conflicts, [u.field for u in listing.unparsed], state)
+        return merge_listing(group, self.today, self.ids[i], self.curation.for_ids(self.aliases[i]), prepare, self.keep_licence_states)
 
     def merged(self, prepare: Callable[[Listing], Any] | None = None) -> Iterator[Any]:
         """Every listed person merged, in listing-id order: the listings, or `prepare` of each."""

@@ -48,20 +48,18 @@ from directory.models import FactConflict, Listing, ReviewItem
 from directory.vocabulary import get_vocabulary
 from indexer.build import (
     IndexReport,
-    ListingPlan,
     PhaseClock,
-    SourceSet,
     _without_cyclic_gc,
     _write_quarantine,
     index_metadata,
     log_report,
+    merge_listing,
     raw_files,
     run_index,
 )
 from indexer.extract import SourceRecord
 from indexer.identity import assign_ids
 from indexer.incremental_state import ClusterState, Graph, StateStore
-from indexer.record_spool import RecordSpool
 from indexer.relink import Relinked, Relinker, read_crawl
 from indexer.suppress import SuppressionList
 
@@ -252,35 +250,19 @@ class _Build:
 
     def listings(self) -> Iterator[Listing]:
         """The listings merged afresh, by listing id; each cluster keeps what was written for it."""
-        tokens = [t for t in self.order if t in self.remerge]
         clusters = self.graph.clusters
-        spool, people = RecordSpool(self.raw_dir), []
-        for token in tokens:
-            people.append(list(range(len(spool), len(spool) + len(self.remerge[token]))))
-            spool.append(self.remerge[token])
-        plan = ListingPlan(
-            people,
-            SourceSet([], spool),
-            [clusters[t].listing_id or "" for t in tokens],
-            [self.aliases[t] for t in tokens],
-            list(range(len(tokens))),
-            self.today,
-            self.curation,
-            [],
-            IndexReport(),
-            self.identity,
-            [],
-            keep_licence_states=True,  # kept in the state for later builds, whether or not this one reports them
-        )
-        try:
-            for i, token in enumerate(tokens):
-                one = plan.merge_person(i)
-                assert one.licence_state is not None
-                self.licences[token] = one.licence_state
-                clusters[token] = clusters[token]._replace(unparsed=tuple(one.unparsed), conflicts=tuple(one.conflicts))
-                yield one.item
-        finally:
-            spool.close()
+        for token in (t for t in self.order if t in self.remerge):
+            one = merge_listing(
+                self.remerge[token],
+                self.today,
+                clusters[token].listing_id or "",
+                self.curation.for_ids(self.aliases[token]),
+                keep_licence_state=True,  # kept in the state for later builds, whether or not this one reports them
+            )
+            assert one.licence_state is not None
+            self.licences[token] = one.licence_state
+            clusters[token] = clusters[token]._replace(unparsed=tuple(one.unparsed), conflicts=tuple(one.conflicts))
+            yield one.item
 
     def unparsed(self) -> Counter[str]:
         unparsed: Counter[str] = Counter()

@@ -9,9 +9,7 @@ slowly either way) and saves pickling every record and piping it to the parent. 
 depends only on the line, the vocabulary and the build date, so it gives the same records.
 
 The raw files are opened once, at the start: a crawl that replaces a file while the build runs
-(crawls write a new file and rename it) leaves the build reading the file it started with. Records
-that do not come from a line as it is on disk (an incremental build's stored extractions) are
-pickled into an unnamed temporary file instead, which disappears with the last process holding it.
+(crawls write a new file and rename it) leaves the build reading the file it started with.
 `os.pread` on inherited descriptors moves no shared file position, so forked merge workers read
 at once.
 """
@@ -19,28 +17,20 @@ at once.
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
 from array import array
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO
 
 from directory.vocabulary import Vocabulary
 from indexer.extract import SourceRecord
 from indexer.reading import extract_line
 
-PICKLED = -1  # the file number of a record pickled into the temporary file
-
 
 class RecordSpool:
-    def __init__(self, directory: Path, files: Sequence[Path] = (), vocab: Vocabulary | None = None, today: date | None = None) -> None:
-        self._directory = directory
+    def __init__(self, files: Sequence[Path], vocab: Vocabulary, today: date) -> None:
         self._raw = [os.open(path, os.O_RDONLY) for path in files]
         self._vocab, self._today = vocab, today
-        self._pickled: IO[bytes] | None = None
-        self._end = 0
         self._file_no = array("h")
         self._offsets = array("q")
         self._sizes = array("l")
@@ -58,19 +48,6 @@ class RecordSpool:
             self._sizes.append(size)
             self._sub.append(sub)
 
-    def append(self, records: Sequence[SourceRecord]) -> None:
-        """Records that are not as extraction would give them from a raw line: pickled."""
-        if self._pickled is None:
-            self._pickled = tempfile.TemporaryFile(prefix=".records-", dir=self._directory)
-        for rec in records:
-            blob = pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
-            os.pwrite(self._pickled.fileno(), blob, self._end)
-            self._file_no.append(PICKLED)
-            self._offsets.append(self._end)
-            self._sizes.append(len(blob))
-            self._sub.append(0)
-            self._end += len(blob)
-
     def get(self, index: int) -> SourceRecord:
         return self.get_many([index])[0]
 
@@ -79,28 +56,18 @@ class RecordSpool:
         lines: dict[tuple[int, int], list[SourceRecord]] = {}
         out = []
         for i in indexes:
-            file_no, offset, size = self._file_no[i], self._offsets[i], self._sizes[i]
-            if file_no == PICKLED:
-                assert self._pickled is not None
-                rec: SourceRecord = pickle.loads(os.pread(self._pickled.fileno(), size, offset))
-            else:
-                found = lines.get((file_no, offset))
-                if found is None:
-                    found = lines[(file_no, offset)] = self._extract(os.pread(self._raw[file_no], size, offset))
-                rec = found[self._sub[i]]
+            file_no, offset = self._file_no[i], self._offsets[i]
+            found = lines.get((file_no, offset))
+            if found is None:
+                line = os.pread(self._raw[file_no], self._sizes[i], offset)
+                found = lines[(file_no, offset)] = extract_line(line, self._vocab, self._today)
+            rec = found[self._sub[i]]
             if (key := self.keys.get(i)) is not None:
                 rec.key = key
             out.append(rec)
         return out
 
-    def _extract(self, line: bytes) -> list[SourceRecord]:
-        assert self._vocab is not None and self._today is not None, "a spool of raw lines knows the vocabulary and date"
-        return extract_line(line, self._vocab, self._today)
-
     def close(self) -> None:
         for fd in self._raw:
             os.close(fd)
         self._raw = []
-        if self._pickled is not None:
-            self._pickled.close()
-            self._pickled = None
