@@ -162,52 +162,81 @@ class ColumnarBuilder(ColumnarRows):
         for language in values[-1]:
             self.languages.setdefault(language, []).append(row)
 
-    def to_blob(self) -> bytes:
-        r = self.rows
-        arrays: dict[str, np.ndarray] = {name: np.array(r[name], dtype=dtype) for name, dtype in ROW_FIELDS.items()}
+    def to_blob(self, order: np.ndarray | None = None) -> bytes:
+        """The stored index of the rows appended, or of them taken in `order` (row positions)."""
+        columns: dict[str, np.ndarray] = {name: np.array(self.rows[name], dtype=dtype) for name, dtype in ROW_FIELDS.items()}
         names = sorted(self.conditions)
         vias = sorted({v for c in self.conditions.values() for v in c[3]})
         via_index = {v: i for i, v in enumerate(vias)}
-        offsets = np.cumsum([0] + [len(self.conditions[n][0]) for n in names]).astype(np.int64)
-        rows = np.array([x for n in names for x in self.conditions[n][0]], dtype=np.int32)
-        fits = np.array([x for n in names for x in self.conditions[n][1]], dtype=np.float64)
-        bases = np.array([x for n in names for x in self.conditions[n][2]], dtype=np.int8)
-        via_codes = np.array([via_index[x] for n in names for x in self.conditions[n][3]], dtype=np.int32)
-        # Within each condition, entries in grid order: a search near a place reads only the cells
-        # around it, and within a cell only the longitudes of its box.
-        cells, lons = grid_keys(arrays["lat"], arrays["lon"])
-        order = (
-            np.concatenate(
-                [
-                    offsets[i] + np.lexsort((lons[rows[offsets[i] : offsets[i + 1]]], cells[rows[offsets[i] : offsets[i + 1]]]))
-                    for i in range(len(names))
-                ]
-            )
-            if names
-            else np.empty(0, dtype=np.int64)
+        entries = ConditionEntries(
+            names,
+            vias,
+            np.repeat(np.arange(len(names), dtype=np.int64), [len(self.conditions[n][0]) for n in names]),
+            np.array([x for n in names for x in self.conditions[n][0]], dtype=np.int64),
+            np.array([x for n in names for x in self.conditions[n][1]], dtype=np.float64),
+            np.array([x for n in names for x in self.conditions[n][2]], dtype=np.int8),
+            np.array([via_index[x] for n in names for x in self.conditions[n][3]], dtype=np.int32),
         )
-        arrays["cond_offsets"] = offsets
-        arrays["cond_rows"] = rows[order]
-        arrays["cond_cell"] = cells[rows[order]]
-        arrays["cond_lon"] = lons[rows[order]]
-        grid = np.lexsort((lons, cells))
-        arrays["grid_rows"] = grid.astype(np.int32)
-        arrays["grid_cell"] = cells[grid]
-        arrays["grid_lon"] = lons[grid]
-        arrays["cond_fit"] = fits[order]
-        arrays["cond_basis"] = bases[order]
-        arrays["cond_via"] = via_codes[order]
-        header = {
-            "conditions": names,
-            "vias": vias,
-            "modalities": list(self.term_bits.modalities),
-            "certifications": list(self.term_bits.certifications),
-            "languages": {lang: rows for lang, rows in self.languages.items()},
-        }
-        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as the allow_pickle flag
-        return buffer.getvalue()
+        languages = self.languages
+        if order is not None:
+            position = np.empty(len(order), dtype=np.int64)
+            position[order] = np.arange(len(order))
+            columns = {name: column[order] for name, column in columns.items()}
+            entries = replace(entries, row=position[entries.row])
+            languages = {lang: np.sort(position[rows]).tolist() for lang, rows in languages.items()}
+        return blob_of(columns, entries, languages, self.term_bits)
+
+
+@dataclass(frozen=True)
+class ConditionEntries:
+    """Every listing's condition fits, one entry each, in any order: the condition's position in
+    `names` (sorted), the row, the fit, the basis (position in BASES) and the via's position in
+    `vias` (sorted)."""
+
+    names: list[str]
+    vias: list[str]
+    condition: np.ndarray  # int64
+    row: np.ndarray  # int64
+    fit: np.ndarray  # float64
+    basis: np.ndarray  # int8
+    via: np.ndarray  # int32
+
+
+def blob_of(columns: dict[str, np.ndarray], entries: ConditionEntries, languages: dict[str, list[int]], term_bits: TermBits) -> bytes:
+    """The stored index: `columns` (ROW_FIELDS, one value per row), the condition entries, each
+    language's rows (in row order) and the vocabulary's terms. A full build and an incremental
+    patch both write through here, so the same rows give the same arrays."""
+    arrays = dict(columns)
+    cells, lons = grid_keys(columns["lat"], columns["lon"])
+    # Within each condition, entries in grid order (ties in row order): a search near a place
+    # reads only the cells around it, and within a cell only the longitudes of its box.
+    row = entries.row
+    order = np.lexsort((row, lons[row], cells[row], entries.condition))
+    row = row[order]
+    offsets = np.zeros(len(entries.names) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entries.condition, minlength=len(entries.names)), out=offsets[1:])
+    arrays["cond_offsets"] = offsets
+    arrays["cond_rows"] = row.astype(np.int32)
+    arrays["cond_cell"] = cells[row]
+    arrays["cond_lon"] = lons[row]
+    grid = np.lexsort((lons, cells))
+    arrays["grid_rows"] = grid.astype(np.int32)
+    arrays["grid_cell"] = cells[grid]
+    arrays["grid_lon"] = lons[grid]
+    arrays["cond_fit"] = entries.fit[order]
+    arrays["cond_basis"] = entries.basis[order]
+    arrays["cond_via"] = entries.via[order]
+    header = {
+        "conditions": entries.names,
+        "vias": entries.vias,
+        "modalities": list(term_bits.modalities),
+        "certifications": list(term_bits.certifications),
+        "languages": languages,
+    }
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as the allow_pickle flag
+    return buffer.getvalue()
 
 
 CELL_DEGREES = 0.5

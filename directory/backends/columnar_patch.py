@@ -1,82 +1,103 @@
 """The columnar search index of a patched SQLite file, from the live blob and the listings that changed.
 
-An incremental re-index rewrites a few hundred listings of hundreds of thousands: the rows of the
-others are taken from the blob the last build stored (every row's values, its conditions and its
-languages), the changed ones are computed afresh, and the blob is laid out exactly as a full build
-lays it out (rows in listing-id order, each condition's and language's rows in row order), so the
-index searches as a full build's would.
+An incremental re-index rewrites a few hundred listings of hundreds of thousands. The stored rows
+are in listing-id order, so the kept rows keep their relative order and the fresh ones are merged
+in by id: every array of the live blob is renumbered and spliced with NumPy (no Python value per
+row), the fresh rows are computed afresh, and the blob is written through the same `blob_of` as a
+full build's, so it holds exactly what a full build writing the same listings stores.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
 
-from directory.backends.columnar import ROW_FIELDS, ColumnarBuilder, ColumnarRow, ColumnarRows
+from directory.backends.columnar import ROW_FIELDS, ColumnarRow, ColumnarRows, ConditionEntries, blob_of
+
+
+class RowPlan:
+    """Where each row of the new index comes from: the live index's rows (by id, sorted) less
+    those `gone`, and the `fresh` ids (sorted) merged in between them."""
+
+    def __init__(self, old_ids: Sequence[str], gone: Collection[str], fresh: Sequence[str]) -> None:
+        old = np.array(old_ids, dtype=str)
+        keep = np.ones(len(old), dtype=bool)
+        removed = np.array(sorted(gone), dtype=str)
+        at = np.searchsorted(old, removed)
+        hit = at < len(old)
+        hit[hit] = old[at[hit]] == removed[hit]
+        keep[at[hit]] = False
+        kept = old[keep]
+        added = np.array(fresh, dtype=str)
+        self.keep = keep  # per old row: whether it stays
+        self.kept_rows = np.arange(len(kept)) + np.searchsorted(added, kept)  # new row of each kept old row
+        self.fresh_rows = np.arange(len(added)) + np.searchsorted(kept, added)  # new row of each fresh id
+        self.count = len(kept) + len(added)
+        self.renumber = np.full(len(old), -1, dtype=np.int64)  # old row → new row, -1 where gone
+        self.renumber[keep] = self.kept_rows
 
 
 def patched_blob(
-    old_blob: bytes, old_ids: Sequence[str], new_ids: Sequence[str], fresh: dict[str, ColumnarRow], columns: ColumnarRows
+    old_blob: bytes, old_ids: Sequence[str], gone: Collection[str], fresh: dict[str, ColumnarRow], columns: ColumnarRows
 ) -> bytes:
-    """The blob for listings `new_ids` (rowid order): those in `fresh` from their rows (as
-    `columns` makes them), the rest copied from `old_blob`, whose rows are `old_ids`."""
-    vocab, built_on = columns.vocab, columns.built_on
+    """The blob of the live index `old_blob` (rows: `old_ids`, sorted) without the listings `gone`,
+    with the `fresh` rows (as `columns` makes them; an id both gone and fresh is replaced)."""
     data = np.load(io.BytesIO(old_blob), allow_pickle=False)
-    header = json.loads(data["header"].tobytes().decode())
-    added = ColumnarBuilder(vocab, built_on)
-    fresh_ids = [lid for lid in new_ids if lid in fresh]
-    for lid in fresh_ids:
-        added.append(fresh[lid])
-    position = {lid: row for row, lid in enumerate(new_ids)}
-    old_row = {lid: row for row, lid in enumerate(old_ids)}
-    is_fresh = np.fromiter((lid in fresh for lid in new_ids), dtype=bool, count=len(new_ids))
-    sources = np.array([old_row[lid] for lid in new_ids if lid not in fresh], dtype=np.int64)
-    # Old stored row → new row, -1 where the listing is gone or re-made.
-    renumber = np.full(len(old_ids), -1, dtype=np.int64)
-    renumber[sources] = np.flatnonzero(~is_fresh)
-    fresh_rows = np.array([position[lid] for lid in fresh_ids], dtype=np.int64)
-
-    out = ColumnarBuilder(vocab, built_on)
-    for name, dtype in ROW_FIELDS.items():
-        column: np.ndarray = np.empty(len(new_ids), dtype=dtype)
-        column[~is_fresh] = data[name][sources]
-        column[is_fresh] = np.array(added.rows[name], dtype=dtype)
-        out.rows[name] = column.tolist()
-    _patch_conditions(out, data, header, renumber, added, fresh_rows)
-    for language, rows in header["languages"].items():
-        kept = renumber[np.array(rows, dtype=np.int64)]
-        out.languages[language] = kept[kept >= 0].tolist()
-    for language, rows in added.languages.items():
-        out.languages.setdefault(language, []).extend(fresh_rows[rows].tolist())
-    out.languages = {lang: sorted(rows) for lang, rows in out.languages.items() if rows}
-    return out.to_blob()
+    old = {name: data[name] for name in data.files}  # each access of an npz member reads it again
+    header = json.loads(old["header"].tobytes().decode())
+    fresh_ids = sorted(fresh)
+    plan = RowPlan(old_ids, {*gone, *fresh_ids}, fresh_ids)
+    rows = [fresh[lid] for lid in fresh_ids]
+    out: dict[str, np.ndarray] = {}
+    for k, (name, dtype) in enumerate(ROW_FIELDS.items()):
+        column: np.ndarray = np.empty(plan.count, dtype=dtype)
+        column[plan.kept_rows] = old[name][plan.keep]
+        column[plan.fresh_rows] = np.array([row[k] for row in rows], dtype=dtype)
+        out[name] = column
+    return blob_of(out, _entries(old, header, plan, rows), _languages(header, plan, rows), columns.term_bits)
 
 
-def _patch_conditions(
-    out: ColumnarBuilder, data: Any, header: dict[str, Any], renumber: np.ndarray, added: ColumnarBuilder, fresh_rows: np.ndarray
-) -> None:
-    """Each condition's entries, the kept old ones renumbered and the fresh ones added, in row
-    order (as a full build appends them); a condition nobody has any longer is left out."""
+def _entries(old: dict[str, np.ndarray], header: dict[str, Any], plan: RowPlan, rows: list[ColumnarRow]) -> ConditionEntries:
+    """The kept old condition entries renumbered, and the fresh rows' entries; a condition or via
+    nobody has any longer is left out, as a full build leaves it out."""
     old_names: list[str] = header["conditions"]
-    names = sorted(set(old_names) | set(added.conditions))
-    number = {name: i for i, name in enumerate(names)}
-    offsets = data["cond_offsets"]
-    old_condition = np.repeat(np.array([number[n] for n in old_names], dtype=np.int64), np.diff(offsets))
-    rows = renumber[data["cond_rows"]]
-    keep = rows >= 0
-    parts = [(old_condition[keep], rows[keep], data["cond_fit"][keep], data["cond_basis"][keep],
-              np.array(header["vias"], dtype=object)[data["cond_via"][keep]])]  # fmt: skip
-    for name, (new_rows, fits, bases, vias) in added.conditions.items():
-        parts.append((np.full(len(new_rows), number[name], dtype=np.int64), fresh_rows[np.array(new_rows, dtype=np.int64)],
-                      np.array(fits, dtype=np.float64), np.array(bases, dtype=np.int8), np.array(vias, dtype=object)))  # fmt: skip
-    condition, row, fit, basis, via = (np.concatenate([p[k] for p in parts]) for k in range(5))
-    order = np.lexsort((row, condition))
-    condition, row, fit, basis, via = condition[order], row[order], fit[order], basis[order], via[order]
-    starts = np.flatnonzero(np.r_[True, condition[1:] != condition[:-1]]) if len(condition) else np.empty(0, dtype=np.int64)
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(condition)], strict=True):
-        span = slice(start, end)
-        out.conditions[names[int(condition[start])]] = (row[span].tolist(), fit[span].tolist(), basis[span].tolist(), via[span].tolist())
+    row = plan.renumber[old["cond_rows"]]
+    keep = row >= 0
+    condition = np.repeat(np.arange(len(old_names), dtype=np.int64), np.diff(old["cond_offsets"]))[keep]
+    via = old["cond_via"][keep]
+    fresh = [(cid, plan.fresh_rows[i], fit, basis, v) for i, values in enumerate(rows) for cid, fit, basis, v in values[-2]]
+    names = sorted({old_names[c] for c in np.unique(condition).tolist()} | {e[0] for e in fresh})
+    vias = sorted({header["vias"][v] for v in np.unique(via).tolist()} | {e[4] for e in fresh})
+    name_at, via_at = {n: i for i, n in enumerate(names)}, {v: i for i, v in enumerate(vias)}
+    # Old condition and via positions → new ones (-1 for those no kept entry has).
+    renamed = np.array([name_at.get(n, -1) for n in old_names], dtype=np.int64)
+    revia = np.array([via_at.get(v, -1) for v in header["vias"]], dtype=np.int32)
+    return ConditionEntries(
+        names,
+        vias,
+        np.concatenate([renamed[condition], np.array([name_at[e[0]] for e in fresh], dtype=np.int64)]),
+        np.concatenate([row[keep], np.array([e[1] for e in fresh], dtype=np.int64)]),
+        np.concatenate([old["cond_fit"][keep], np.array([e[2] for e in fresh], dtype=np.float64)]),
+        np.concatenate([old["cond_basis"][keep], np.array([e[3] for e in fresh], dtype=np.int8)]),
+        np.concatenate([revia[via], np.array([via_at[e[4]] for e in fresh], dtype=np.int32)]),
+    )
+
+
+def _languages(header: dict[str, Any], plan: RowPlan, rows: list[ColumnarRow]) -> dict[str, list[int]]:
+    """Each language's rows in row order, the languages in order of their first row (a full build
+    meets them in that order), a language nobody speaks any longer left out."""
+    speakers: dict[str, list[np.ndarray]] = {}
+    for language, old_rows in header["languages"].items():
+        kept = plan.renumber[np.array(old_rows, dtype=np.int64)]
+        speakers[language] = [kept[kept >= 0]]
+    for i, values in enumerate(rows):
+        for language in values[-1]:
+            speakers.setdefault(language, []).append(plan.fresh_rows[i : i + 1])
+    merged = {language: np.sort(np.concatenate(parts)) for language, parts in speakers.items()}
+    first = sorted((int(r[0]), n) for n, (language, r) in enumerate(merged.items()) if len(r))
+    names = list(merged)
+    return {names[n]: merged[names[n]].tolist() for _, n in first}

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
+
+import numpy as np
 
 from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, ColumnarRow, ColumnarRows, ListingFacts
@@ -118,6 +120,9 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     """,
 ]
+K = TypeVar("K")
+V = TypeVar("V")
+_ABSENT = object()
 IDENTITY_SINCE = 5  # the schema version that added the identity map
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -130,6 +135,30 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute(f"PRAGMA user_version = {version + 1}")
     conn.commit()
     return start
+
+
+def _copy_file(source: BinaryIO, target: Path) -> None:
+    """A byte copy of the open file `source` at `target`, in the kernel."""
+    size = os.fstat(source.fileno()).st_size
+    with open(target, "wb") as out:
+        done = 0
+        while done < size:
+            sent = os.sendfile(out.fileno(), source.fileno(), done, size - done)
+            if sent == 0:
+                raise BackendError(f"the index file shrank while it was copied ({done} of {size} bytes)")
+            done += sent
+
+
+def _write_changes(
+    conn: sqlite3.Connection, table: str, key: str, new: Mapping[K, V], old: Mapping[K, V], row: Callable[[K, V], tuple]
+) -> None:
+    """Make `table` (primary key `key`), which holds `old`, hold `new`: delete the keys gone, write
+    the rows that are new or differ."""
+    conn.executemany(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in old.keys() - new.keys()))
+    changed = [row(k, value) for k, value in new.items() if old.get(k, _ABSENT) != value]
+    if changed:
+        marks = ", ".join("?" for _ in changed[0])
+        conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -175,6 +204,7 @@ class SQLiteBackend:
         self._columnar: tuple[tuple[int, int], ColumnarIndex] | None = None
         self._columnar_lock = threading.Lock()
         self._preparer: Preparer | None = None
+        self._identity_read: tuple[tuple[int, int], IdentityMap] | None = None  # (file, the map `identity()` read from it)
 
     # Writing ---------------------------------------------------------------------------------
 
@@ -198,11 +228,16 @@ class SQLiteBackend:
             migrate(conn)
             preparer = self.preparer(metadata)
             columns = ColumnarBuilder(self.vocab, preparer.columns.built_on)
+            ids: list[str] = []
             for item in listings:
                 prepared = item if isinstance(item, PreparedListing) else preparer.prepare(item)
                 self._insert(conn, prepared)
                 columns.append(prepared.columns)
-            self._finish(conn, columns.to_blob(), metadata, review, identity)
+                ids.append(prepared.id)
+            # The columnar rows are in id order (a build writes its listings so; `patch` relies on it).
+            in_order = all(a < b for a, b in zip(ids, ids[1:], strict=False))
+            order = None if in_order else np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+            self._finish(conn, columns.to_blob(order), metadata, review, identity)
         return IndexStats(columns.count, self.name, str(self.path))
 
     def _finish(
@@ -212,16 +247,20 @@ class SQLiteBackend:
         metadata: dict[str, str] | None,
         review: list[ReviewItem] | None,
         identity: IdentityMap | None,
+        stored: IdentityMap | None = None,
     ) -> None:
-        """Everything of a new file but its listings: the columnar index, meta, review queue, identity map."""
-        conn.execute("INSERT INTO columnar VALUES ('search', ?)", (blob,))
+        """Everything of a new file but its listings: the columnar index, meta, review queue, identity
+        map (`stored`: the map the file already holds, if it is a copy of a live one)."""
+        conn.execute("INSERT OR REPLACE INTO columnar VALUES ('search', ?)", (blob,))
+        conn.execute("DELETE FROM meta")
         conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted((metadata or {}).items()))
+        conn.execute("DELETE FROM review_queue")
         conn.executemany(
             "INSERT OR REPLACE INTO review_queue VALUES (?, ?, ?, ?, ?, ?)",
             [(r.record_a, r.record_b, r.listing_a, r.listing_b, r.score, r.reason) for r in review or []],
         )
         if identity is not None:
-            self._write_identity(conn, identity)
+            self._write_identity(conn, identity, stored)
         conn.execute("ANALYZE")
         conn.commit()
 
@@ -241,46 +280,39 @@ class SQLiteBackend:
     ) -> IndexStats:
         """Like `replace_all`, for an index that differs from the live one in a few listings: the
         listings `drop` names leave, `fresh` ones are written (replacing any of the same id), every
-        other listing's row and columnar values are copied from the live file. The new file is
-        what a full build writing the same listings gives, and it is swapped in the same way, so
-        a run that dies leaves the previous index serving."""
-        live_blob = self._conn().execute("SELECT data FROM columnar WHERE name = 'search'").fetchone()[0]
-        fresh_by_id: dict[str, ColumnarRow] = {}
-        with self._building() as conn:
+        other listing's row and columnar values are kept from the live file. The new file holds
+        what a full build writing the same listings holds (rows in another rowid order: readers
+        order them by id), and it is swapped in the same way, so a run that dies leaves the
+        previous index serving."""
+        with open(self.path, "rb") as live, self._building(copy_of=live) as conn:
+            # A byte copy of the live file, then only the rows that change: copying every row in
+            # SQL cost more than the rest of the write.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             migrate(conn)
-            conn.execute("ATTACH DATABASE ? AS live", (f"file:{self.path}?mode=ro",))
+            old_ids = [row[0] for row in conn.execute("SELECT id FROM listings ORDER BY id")]
+            live_blob = conn.execute("SELECT data FROM columnar WHERE name = 'search'").fetchone()[0]
+            conn.executemany("DELETE FROM listings WHERE id = ?", ((lid,) for lid in drop))
             preparer = self.preparer(metadata)
+            fresh_rows: dict[str, ColumnarRow] = {}
             for listing in fresh:
                 prepared = preparer.prepare(listing)
+                conn.execute("DELETE FROM listings WHERE id = ?", (listing.id,))
                 self._insert(conn, prepared)
-                fresh_by_id[listing.id] = prepared.columns
-            conn.execute("CREATE TEMP TABLE gone (id TEXT PRIMARY KEY) WITHOUT ROWID")
-            conn.executemany("INSERT OR IGNORE INTO temp.gone VALUES (?)", ((lid,) for lid in {*drop, *fresh_by_id}))
-            conn.execute("CREATE TEMP TABLE made AS SELECT id, name_key, doc FROM main.listings")
-            conn.execute("DELETE FROM main.listings")
-            # Rows in id order, as a full build writes them: the columnar index follows rowid order.
-            conn.execute(
-                "INSERT INTO main.listings(id, name_key, doc) SELECT id, name_key, doc FROM ("
-                " SELECT id, name_key, doc FROM live.listings WHERE id NOT IN (SELECT id FROM temp.gone)"
-                " UNION ALL SELECT id, name_key, doc FROM temp.made) ORDER BY id"
-            )
-            old_ids = [row[0] for row in conn.execute("SELECT id FROM live.listings ORDER BY rowid")]
-            new_ids = [row[0] for row in conn.execute("SELECT id FROM main.listings ORDER BY rowid")]
-            blob = patched_blob(live_blob, old_ids, new_ids, fresh_by_id, preparer.columns)
-            conn.execute("DROP TABLE temp.made")
-            conn.execute("DROP TABLE temp.gone")
-            conn.commit()
-            conn.execute("DETACH DATABASE live")
-            self._finish(conn, blob, metadata, review, identity)
-        return IndexStats(len(new_ids), self.name, str(self.path))
+                fresh_rows[listing.id] = prepared.columns
+            blob = patched_blob(live_blob, old_ids, drop, fresh_rows, preparer.columns)
+            self._finish(conn, blob, metadata, review, identity, self._stored_identity(os.fstat(live.fileno())))
+            count = conn.execute("SELECT count(*) FROM listings").fetchone()[0]
+        return IndexStats(count, self.name, str(self.path))
 
     @contextmanager
-    def _building(self) -> Iterator[sqlite3.Connection]:
-        """A new file beside the live one, swapped in if the block completes, removed if it fails."""
+    def _building(self, copy_of: BinaryIO | None = None) -> Iterator[sqlite3.Connection]:
+        """A new file beside the live one (a copy of `copy_of`, if given), swapped in if the block
+        completes, removed if it fails."""
         building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
         building.unlink(missing_ok=True)
+        if copy_of is not None:
+            _copy_file(copy_of, building)
         conn = sqlite3.connect(building)
         try:
             yield conn
@@ -305,16 +337,23 @@ class SQLiteBackend:
         conn.execute("INSERT INTO listings(id, name_key, doc) VALUES (?, ?, ?)", listing[:3])
 
     @staticmethod
-    def _write_identity(conn: sqlite3.Connection, identity: IdentityMap) -> None:
-        conn.executemany("INSERT INTO identity VALUES (?, ?)", identity.records.items())
-        conn.executemany(
-            "INSERT INTO listing_ids VALUES (?, ?, ?)",
-            ((lid, build, identity.first_seen.get(lid, "")) for lid, build in identity.first_build.items()),
-        )
-        conn.executemany(
-            "INSERT INTO redirects VALUES (?, ?, ?, ?)",
-            ((old, hop.new_id, hop.reason, hop.since) for old, hop in identity.redirects.items()),
-        )
+    def _write_identity(conn: sqlite3.Connection, identity: IdentityMap, stored: IdentityMap | None) -> None:
+        """Store `identity` in a file that holds the map `stored`: only what differs is written
+        (`stored` None: the file's map is not known, it is replaced whole)."""
+        if stored is None:
+            for table in ("identity", "listing_ids", "redirects"):
+                conn.execute(f"DELETE FROM {table}")
+            stored = IdentityMap()
+        _write_changes(conn, "identity", "record_key", identity.records, stored.records, lambda key, lid: (key, lid))
+        listing_ids = {lid: (build, identity.first_seen.get(lid, "")) for lid, build in identity.first_build.items()}
+        before = {lid: (build, stored.first_seen.get(lid, "")) for lid, build in stored.first_build.items()}
+        _write_changes(conn, "listing_ids", "listing_id", listing_ids, before, lambda lid, row: (lid, *row))
+        _write_changes(conn, "redirects", "old_id", identity.redirects, stored.redirects, lambda old, hop: (old, *hop))
+
+    def _stored_identity(self, live: os.stat_result) -> IdentityMap | None:
+        """The identity map `identity()` read from the live file `live`, if it read one from that very file."""
+        read = self._identity_read
+        return read[1] if read is not None and read[0] == (live.st_ino, live.st_mtime_ns) else None
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -347,7 +386,9 @@ class SQLiteBackend:
         with self._columnar_lock:
             if self._columnar is None or self._columnar[0] != identity:
                 blob = conn.execute("SELECT data FROM columnar WHERE name = 'search'").fetchone()[0]
-                rows = conn.execute("SELECT id, name_key FROM listings ORDER BY rowid").fetchall()
+                # The columnar rows are in id order; a patched file's rowids are not (sorting the
+                # rows here is cheaper than asking SQL for them by id).
+                rows = sorted(conn.execute("SELECT id, name_key FROM listings"))
                 index = ColumnarIndex(blob, [r[0] for r in rows], [r[1] for r in rows])
                 self._columnar = (identity, index)
             return self._columnar[1]
@@ -385,18 +426,23 @@ class SQLiteBackend:
         except sqlite3.Error as exc:
             raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
         try:
+            before = self.path.stat()
             if conn.execute("PRAGMA user_version").fetchone()[0] < IDENTITY_SINCE:
                 return IdentityMap()
             first_build, first_seen = {}, {}
             for lid, build, seen in conn.execute("SELECT listing_id, first_build, first_seen FROM listing_ids"):
                 first_build[lid], first_seen[lid] = build, seen
-            return IdentityMap(
+            identity = IdentityMap(
                 build=max(first_build.values(), default=0),
                 records=dict(conn.execute("SELECT record_key, listing_id FROM identity")),
                 first_build=first_build,
                 first_seen=first_seen,
                 redirects={old: Redirect(new, reason, since) for old, new, reason, since in conn.execute("SELECT * FROM redirects")},
             )
+            if self.path.stat() == before:  # read from one file: `patch` writes only what changed since
+                kept = IdentityMap(identity.build, dict(identity.records), dict(first_build), dict(first_seen), dict(identity.redirects))
+                self._identity_read = ((before.st_ino, before.st_mtime_ns), kept)
+            return identity
         except sqlite3.Error as exc:
             raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
         finally:
