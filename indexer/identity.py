@@ -109,8 +109,11 @@ def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date, he
             identity.first_build[lid] = build
             identity.first_seen[lid] = today.isoformat()
     # Records not seen this time keep their id, so a person a source drops for a while comes back
-    # under the same id; their ids are re-resolved in case they were merged since.
-    identity.records = {key: identity.resolve(lid) for key, lid in previous.records.items()}
+    # under the same id; their ids are re-resolved in case they were merged since (an id no
+    # redirect starts from resolves to itself: only those records are looked at again).
+    identity.records = dict(previous.records)
+    moved = identity.redirects
+    identity.records.update({key: identity.resolve(lid) for key, lid in previous.records.items() if lid in moved})
     for lid, group in zip(final, clusters, strict=True):
         for rec in group:
             identity.records[rec.key] = lid

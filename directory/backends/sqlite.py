@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -122,7 +122,6 @@ MIGRATIONS: list[str] = [
 ]
 K = TypeVar("K")
 V = TypeVar("V")
-_ABSENT = object()
 IDENTITY_SINCE = 5  # the schema version that added the identity map
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -149,16 +148,17 @@ def _copy_file(source: BinaryIO, target: Path) -> None:
             done += sent
 
 
-def _write_changes(
-    conn: sqlite3.Connection, table: str, key: str, new: Mapping[K, V], old: Mapping[K, V], row: Callable[[K, V], tuple]
-) -> None:
-    """Make `table` (primary key `key`), which holds `old`, hold `new`: delete the keys gone, write
-    the rows that are new or differ."""
-    conn.executemany(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in old.keys() - new.keys()))
-    changed = [row(k, value) for k, value in new.items() if old.get(k, _ABSENT) != value]
-    if changed:
-        marks = ", ".join("?" for _ in changed[0])
-        conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
+def _write_changes(conn: sqlite3.Connection, table: str, key: str, gone: Iterable[str], rows: Iterable[tuple]) -> None:
+    """Delete the rows of keys `gone` from `table` (primary key `key`), then write `rows` over it."""
+    conn.executemany(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in gone))
+    rows = list(rows)
+    if rows:
+        conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' for _ in rows[0])})", rows)
+
+
+def _differing(new: dict[K, V], old: dict[K, V]) -> Iterable[tuple[K, V]]:
+    """The items of `new` that `old` lacks or holds another value for."""
+    return new.items() - old.items() if old else new.items()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -344,11 +344,15 @@ class SQLiteBackend:
             for table in ("identity", "listing_ids", "redirects"):
                 conn.execute(f"DELETE FROM {table}")
             stored = IdentityMap()
-        _write_changes(conn, "identity", "record_key", identity.records, stored.records, lambda key, lid: (key, lid))
-        listing_ids = {lid: (build, identity.first_seen.get(lid, "")) for lid, build in identity.first_build.items()}
-        before = {lid: (build, stored.first_seen.get(lid, "")) for lid, build in stored.first_build.items()}
-        _write_changes(conn, "listing_ids", "listing_id", listing_ids, before, lambda lid, row: (lid, *row))
-        _write_changes(conn, "redirects", "old_id", identity.redirects, stored.redirects, lambda old, hop: (old, *hop))
+        # Set operations on dict views run in C: a pass over the map costs little next to writing it.
+        records, first_build, first_seen, redirects = identity.records, identity.first_build, identity.first_seen, identity.redirects
+        _write_changes(conn, "identity", "record_key", stored.records.keys() - records.keys(), _differing(records, stored.records))
+        changed = {lid for lid, _ in _differing(first_build, stored.first_build)}
+        changed |= {lid for lid, _ in _differing(first_seen, stored.first_seen)} | (stored.first_seen.keys() - first_seen.keys())
+        listing_ids = ((lid, first_build[lid], first_seen.get(lid, "")) for lid in changed if lid in first_build)
+        _write_changes(conn, "listing_ids", "listing_id", stored.first_build.keys() - first_build.keys(), listing_ids)
+        hops = ((old, *hop) for old, hop in _differing(redirects, stored.redirects))
+        _write_changes(conn, "redirects", "old_id", stored.redirects.keys() - redirects.keys(), hops)
 
     def _stored_identity(self, live: os.stat_result) -> IdentityMap | None:
         """The identity map `identity()` read from the live file `live`, if it read one from that very file."""
