@@ -8,6 +8,7 @@ the new index. Ids absorbed by a merge stay answerable as redirects to the id th
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -23,7 +24,7 @@ class IdentityMap:
     """What one build knew about ids; an empty map is the start of history."""
 
     build: int = 0  # builds so far, counting the one that wrote this map
-    records: dict[str, str] = field(default_factory=dict)  # record key → listing id
+    records: Mapping[str, str] = field(default_factory=dict)  # record key → listing id
     first_build: dict[str, int] = field(default_factory=dict)  # listing id → the build that minted it
     first_seen: dict[str, str] = field(default_factory=dict)  # listing id → ISO date of that build
     redirects: dict[str, Redirect] = field(default_factory=dict)  # absorbed id → where it went
@@ -35,6 +36,41 @@ class IdentityMap:
     def resolve(self, listing_id: str) -> str:
         """The id a listing id stands for now: itself, or the end of its redirect chain."""
         return resolve(self.redirects, listing_id)
+
+
+def records_dict(records: Mapping[str, str]) -> dict[str, str]:
+    """Any record map as a dict (a dict as it is)."""
+    if isinstance(records, CarriedRecords):
+        return records.as_dict()
+    return records if isinstance(records, dict) else dict(records)
+
+
+class CarriedRecords(Mapping[str, str]):
+    """A build's map: its own records' ids (`own`) over the previous build's map (`carried`), whose
+    ids are resolved through this build's `redirects`: records not seen this time keep their id,
+    re-resolved in case it was merged since. Nothing is copied: a writer that holds `carried`
+    stores only `own` and the records a redirect moves."""
+
+    def __init__(self, carried: Mapping[str, str], own: dict[str, str], redirects: dict[str, Redirect]) -> None:
+        self.carried, self.own, self.redirects = carried, own, redirects
+
+    def __getitem__(self, key: str) -> str:
+        lid = self.own.get(key)
+        return lid if lid is not None else resolve(self.redirects, self.carried[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+    def as_dict(self) -> dict[str, str]:
+        """The whole map, as one dict."""
+        records = dict(records_dict(self.carried))  # a copy: the previous map stays as it was
+        moved = self.redirects  # an id no redirect starts from resolves to itself: only these records change
+        records.update({key: resolve(moved, lid) for key, lid in records.items() if lid in moved})
+        records.update(self.own)
+        return records
 
 
 def resolve(redirects: dict[str, Redirect], listing_id: str) -> str:

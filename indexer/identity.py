@@ -21,7 +21,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from directory.identity import IdentityMap, Redirect, resolve
+from directory.identity import CarriedRecords, IdentityMap, Redirect, resolve
 from indexer.link_record import Group
 from indexer.linkage import listing_id
 
@@ -109,14 +109,10 @@ def assign_ids(clusters: Sequence[Group], previous: IdentityMap, today: date, he
             identity.first_build[lid] = build
             identity.first_seen[lid] = today.isoformat()
     # Records not seen this time keep their id, so a person a source drops for a while comes back
-    # under the same id; their ids are re-resolved in case they were merged since (an id no
-    # redirect starts from resolves to itself: only those records are looked at again).
-    identity.records = dict(previous.records)
-    moved = identity.redirects
-    identity.records.update({key: identity.resolve(lid) for key, lid in previous.records.items() if lid in moved})
-    for lid, group in zip(final, clusters, strict=True):
-        for rec in group:
-            identity.records[rec.key] = lid
+    # under the same id; their ids are re-resolved in case they were merged since. The previous
+    # map is not copied: an incremental build's writer stores only what this build changed.
+    own = {rec.key: lid for lid, group in zip(final, clusters, strict=True) for rec in group}
+    identity.records = CarriedRecords(previous.records, own, identity.redirects)
 
     earlier: dict[str, set[str]] = {}  # final id → the previous build's ids redirected to it
     for old, hop in previous.redirects.items():

@@ -6,13 +6,14 @@ For unit tests and as the reference implementation the backend contract tests co
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
 from directory.backends.base import IndexStats, SearchPage, built_for
 from directory.backends.results import STATUSES, CandidateSet, FacetInputs, TermBits, rank_page
 from directory.geo import distance_km
-from directory.identity import IdentityMap
+from directory.identity import IdentityMap, records_dict
 from directory.models import LicenseStatus, Listing, ReviewItem
 from directory.names import name_matches, name_words
 from directory.query import SearchQuery
@@ -97,7 +98,8 @@ class MemoryBackend:
         identity: IdentityMap | None = None,
     ) -> IndexStats:
         fresh = {listing.id: listing for listing in listings}
-        self._identity = identity or IdentityMap()
+        # Held as plain dicts: a map read lazily from an earlier build's would chain build upon build.
+        self._identity = replace(identity, records=records_dict(identity.records)) if identity is not None else IdentityMap()
         self._review = list(review or [])
         built_on = built_for(metadata)  # fits are kept per index, like the other backends'
         self._fits = {lid: condition_fits(listing, self.vocab, built_on) for lid, listing in fresh.items()}

@@ -24,7 +24,7 @@ from directory.backends.columnar import ColumnarBuilder, ColumnarIndex, Columnar
 from directory.backends.columnar_patch import patched_blob
 from directory.backends.results import rank_page
 from directory.errors import BackendError
-from directory.identity import IdentityMap, Redirect
+from directory.identity import CarriedRecords, IdentityMap, Redirect, records_dict, resolve
 from directory.models import Listing, ReviewItem
 from directory.query import SearchQuery
 from directory.vocabulary import Vocabulary, get_vocabulary, normalize_text
@@ -156,6 +156,26 @@ def _write_changes(conn: sqlite3.Connection, table: str, key: str, gone: Iterabl
         conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' for _ in rows[0])})", rows)
 
 
+def _write_carried(conn: sqlite3.Connection, records: CarriedRecords) -> None:
+    """Make the identity table, which holds `records.carried`, hold `records`: the stored ids a
+    redirect starts from re-resolved (one pass in SQL), then the build's own records written."""
+    moved = [(old, resolve(records.redirects, old)) for old in records.redirects]
+    if moved:
+        conn.execute("CREATE TEMP TABLE moved (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID")
+        conn.executemany("INSERT INTO temp.moved VALUES (?, ?)", moved)
+        conn.execute(
+            "UPDATE identity SET listing_id = (SELECT new FROM temp.moved WHERE old = identity.listing_id)"
+            " WHERE listing_id IN (SELECT old FROM temp.moved)"
+        )
+        conn.execute("DROP TABLE temp.moved")
+    conn.executemany("INSERT OR REPLACE INTO identity VALUES (?, ?)", records.own.items())
+
+
+def _file_identity(stat: os.stat_result) -> tuple[int, int, int]:
+    """Which file, as written: a swap changes the inode (reading one changes its access time)."""
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def _differing(new: dict[K, V], old: dict[K, V]) -> Iterable[tuple[K, V]]:
     """The items of `new` that `old` lacks or holds another value for."""
     return new.items() - old.items() if old else new.items()
@@ -204,7 +224,7 @@ class SQLiteBackend:
         self._columnar: tuple[tuple[int, int], ColumnarIndex] | None = None
         self._columnar_lock = threading.Lock()
         self._preparer: Preparer | None = None
-        self._identity_read: tuple[tuple[int, int], IdentityMap] | None = None  # (file, the map `identity()` read from it)
+        self._identity_read: tuple[tuple[int, int, int], IdentityMap] | None = None  # (file, the map `identity()` read from it)
 
     # Writing ---------------------------------------------------------------------------------
 
@@ -344,9 +364,14 @@ class SQLiteBackend:
             for table in ("identity", "listing_ids", "redirects"):
                 conn.execute(f"DELETE FROM {table}")
             stored = IdentityMap()
-        # Set operations on dict views run in C: a pass over the map costs little next to writing it.
-        records, first_build, first_seen, redirects = identity.records, identity.first_build, identity.first_seen, identity.redirects
-        _write_changes(conn, "identity", "record_key", stored.records.keys() - records.keys(), _differing(records, stored.records))
+        records = identity.records
+        if isinstance(records, CarriedRecords) and records.carried is stored.records:
+            _write_carried(conn, records)
+        else:
+            new, old = records_dict(records), records_dict(stored.records)
+            _write_changes(conn, "identity", "record_key", old.keys() - new.keys(), _differing(new, old))
+        # Set operations on dict views run in C: a pass over the maps costs little next to writing them.
+        first_build, first_seen, redirects = identity.first_build, identity.first_seen, identity.redirects
         changed = {lid for lid, _ in _differing(first_build, stored.first_build)}
         changed |= {lid for lid, _ in _differing(first_seen, stored.first_seen)} | (stored.first_seen.keys() - first_seen.keys())
         listing_ids = ((lid, first_build[lid], first_seen.get(lid, "")) for lid in changed if lid in first_build)
@@ -357,7 +382,7 @@ class SQLiteBackend:
     def _stored_identity(self, live: os.stat_result) -> IdentityMap | None:
         """The identity map `identity()` read from the live file `live`, if it read one from that very file."""
         read = self._identity_read
-        return read[1] if read is not None and read[0] == (live.st_ino, live.st_mtime_ns) else None
+        return read[1] if read is not None and read[0] == _file_identity(live) else None
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -425,12 +450,12 @@ class SQLiteBackend:
         """The identity map of the live file; empty when there is none yet, or the file predates it."""
         if not self.path.exists():
             return IdentityMap()
+        before = _file_identity(self.path.stat())
         try:
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         except sqlite3.Error as exc:
             raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
         try:
-            before = self.path.stat()
             if conn.execute("PRAGMA user_version").fetchone()[0] < IDENTITY_SINCE:
                 return IdentityMap()
             first_build, first_seen = {}, {}
@@ -443,14 +468,16 @@ class SQLiteBackend:
                 first_seen=first_seen,
                 redirects={old: Redirect(new, reason, since) for old, new, reason, since in conn.execute("SELECT * FROM redirects")},
             )
-            if self.path.stat() == before:  # read from one file: `patch` writes only what changed since
-                kept = IdentityMap(identity.build, dict(identity.records), dict(first_build), dict(first_seen), dict(identity.redirects))
-                self._identity_read = ((before.st_ino, before.st_mtime_ns), kept)
-            return identity
         except sqlite3.Error as exc:
             raise BackendError(f"cannot read the identity map of {self.path}: {exc}") from None
         finally:
             conn.close()
+        if _file_identity(self.path.stat()) == before:  # read from one file: `patch` writes only what changed since
+            # The records themselves, not a copy: a build carries them over (`CarriedRecords`) and
+            # `patch` then writes only the build's own; nothing writes into the previous map.
+            kept = IdentityMap(identity.build, identity.records, dict(first_build), dict(first_seen), dict(identity.redirects))
+            self._identity_read = (before, kept)
+        return identity
 
     def metadata(self) -> dict[str, str]:
         return dict(self._conn().execute("SELECT key, value FROM meta"))
