@@ -125,7 +125,6 @@ def run_incremental_index(
         graph = stored or Graph(wanted)
         crawl = read_crawl(raw_files(raw_dir), graph, get_vocabulary(), today, progress)
         clock.lap("read")
-        gone_lines = [ident for ident in (*graph.line_keys, *graph.quarantined) if ident not in crawl.where]
         relinker = Relinker(graph, crawl, store, snapshot.must_link(), snapshot.cannot_link())
         relinked = relinker.run()
         clock.lap("link")
@@ -160,7 +159,7 @@ def run_incremental_index(
             curation.record_build(review, crawl.quarantine, licence_states, report.orphaned_overrides, today, conflicts)
         changed_licences: dict[str, Listing | None] = dict.fromkeys(relinked.removed)
         changed_licences.update(build.licences)
-        store.save(graph, crawl.fresh, gone_lines, changed_licences, fresh=stored is None)
+        store.save(graph, crawl.fresh, crawl.gone, changed_licences, fresh=stored is None)
         log_report(report)
         return report
 

@@ -53,46 +53,79 @@ class Crawl:
 
     where: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # line ident → (file, line number)
     fresh: dict[bytes, LineResult] = field(default_factory=dict)
+    gone: list[bytes] = field(default_factory=list)  # stored lines (kept or quarantined) this crawl no longer has
     raw_records: int = 0
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     by_source: dict[str, int] = field(default_factory=dict)
 
 
+def _file_lines(path: Path) -> list[bytes]:
+    """A raw file's lines, without their newline (`_raw` puts it back)."""
+    try:
+        return path.read_bytes().split(b"\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _raw(lines: list[bytes], index: int) -> bytes:
+    """Line `index` as iterating its file gives it: with its newline, but for the file's last."""
+    return lines[index] + b"\n" if index + 1 < len(lines) else lines[index]
+
+
+def _idents(digests: list[bytes]) -> list[bytes]:
+    """Each line's ident: its content hash and which occurrence of that content it is, counting
+    across every file in order (identical lines are told apart). Almost every line is unique, so
+    only the repeated ones are numbered one by one."""
+    first = (1).to_bytes(4, "little")
+    idents = [d + first for d in digests]
+    repeated = {d for d, n in Counter(digests).items() if n > 1}
+    if repeated:
+        seen: Counter[bytes] = Counter()
+        for i in [i for i, d in enumerate(digests) if d in repeated]:
+            seen[digests[i]] += 1
+            idents[i] = digests[i] + seen[digests[i]].to_bytes(4, "little")
+    return idents
+
+
 def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, progress: bool) -> Crawl:
+    """Hash every raw line and extract only the lines the state does not hold. Each file is read
+    whole and hashed in one comprehension (this is the floor of a re-index: no per-line
+    bookkeeping in Python); a file with lines to extract or to quarantine is read again for them."""
     crawl = Crawl()
-    total = sum(p.stat().st_size for p in files)
-    seen: Counter[bytes] = Counter()  # identical lines, in one file or several, are told apart by occurrence
-    with tqdm(total=total, unit="B", unit_scale=True, desc="hashing raw lines", disable=not progress) as bar:
-        for number, path in enumerate(files):
-            stem = path.stem
-            crawl.by_source.setdefault(stem, 0)
-            try:
-                handle = open(path, "rb")
-            except OSError as exc:
-                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-            with handle:
-                for line_number, raw in enumerate(handle, start=1):
-                    bar.update(len(raw))
-                    if not raw.strip():
-                        continue
-                    crawl.raw_records += 1
-                    digest = hashlib.blake2b(raw, digest_size=16).digest()
-                    seen[digest] += 1
-                    ident = digest + seen[digest].to_bytes(4, "little")
-                    crawl.where[ident] = (number, line_number)
-                    if ident in graph.line_keys:
-                        records, reason = len(graph.line_keys[ident]), graph.quarantined.get(ident)
-                    elif ident in graph.quarantined:
-                        records, reason = 0, graph.quarantined[ident]
-                    else:
-                        chunk = extract_lines(path.name, line_number, [raw], vocab, today)
-                        found = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
-                        crawl.fresh[ident] = found
-                        records, reason = len(found[0]), found[1]
-                    if reason is not None:
-                        text = raw.decode("utf-8", errors="replace")
-                        crawl.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": text[:2000]})
-                    crawl.by_source[stem] = crawl.by_source.get(stem, 0) + records
+    numbers: list[tuple[int, int]] = []  # (file, line number) of each non-blank line, in crawl order
+    digests: list[bytes] = []
+    ends: list[int] = []  # where each file's lines end in `numbers`
+    for number, path in enumerate(tqdm(files, desc="hashing raw files", unit="file", disable=not progress)):
+        lines = _file_lines(path)
+        kept = [i for i, line in enumerate(lines) if line and not line.isspace()]  # blank lines are no records
+        numbers.extend((number, i + 1) for i in kept)
+        digests.extend([hashlib.blake2b(_raw(lines, i), digest_size=16).digest() for i in kept])
+        ends.append(len(numbers))
+    idents = _idents(digests)
+    crawl.raw_records = len(idents)
+    crawl.where = dict(zip(idents, numbers, strict=True))
+    line_keys, quarantined = graph.line_keys, graph.quarantined
+    crawl.gone = [i for i in (*line_keys, *quarantined) if i not in crawl.where]
+    revisit: dict[int, list[bytes]] = defaultdict(list)  # file → its lines to extract or quarantine, in order
+    for ident in [i for i in idents if i not in line_keys or i in quarantined]:
+        revisit[crawl.where[ident][0]].append(ident)
+    for number, found in revisit.items():
+        lines, name = _file_lines(files[number]), files[number].name
+        for ident in found:
+            line_number = crawl.where[ident][1]
+            raw = _raw(lines, line_number - 1)
+            if ident not in line_keys and ident not in quarantined:
+                chunk = extract_lines(name, line_number, [raw], vocab, today)
+                crawl.fresh[ident] = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
+            reason = quarantined[ident] if ident in quarantined else crawl.fresh[ident][1]
+            if reason is not None:
+                text = raw.decode("utf-8", errors="replace")
+                crawl.quarantine.append({"file": name, "line": line_number, "reason": reason, "raw": text[:2000]})
+    start = 0
+    for path, end in zip(files, ends, strict=True):
+        held = sum(len(line_keys[i]) if i in line_keys else len(crawl.fresh[i][0]) if i in crawl.fresh else 0 for i in idents[start:end])
+        crawl.by_source[path.stem] = crawl.by_source.get(path.stem, 0) + held
+        start = end
     return crawl
 
 
@@ -220,7 +253,7 @@ class Relinker:
 
     def find_dirty(self) -> None:
         graph, idx = self.graph, self.idx
-        gone = {key for ident, keys in graph.line_keys.items() if ident not in self.crawl.where for key in keys}
+        gone = {key for ident in self.crawl.gone for key in graph.line_keys.get(ident, ())}
         new: list[SourceRecord] = []
         places: list[tuple[bytes, int]] = []
         for ident, (records, _) in self.crawl.fresh.items():
@@ -395,10 +428,9 @@ class Relinker:
 
     def _update_lines(self) -> None:
         graph, crawl = self.graph, self.crawl
-        for ident in [i for i in graph.line_keys if i not in crawl.where]:
-            del graph.line_keys[ident]
-        for ident in [i for i in graph.quarantined if i not in crawl.where]:
-            del graph.quarantined[ident]
+        for ident in crawl.gone:
+            graph.line_keys.pop(ident, None)
+            graph.quarantined.pop(ident, None)
         lines: dict[bytes, list[str]] = {}
         for ident, (records, reason) in crawl.fresh.items():
             if reason is not None:
