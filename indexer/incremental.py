@@ -59,12 +59,12 @@ from indexer.build import (
 )
 from indexer.extract import SourceRecord
 from indexer.identity import assign_ids
-from indexer.incremental_state import ClusterState, Graph, StateStore
+from indexer.incremental_state import Graph, StateStore
 from indexer.relink import Relinked, Relinker, read_crawl
 from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
-STATE_VERSION = 2
+STATE_VERSION = 3
 TOKEN = "incremental_state"  # the index meta key naming the state that describes the index
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "directory")
 # Libraries extraction calls: a new version may parse a name, phone or ZIP differently.
@@ -213,7 +213,7 @@ class _Build:
         for old, hop in previous.redirects.items():
             earlier[hop.new_id].add(old)
         hidden, removed_keys, sup = self.curation.hidden_ids, self.curation.suppressed_keys, self.suppressions
-        by_identifier = bool(sup.npis or sup.license_keys or removed_keys)
+        covered = graph.records.covered(sup.npis, sup.license_keys, removed_keys) if sup.npis or sup.license_keys or removed_keys else set()
         overridden = {o.listing_id for o in self.curation.overrides if o.kind in LISTING_LEVEL}
         listed: list[tuple[str, str]] = []
         for token, cluster in clusters.items():
@@ -224,7 +224,7 @@ class _Build:
             aliases = self.aliases.setdefault(token, {lid} | earlier.get(lid, set()))
             self.found |= aliases
             fate = "listed"
-            if not sup.listing_ids.isdisjoint(aliases) or (by_identifier and self._covered(cluster, removed_keys)):
+            if not sup.listing_ids.isdisjoint(aliases) or not covered.isdisjoint(cluster.keys):
                 fate, self.suppressed = "suppressed", self.suppressed + 1
             elif not hidden.isdisjoint(aliases):
                 fate, self.hidden = "hidden", self.hidden + 1
@@ -239,13 +239,6 @@ class _Build:
         self.order = [t for _, t in listed]
         kept = {lid for lid, t in listed if t not in self.remerge}
         self.drop = written - kept
-
-    def _covered(self, cluster: ClusterState, removed_keys: set[str]) -> bool:
-        sup, records = self.suppressions, self.graph.records
-        return any(
-            k in removed_keys or (records[k].npi and records[k].npi in sup.npis) or not sup.license_keys.isdisjoint(records[k].licences)
-            for k in cluster.keys
-        )
 
     def listings(self) -> Iterator[Listing]:
         """The listings merged afresh, by listing id; each cluster keeps what was written for it."""

@@ -19,11 +19,12 @@ import logging
 import os
 import pickle
 import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -65,13 +66,114 @@ class ClusterState(NamedTuple):
     conflicts: tuple[FactConflict, ...] = ()
 
 
+class RecordTable:
+    """The graph's records, kept in the state's `records` table (with side tables by name and by
+    licence) and read only as a re-index asks for them: by key, or through an index (extracted
+    key, double surname, full name, NPI, licence). Changes are held in memory until
+    `StateStore.save` writes the changed rows. The side-table lookups see the stored rows, as
+    the last build left them; the rows a build changed are looked up in memory."""
+
+    def __init__(self, path: Path | None = None, count: int = 0) -> None:
+        self.path = path  # None: a fresh graph, with nothing stored
+        self.count = count
+        self.cache: dict[str, RecordState | None] = {}  # None: not stored, or gone
+        self.changed: set[str] = set()
+        self._conn: sqlite3.Connection | None = None
+
+    def _query(self, sql: str, args: Iterable[Any]) -> list[tuple[Any, ...]]:
+        """Run `sql` (one `IN ({marks})`) over `args` in batches; nothing for a fresh graph."""
+        if self.path is None:
+            return []
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.path)
+        values, out = list(args), []
+        for start in range(0, len(values), 500):
+            batch = values[start : start + 500]
+            out += self._conn.execute(sql.format(marks=", ".join("?" * len(batch))), batch).fetchall()
+        return out
+
+    def fetch(self, keys: Iterable[str]) -> None:
+        """Read the stored rows of `keys` not read yet."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.cache]
+        if not wanted:
+            return
+        self.cache.update(dict.fromkeys(wanted))
+        for key, blob in self._query("SELECT key, state FROM records WHERE key IN ({marks})", wanted):
+            self.cache[key] = RecordState(*pickle.loads(blob))
+
+    def __getitem__(self, key: str) -> RecordState:
+        self.fetch((key,))
+        state = self.cache[key]
+        if state is None:
+            raise KeyError(key)
+        return state
+
+    def get(self, key: str) -> RecordState | None:
+        self.fetch((key,))
+        return self.cache[key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __setitem__(self, key: str, state: RecordState) -> None:
+        if self.get(key) is None:
+            self.count += 1
+        self.cache[key] = state
+        self.changed.add(key)
+
+    def pop(self, key: str) -> None:
+        if self.get(key) is not None:
+            self.count -= 1
+            self.cache[key] = None
+            self.changed.add(key)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _stored(self, sql: str, values: Iterable[Any]) -> list[str]:
+        return [key for (key,) in self._query(sql, values)]
+
+    def by_raw_key(self, raw_keys: Iterable[str]) -> list[str]:
+        return self._stored("SELECT key FROM records WHERE raw_key IN ({marks}) ORDER BY raw_key, key", sorted(set(raw_keys)))
+
+    def by_compound(self, surnames: Iterable[str]) -> list[str]:
+        return self._stored("SELECT key FROM records WHERE compound IN ({marks}) ORDER BY compound, key", sorted(set(surnames)))
+
+    def by_name(self, name: Pair) -> list[str]:
+        """The stored records compared under the full name `name` (their linked name or another)."""
+        return self._stored("SELECT key FROM names WHERE name IN ({marks})", (_name(name),))
+
+    def covered(self, npis: Collection[str], licences: AbstractSet[str], keys: Collection[str]) -> set[str]:
+        """The records (as they are now) with one of these NPIs, licences or keys."""
+        found = set(keys) | set(self._stored("SELECT key FROM records WHERE npi IN ({marks})", npis))
+        found |= set(self._stored("SELECT key FROM licences_held WHERE licence IN ({marks})", licences))
+        found |= {k for k, state in self.cache.items() if state is not None and k in self.changed}
+        self.fetch(found)
+        return {
+            k
+            for k in found
+            if k in keys
+            or ((state := self.cache.get(k)) is not None and ((state.npi and state.npi in npis) or not licences.isdisjoint(state.licences)))
+        }
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _name(name: Pair) -> str:
+    return f"{name[0]}\t{name[1]}"
+
+
 @dataclass
 class Graph:
     fingerprint: str
     token: str = ""
     line_keys: dict[bytes, tuple[str, ...]] = field(default_factory=dict)  # each line's record keys, after distinct_keys
     quarantined: dict[bytes, str] = field(default_factory=dict)
-    records: dict[str, RecordState] = field(default_factory=dict)
+    records: RecordTable = field(default_factory=RecordTable)  # not pickled: rows of the state's `records` table
+    surnames: Counter[str] = field(default_factory=Counter)  # the records' surnames (`last_key`), counted
     clusters: dict[str, ClusterState] = field(default_factory=dict)
     components: dict[int, tuple[int, list[ReviewPair]]] = field(default_factory=dict)  # refused joins, review pairs
     next_component: int = 0
@@ -80,35 +182,7 @@ class Graph:
     block_hash: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # sorted (`linkage.blocking_keys`)
     block_rec: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # → block_keys
     block_keys: list[str] = field(default_factory=list)
-
-    def indexes(self) -> Indexes:
-        return Indexes.of(self)
-
-
-@dataclass
-class Indexes:
-    """Lookups derived from the graph's records when it is loaded (cheaper than storing them)."""
-
-    surnames: Counter[str]
-    by_name: dict[Pair, list[str]]
-    by_compound: dict[str, list[str]]
-    by_raw_key: dict[str, list[str]]
-    block_index: dict[str, int]
-
-    @classmethod
-    def of(cls, graph: Graph) -> Indexes:
-        surnames: Counter[str] = Counter()
-        by_name: dict[Pair, list[str]] = defaultdict(list)
-        by_compound: dict[str, list[str]] = defaultdict(list)
-        by_raw_key: dict[str, list[str]] = defaultdict(list)
-        for key, rec in graph.records.items():
-            surnames[rec.last_key] += 1
-            for name in rec.names:
-                by_name[name].append(key)
-            if rec.compound:
-                by_compound[rec.compound].append(key)
-            by_raw_key[rec.raw_key].append(key)
-        return cls(surnames, by_name, by_compound, by_raw_key, {key: i for i, key in enumerate(graph.block_keys)})
+    records_count: int = 0  # how many rows `records` has (kept by it once loaded)
 
 
 class LicenceCounts(Mapping[Pair, int]):
@@ -128,6 +202,26 @@ class LicenceCounts(Mapping[Pair, int]):
         return 0
 
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS lines (ident BLOB PRIMARY KEY, result BLOB NOT NULL) WITHOUT ROWID",
+    # What the curation store reads of each listing (id, name, licences), by cluster token: read
+    # only by builds that report to a curation store.
+    "CREATE TABLE IF NOT EXISTS licences (token TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID",
+    # The graph's records (`RecordTable`), with what a re-index looks them up by.
+    "CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, raw_key TEXT NOT NULL, compound TEXT NOT NULL, npi TEXT,"
+    " state BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS records_raw_key ON records (raw_key)",
+    "CREATE INDEX IF NOT EXISTS records_compound ON records (compound) WHERE compound != ''",
+    "CREATE INDEX IF NOT EXISTS records_npi ON records (npi) WHERE npi IS NOT NULL",
+    "CREATE TABLE IF NOT EXISTS names (name TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (name, key)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS names_key ON names (key)",
+    "CREATE TABLE IF NOT EXISTS licences_held (licence TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (licence, key)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS licences_held_key ON licences_held (key)",
+    # The token of the graph whose records these are, written in the transaction that writes them.
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+)
+
+
 class StateStore:
     def __init__(self, raw_dir: Path) -> None:
         self.path = raw_dir / STATE_FILE
@@ -135,10 +229,8 @@ class StateStore:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path)
-        conn.execute("CREATE TABLE IF NOT EXISTS lines (ident BLOB PRIMARY KEY, result BLOB NOT NULL) WITHOUT ROWID")
-        # What the curation store reads of each listing (id, name, licences), by cluster token: read
-        # only by builds that report to a curation store.
-        conn.execute("CREATE TABLE IF NOT EXISTS licences (token TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID")
+        for statement in _SCHEMA:
+            conn.execute(statement)
         return conn
 
     def load(self, fingerprint: str, token: str | None) -> Graph | None:
@@ -151,19 +243,26 @@ class StateStore:
             digest, body = blob[:32], blob[32:]
             if hashlib.blake2b(body, digest_size=32).digest() != digest:
                 raise ValueError("its digest does not match: written half-way")
-            graph = pickle.loads(body)
-        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
+            parts = pickle.loads(body)
+            graph = Graph(**parts) if isinstance(parts, dict) else None
+            conn = self._connect()
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE name = 'token'").fetchone()
+            finally:
+                conn.close()
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, sqlite3.Error) as exc:
             log.warning("incremental state %s unreadable (%s): a full build", self.path, exc)
             return None
-        if not isinstance(graph, Graph):
+        if graph is None:
             log.info("incremental state %s holds no graph: a full build", self.path)
             return None
         if graph.fingerprint != fingerprint:
             log.info("incremental state %s is for another date, vocabulary or indexer version: a full build", self.path)
             return None
-        if token is None or graph.token != token:
+        if token is None or graph.token != token or row is None or row[0] != token:
             log.info("incremental state %s describes another index than the live one: a full build", self.path)
             return None
+        graph.records = RecordTable(self.path, graph.records_count)
         return graph
 
     def results(self, idents: Iterable[bytes]) -> dict[bytes, LineResult]:
@@ -195,10 +294,14 @@ class StateStore:
         licences: dict[str, Listing | None],
         fresh: bool,
     ) -> None:
-        """Store the lines that changed and the licence states that did (None: gone) in one
-        transaction (`fresh`: these are all of them, and any older rows go), then the graph, as a
-        file renamed into place. Whatever a crash leaves is not used: a graph from before names the
-        index from before, and a half-written one fails its digest; either way, a full build."""
+        """Store the lines, records and licence states that changed (None: gone) and the graph's
+        token in one transaction (`fresh`: these are all of them, and any older rows go), then the
+        rest of the graph, as a file renamed into place. Whatever a crash leaves is not used: a
+        graph from before names the index from before, a half-written one fails its digest, and
+        records written for a graph that was not renamed into place carry its token, not the
+        graph file's; either way, a full build."""
+        records = graph.records
+        records.close()
         try:
             if fresh:
                 self.path.unlink(missing_ok=True)
@@ -216,9 +319,13 @@ class StateStore:
                         "INSERT OR REPLACE INTO licences VALUES (?, ?)",
                         ((t, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)) for t, state in licences.items() if state is not None),
                     )
+                    _write_records(conn, records, fresh)
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (graph.token,))
             finally:
                 conn.close()
-            body = pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL)
+            parts = {f.name: getattr(graph, f.name) for f in fields(graph) if f.name != "records"}
+            parts["surnames"] = Counter({s: n for s, n in graph.surnames.items() if n > 0})
+            body = pickle.dumps(parts | {"records_count": len(records)}, protocol=pickle.HIGHEST_PROTOCOL)
             tmp = self.graph_path.with_name(f"{self.graph_path.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
                 fh.write(hashlib.blake2b(body, digest_size=32).digest())
@@ -226,3 +333,19 @@ class StateStore:
             os.replace(tmp, self.graph_path)
         except (OSError, sqlite3.Error) as exc:
             log.warning("could not write incremental state %s (%s); the next incremental build is a full one", self.path, exc)
+
+
+def _write_records(conn: sqlite3.Connection, records: RecordTable, fresh: bool) -> None:
+    """The changed rows of `records` (every row of a fresh graph), with their names and licences."""
+    changed = sorted(records.changed)
+    if not fresh:
+        for table in ("records", "names", "licences_held"):
+            conn.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in changed))
+    states = [(k, state) for k in changed if (state := records.cache.get(k)) is not None]
+    conn.executemany(
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+        ((k, s.raw_key, s.compound, s.npi, pickle.dumps(tuple(s), protocol=pickle.HIGHEST_PROTOCOL)) for k, s in states),
+    )
+    conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", ((_name(name), k) for k, s in states for name in s.names))
+    conn.executemany("INSERT OR IGNORE INTO licences_held VALUES (?, ?)", ((licence, k) for k, s in states for licence in s.licences))
+    records.changed.clear()

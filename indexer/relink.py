@@ -25,8 +25,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,7 +39,7 @@ from directory.errors import ConfigError
 from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
 from indexer.extract import SourceRecord, distinct_keys
-from indexer.incremental_state import ClusterState, Graph, Indexes, LicenceCounts, LineResult, Pair, RecordState, StateStore
+from indexer.incremental_state import ClusterState, Graph, LicenceCounts, LineResult, Pair, RecordState, StateStore
 from indexer.link_record import LinkRecord
 from indexer.linkage import Linkage, compound_surname, compound_surnames, edges_of, link_records, record_blocking_keys
 from indexer.reading import extract_lines
@@ -161,7 +161,7 @@ class Relinker:
 
     def __init__(self, graph: Graph, crawl: Crawl, store: StateStore, must_link: list[Pair], cannot_link: list[Pair]) -> None:
         self.graph, self.crawl, self.store = graph, crawl, store
-        self.idx: Indexes = graph.indexes()
+        self.block_index = {key: i for i, key in enumerate(graph.block_keys)}
         self.must_link, self.cannot_link = must_link, cannot_link
         self.loaded: dict[str, SourceRecord] = {}  # current records by final key
         self.origin: dict[str, tuple[bytes, int]] = {}  # line ident and place of every loaded record
@@ -187,6 +187,7 @@ class Relinker:
     def load(self, keys: Iterable[str], raw: bool = False) -> list[SourceRecord]:
         """Stored records as this build has them (`raw`: under the key they were extracted with)."""
         wanted = [k for k in dict.fromkeys(keys) if raw or k not in self.loaded]
+        self.graph.records.fetch(wanted)
         results = self.store.results(self.graph.records[k].line for k in wanted)
         out = []
         for key in wanted:
@@ -202,8 +203,8 @@ class Relinker:
     # The global inputs, kept up to date ---------------------------------------------------------
 
     def _surname(self, surname: str, delta: int) -> None:
-        self._surnames_before.setdefault(surname, self.idx.surnames[surname])
-        self.idx.surnames[surname] += delta
+        self._surnames_before.setdefault(surname, self.graph.surnames[surname])
+        self.graph.surnames[surname] += delta
 
     def held(self, name: Pair) -> Counter[str]:
         """The licences records linked under `name` hold (counted from the stored records when
@@ -211,9 +212,9 @@ class Relinker:
         held = self._held.get(name)
         if held is None:
             records = self.graph.records
-            held = self._held[name] = Counter(
-                licence for k in self.idx.by_name.get(name, ()) if records[k].names[0] == name for licence in records[k].licences
-            )
+            keys = records.by_name(name)
+            records.fetch(keys)
+            held = self._held[name] = Counter(licence for k in keys if records[k].names[0] == name for licence in records[k].licences)
         return held
 
     def _count(self, name: Pair, licences: Collection[str], delta: int) -> None:
@@ -240,20 +241,23 @@ class Relinker:
 
     def _mark(self, keys: Iterable[str]) -> list[str]:
         """Clean stored records whose features may change: re-derived like new ones."""
-        fresh = [k for k in dict.fromkeys(keys) if k in self.graph.records and k not in self.replaced]
+        keys = list(dict.fromkeys(keys))
+        self.graph.records.fetch(keys)
+        fresh = [k for k in keys if k in self.graph.records and k not in self.replaced]
         self._forget(fresh)
         for rec in self.load(fresh):
             self._take(rec, self.origin[rec.key])
         return fresh
 
     def surnames(self) -> set[str]:
-        return {s for s, n in self.idx.surnames.items() if n > 0}
+        return {s for s, n in self.graph.surnames.items() if n > 0}
 
     # Dirty records -----------------------------------------------------------------------------
 
     def find_dirty(self) -> None:
-        graph, idx = self.graph, self.idx
+        graph = self.graph
         gone = {key for ident in self.crawl.gone for key in graph.line_keys.get(ident, ())}
+        graph.records.fetch(gone)
         new: list[SourceRecord] = []
         places: list[tuple[bytes, int]] = []
         for ident, (records, _) in self.crawl.fresh.items():
@@ -262,7 +266,7 @@ class Relinker:
                 places.append((ident, pos))
         # `distinct_keys` decides the keys of records extracted under one key together.
         raw_keys = {rec.key for rec in new} | {graph.records[k].raw_key for k in gone}
-        regroup = [k for raw in raw_keys for k in idx.by_raw_key.get(raw, ()) if k not in gone]
+        regroup = [k for k in graph.records.by_raw_key(raw_keys) if k not in gone]
         again = self.load(regroup, raw=True)
         places += [(graph.records[k].line, graph.records[k].pos) for k in regroup]
         self._forget(gone | set(regroup))
@@ -271,8 +275,8 @@ class Relinker:
         for rec, place in zip(group, places, strict=True):
             self._take(rec, place)
         # A double surname that appeared or went changes how the records that may spell it link.
-        flipped = [s for s, before in self._surnames_before.items() if (before > 0) != (idx.surnames[s] > 0)]
-        self._mark(k for s in flipped for k in idx.by_compound.get(s, ()))
+        flipped = [s for s, before in self._surnames_before.items() if (before > 0) != (graph.surnames[s] > 0)]
+        self._mark(graph.records.by_compound(flipped))
         # Admins' pairs added or retired since the last build.
         changed = (graph.must_link ^ frozenset(self.must_link)) | (graph.cannot_link ^ frozenset(self.cannot_link))
         self._mark(k for pair in changed for k in pair)
@@ -286,7 +290,7 @@ class Relinker:
                 self.names[rec.key] = names
                 self._count(names[0], rec.license_keys, +1)
             recounted = [n for n, before in self._held_before.items() if before != len(self.held(n))]
-            pending = self._mark(k for n in recounted for k in idx.by_name.get(n, ()))
+            pending = self._mark(k for n in recounted for k in graph.records.by_name(n))
 
     # Re-linking --------------------------------------------------------------------------------
 
@@ -299,15 +303,15 @@ class Relinker:
     def _candidates(self, blocking: list[list[int]]) -> list[set[str]]:
         """Per record, the stored records sharing one of its blocking keys."""
         graph = self.graph
-        out = []
+        found = []
         for keys in blocking:
             wanted = np.array(keys, dtype=np.int64)
             lo = np.searchsorted(graph.block_hash, wanted, side="left")
             hi = np.searchsorted(graph.block_hash, wanted, side="right")
             hits = {i for a, b in zip(lo.tolist(), hi.tolist(), strict=True) for i in graph.block_rec[a:b].tolist()}
-            found = (graph.block_keys[i] for i in hits)
-            out.append({k for k in found if k in graph.records and k not in self.replaced})
-        return out
+            found.append({graph.block_keys[i] for i in hits})
+        graph.records.fetch(set().union(*found))
+        return [{k for k in keys if k in graph.records and k not in self.replaced} for keys in found]
 
     def run(self) -> Relinked:
         graph = self.graph
@@ -338,32 +342,36 @@ class Relinker:
                 new_edges[records[x].key].add(records[y].key)
                 new_edges[records[y].key].add(records[x].key)
 
-        def old_neighbours(key: str) -> Iterator[str]:
-            return (n for n in graph.records[key].neighbours if n in graph.records)
-
-        # The components a change touched, as they were: their records are re-linked too.
-        seen = set(self.replaced)
-        queue = deque(seen)
-        while queue:
-            for n in old_neighbours(queue.popleft()):
-                if n not in seen:
-                    seen.add(n)
-                    queue.append(n)
-        current = (seen - self.replaced) | dirty
-        # ... and the components they are part of now.
-        queue = deque(current)
-        while queue:
-            key = queue.popleft()
-            around = new_edges.get(key, set()) | admin.get(key, set())
-            if key not in dirty:
-                around |= {n for n in old_neighbours(key) if n not in self.replaced}
-            for n in around:
-                if n not in current and (n in dirty or (n in graph.records and n not in self.replaced)):
-                    current.add(n)
-                    queue.append(n)
+        current = self._reach(dirty, new_edges, admin)
         self.load(current)
         records, linkage = self._link(current)
         return self._update(records, linkage, admin, blocking)
+
+    def _reach(self, dirty: set[str], new_edges: dict[str, set[str]], admin: dict[str, set[str]]) -> set[str]:
+        """The records to re-link: the components a change touched, as they were, and the components
+        their records and the dirty ones are part of now. Walked a level at a time, so the stored
+        records are read in batches."""
+        records, replaced = self.graph.records, self.replaced
+        seen, frontier = set(replaced), set(replaced)
+        while frontier:
+            records.fetch(frontier)
+            around = {n for k in frontier for n in records[k].neighbours} - seen
+            records.fetch(around)
+            frontier = {n for n in around if n in records}
+            seen |= frontier
+        current = (seen - replaced) | dirty
+        frontier = set(current)
+        while frontier:
+            around = set()
+            for key in frontier:
+                around |= new_edges.get(key, set()) | admin.get(key, set())
+                if key not in dirty:
+                    around.update(records[key].neighbours)
+            around -= current
+            records.fetch(around)
+            frontier = {n for n in around if n in dirty or (n in records and n not in replaced)}
+            current |= frontier
+        return current
 
     def _update(
         self, records: list[SourceRecord], linkage: Linkage, admin: dict[str, set[str]], blocking: dict[str, list[int]]
@@ -377,6 +385,7 @@ class Relinker:
         for i, rec in enumerate(records):
             neighbours[i] |= {n for n in admin.get(rec.key, ()) if n in index}
         roots = _components(len(records), ((i, index[n]) for i, ns in enumerate(neighbours) for n in ns))
+        graph.records.fetch(self.replaced | set(index))
         old_components = {graph.records[k].component for k in self.replaced | set(index) if k in graph.records}
         old_clusters = {graph.records[k].cluster for k in self.replaced | set(index) if k in graph.records}
         for c in old_components:
@@ -395,7 +404,7 @@ class Relinker:
             graph.components[c] = (refused[c], review[c])
         # Records: the dirty ones re-derived, the others keep what they had but for edges and cluster.
         for key in self.replaced:
-            graph.records.pop(key, None)
+            graph.records.pop(key)
         changed: dict[str, list[SourceRecord]] = {}
         for members in linkage.clusters:
             group = [records[i] for i in members]
@@ -446,7 +455,7 @@ class Relinker:
 
     def _update_blocking(self, blocking: dict[str, list[int]]) -> None:
         """Drop the blocking keys of replaced records, add the dirty records' (the others' are as they were)."""
-        graph, positions = self.graph, self.idx.block_index
+        graph, positions = self.graph, self.block_index
         gone = np.array(sorted(positions[k] for k in self.replaced if k in positions), dtype=np.int32)
         keep = ~np.isin(graph.block_rec, gone)
         hashes, owners = [graph.block_hash[keep]], [graph.block_rec[keep]]
