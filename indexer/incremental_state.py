@@ -15,6 +15,7 @@ index was replaced by another build since is not used.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -66,6 +67,77 @@ class ClusterState(NamedTuple):
     conflicts: tuple[FactConflict, ...] = ()
 
 
+def _select(conn: sqlite3.Connection, sql: str, args: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Run `sql`, which has one `IN ({marks})`, over `args` in batches."""
+    values, out = list(args), []
+    for start in range(0, len(values), 500):
+        batch = values[start : start + 500]
+        out += conn.execute(sql.format(marks=", ".join("?" * len(batch))), batch).fetchall()
+    return out
+
+
+class LineKeys:
+    """Each stored line's record keys (after `extract.distinct_keys`), by line ident: how many
+    each line has is kept for every line (a crawl asks it of every line), the keys themselves in
+    the state's `line_keys` table, read for the lines a re-index drops or changes."""
+
+    def __init__(self, path: Path | None = None, counts: dict[bytes, int] | None = None) -> None:
+        self.path = path  # None: a fresh graph
+        self.counts: dict[bytes, int] = counts if counts is not None else {}
+        self.cache: dict[bytes, tuple[str, ...] | None] = {}
+        self.changed: set[bytes] = set()
+
+    def fetch(self, idents: Iterable[bytes]) -> None:
+        wanted = [i for i in dict.fromkeys(idents) if i not in self.cache and i in self.counts]
+        if not wanted or self.path is None:
+            return
+        conn = sqlite3.connect(self.path)
+        try:
+            for ident, keys in _select(conn, "SELECT ident, keys FROM line_keys WHERE ident IN ({marks})", wanted):
+                self.cache[ident] = tuple(json.loads(keys))
+        finally:
+            conn.close()
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.counts
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def __getitem__(self, ident: bytes) -> tuple[str, ...]:
+        if ident not in self.counts:
+            raise KeyError(ident)
+        self.fetch((ident,))
+        keys = self.cache[ident]
+        assert keys is not None
+        return keys
+
+    def get(self, ident: bytes, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return self[ident] if ident in self.counts else default
+
+    def __setitem__(self, ident: bytes, keys: tuple[str, ...]) -> None:
+        self.counts[ident] = len(keys)
+        self.cache[ident] = keys
+        self.changed.add(ident)
+
+    def pop(self, ident: bytes) -> None:
+        if self.counts.pop(ident, None) is not None:
+            self.cache[ident] = None
+            self.changed.add(ident)
+
+    def write(self, conn: sqlite3.Connection, fresh: bool) -> None:
+        changed = sorted(self.changed)
+        if not fresh:
+            conn.executemany("DELETE FROM line_keys WHERE ident = ?", ((i,) for i in changed))
+        conn.executemany(
+            "INSERT INTO line_keys VALUES (?, ?)", ((i, json.dumps(keys)) for i in changed if (keys := self.cache.get(i)) is not None)
+        )
+        self.changed.clear()
+
+
 class RecordTable:
     """The graph's records, kept in the state's `records` table (with side tables by name and by
     licence) and read only as a re-index asks for them: by key, or through an index (extracted
@@ -86,11 +158,7 @@ class RecordTable:
             return []
         if self._conn is None:
             self._conn = sqlite3.connect(self.path)
-        values, out = list(args), []
-        for start in range(0, len(values), 500):
-            batch = values[start : start + 500]
-            out += self._conn.execute(sql.format(marks=", ".join("?" * len(batch))), batch).fetchall()
-        return out
+        return _select(self._conn, sql, args)
 
     def fetch(self, keys: Iterable[str]) -> None:
         """Read the stored rows of `keys` not read yet."""
@@ -170,12 +238,12 @@ def _name(name: Pair) -> str:
 class Graph:
     fingerprint: str
     token: str = ""
-    line_keys: dict[bytes, tuple[str, ...]] = field(default_factory=dict)  # each line's record keys, after distinct_keys
+    line_keys: LineKeys = field(default_factory=LineKeys)  # not pickled but for its counts (`line_counts`)
     quarantined: dict[bytes, str] = field(default_factory=dict)
     records: RecordTable = field(default_factory=RecordTable)  # not pickled: rows of the state's `records` table
     surnames: Counter[str] = field(default_factory=Counter)  # the records' surnames (`last_key`), counted
     clusters: dict[str, ClusterState] = field(default_factory=dict)
-    components: dict[int, tuple[int, list[ReviewPair]]] = field(default_factory=dict)  # refused joins, review pairs
+    components: dict[int, tuple[int, list[ReviewPair]]] = field(default_factory=dict)  # refused joins, review pairs (if any)
     next_component: int = 0
     must_link: frozenset[Pair] = frozenset()
     cannot_link: frozenset[Pair] = frozenset()
@@ -183,6 +251,7 @@ class Graph:
     block_rec: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))  # → block_keys
     block_keys: list[str] = field(default_factory=list)
     records_count: int = 0  # how many rows `records` has (kept by it once loaded)
+    line_counts: dict[bytes, int] = field(default_factory=dict)  # `line_keys.counts`, as stored
 
 
 class LicenceCounts(Mapping[Pair, int]):
@@ -204,6 +273,7 @@ class LicenceCounts(Mapping[Pair, int]):
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS lines (ident BLOB PRIMARY KEY, result BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS line_keys (ident BLOB PRIMARY KEY, keys TEXT NOT NULL) WITHOUT ROWID",
     # What the curation store reads of each listing (id, name, licences), by cluster token: read
     # only by builds that report to a curation store.
     "CREATE TABLE IF NOT EXISTS licences (token TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID",
@@ -263,6 +333,7 @@ class StateStore:
             log.info("incremental state %s describes another index than the live one: a full build", self.path)
             return None
         graph.records = RecordTable(self.path, graph.records_count)
+        graph.line_keys = LineKeys(self.path, graph.line_counts)
         return graph
 
     def results(self, idents: Iterable[bytes]) -> dict[bytes, LineResult]:
@@ -320,10 +391,12 @@ class StateStore:
                         ((t, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)) for t, state in licences.items() if state is not None),
                     )
                     _write_records(conn, records, fresh)
+                    graph.line_keys.write(conn, fresh)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (graph.token,))
             finally:
                 conn.close()
-            parts = {f.name: getattr(graph, f.name) for f in fields(graph) if f.name != "records"}
+            parts = {f.name: getattr(graph, f.name) for f in fields(graph) if f.name not in ("records", "line_keys")}
+            parts["line_counts"] = graph.line_keys.counts
             parts["surnames"] = Counter({s: n for s, n in graph.surnames.items() if n > 0})
             body = pickle.dumps(parts | {"records_count": len(records)}, protocol=pickle.HIGHEST_PROTOCOL)
             tmp = self.graph_path.with_name(f"{self.graph_path.name}.{os.getpid()}.tmp")

@@ -123,7 +123,7 @@ def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, 
                 crawl.quarantine.append({"file": name, "line": line_number, "reason": reason, "raw": text[:2000]})
     start = 0
     for path, end in zip(files, ends, strict=True):
-        held = sum(len(line_keys[i]) if i in line_keys else len(crawl.fresh[i][0]) if i in crawl.fresh else 0 for i in idents[start:end])
+        held = sum(line_keys.counts[i] if i in line_keys else len(crawl.fresh[i][0]) if i in crawl.fresh else 0 for i in idents[start:end])
         crawl.by_source[path.stem] = crawl.by_source.get(path.stem, 0) + held
         start = end
     return crawl
@@ -256,7 +256,8 @@ class Relinker:
 
     def find_dirty(self) -> None:
         graph = self.graph
-        gone = {key for ident in self.crawl.gone for key in graph.line_keys.get(ident, ())}
+        graph.line_keys.fetch(self.crawl.gone)
+        gone = {key for ident in self.crawl.gone for key in graph.line_keys.get(ident)}
         graph.records.fetch(gone)
         new: list[SourceRecord] = []
         places: list[tuple[bytes, int]] = []
@@ -400,7 +401,7 @@ class Relinker:
         review: dict[int, list[Any]] = defaultdict(list)
         for pair in linkage.review:
             review[component_of[roots[index[pair.a]]]].append(pair)
-        for c in set(component_of.values()):
+        for c in set(component_of.values()) & (refused.keys() | review.keys()):  # the others have nothing to report
             graph.components[c] = (refused[c], review[c])
         # Records: the dirty ones re-derived, the others keep what they had but for edges and cluster.
         for key in self.replaced:
@@ -429,7 +430,7 @@ class Relinker:
                     tuple(sorted(rec.license_keys)), rec.npi, tuple(sorted(neighbours[i])), comp, token,
                 )  # fmt: skip
         for ident in self.crawl.fresh:
-            graph.line_keys.pop(ident, None)
+            graph.line_keys.pop(ident)
         self._update_lines()
         self._update_blocking(blocking)
         graph.must_link, graph.cannot_link = frozenset(self.must_link), frozenset(self.cannot_link)
@@ -438,7 +439,7 @@ class Relinker:
     def _update_lines(self) -> None:
         graph, crawl = self.graph, self.crawl
         for ident in crawl.gone:
-            graph.line_keys.pop(ident, None)
+            graph.line_keys.pop(ident)
             graph.quarantined.pop(ident, None)
         lines: dict[bytes, list[str]] = {}
         for ident, (records, reason) in crawl.fresh.items():
@@ -446,12 +447,14 @@ class Relinker:
                 graph.quarantined[ident] = reason
             else:
                 lines[ident] = [""] * len(records)
+        graph.line_keys.fetch(self.origin[key][0] for key in self.dirty)
         for key in self.dirty:
             ident, pos = self.origin[key]
             if ident not in lines:
                 lines[ident] = list(graph.line_keys[ident])
             lines[ident][pos] = key
-        graph.line_keys.update((ident, tuple(keys)) for ident, keys in lines.items())
+        for ident, keys in lines.items():
+            graph.line_keys[ident] = tuple(keys)
 
     def _update_blocking(self, blocking: dict[str, list[int]]) -> None:
         """Drop the blocking keys of replaced records, add the dirty records' (the others' are as they were)."""
