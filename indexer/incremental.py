@@ -191,10 +191,15 @@ class _Build:
         self.licences: dict[str, Listing] = {}  # the licence states of the listings merged afresh, by token
 
     def decide(self) -> None:
+        """Ids and fates as a full build decides them. Only the clusters that can differ from the
+        last build are decided again: the changed ones (and those whose id one claims), those the
+        last build did not list plainly, those an id the admins or the suppressions name belongs
+        to, and those holding a suppressed record. Every other cluster is listed under its id as
+        before, which the stored `Graph.listed` gives without visiting it."""
         graph, previous = self.graph, self.previous
-        clusters = graph.clusters
-        written = {c.listing_id for c in (*clusters.values(), *self.relinked.removed.values()) if c.fate == "listed" and c.listing_id}
-        held = {c.listing_id: t for t, c in clusters.items() if t not in self.relinked.changed and not c.roster_only and c.listing_id}
+        clusters, removed = graph.clusters, self.relinked.removed
+        written = {lid for lid, _ in graph.listed}  # the listings the live index has
+        held = {lid: t for lid, t in graph.lid_token.items() if t not in removed}  # the unchanged clusters' ids
         subset = {t: group for t, group in self.relinked.changed.items() if not clusters[t].roster_only}
         pending = list(subset)
         while pending:  # an unchanged cluster whose id a changed one claims is decided again with it
@@ -215,10 +220,21 @@ class _Build:
         hidden, removed_keys, sup = self.curation.hidden_ids, self.curation.suppressed_keys, self.suppressions
         covered = graph.records.covered(sup.npis, sup.license_keys, removed_keys) if sup.npis or sup.license_keys or removed_keys else set()
         overridden = {o.listing_id for o in self.curation.overrides if o.kind in LISTING_LEVEL}
-        listed: list[tuple[str, str]] = []
-        for token, cluster in clusters.items():
-            if cluster.roster_only:
-                continue
+        named = {o.listing_id for o in self.curation.overrides if o.listing_id} | sup.listing_ids  # ids a fate or an orphan depends on
+
+        def holders(lid: str) -> set[str]:
+            """The unchanged clusters `lid` is an alias of: their id, or an id redirected to it."""
+            hop = previous.redirects.get(lid)
+            return {t for x in (lid, hop.new_id if hop else None) if x is not None and (t := held.get(x)) is not None}
+
+        again = set(subset) | {t for t in graph.special if t in clusters and not clusters[t].roster_only}
+        again |= {t for lid in named for t in holders(lid)}
+        again |= {state.cluster for k in covered if (state := graph.records.get(k)) is not None}
+        self.found = {lid for lid in named if holders(lid)}
+        listed = [(lid, t) for lid, t in graph.listed if t not in again and t not in removed]
+        special: set[str] = set()
+        for token in again:
+            cluster = clusters[token]
             lid = ids.get(token, cluster.listing_id)
             assert lid is not None, "every anchored cluster has an id"
             aliases = self.aliases.setdefault(token, {lid} | earlier.get(lid, set()))
@@ -233,12 +249,16 @@ class _Build:
                 listed.append((lid, token))
                 if token in subset or cluster.fate != "listed" or cluster.decided_by != decided_by:
                     self.remerge[token] = subset.get(token) or self.relinker.records_of(cluster.keys)
+            if fate != "listed" or decided_by:
+                special.add(token)
             if (lid, fate, decided_by) != (cluster.listing_id, cluster.fate, cluster.decided_by):
                 clusters[token] = cluster._replace(listing_id=lid, fate=fate, decided_by=decided_by)
+            held[lid] = token
         listed.sort()
         self.order = [t for _, t in listed]
         kept = {lid for lid, t in listed if t not in self.remerge}
         self.drop = written - kept
+        graph.listed, graph.special, graph.lid_token = listed, special, held
 
     def listings(self) -> Iterator[Listing]:
         """The listings merged afresh, by listing id; each cluster keeps what was written for it."""
@@ -277,7 +297,7 @@ class _Build:
             listings=len(self.order),
             quarantined=len(quarantine),
             refused_joins=sum(refused for refused, _ in graph.components.values()),
-            dropped_unanchored=sum(c.roster_only for c in graph.clusters.values()),
+            dropped_unanchored=graph.roster_only,
             suppressed=self.suppressed,
             hidden=self.hidden,
             orphaned_overrides=[o.id for o in self.curation.for_ids_missing(self.found)],
@@ -288,10 +308,12 @@ class _Build:
 
     def review(self, report: IndexReport) -> list[ReviewItem]:
         """The review queue a full build finds: each component's pairs between listed people, in linkage's order."""
-        clusters = self.graph.clusters
-        listing_of = {k: clusters[t].listing_id for t in self.order for k in clusters[t].keys}
+        clusters, records, listed = self.graph.clusters, self.graph.records, set(self.order)
+        found = [p for _, pairs in self.graph.components.values() for p in pairs]
+        records.fetch(k for p in found for k in (p.a, p.b))  # read in batches: their clusters and places
+        listing_of = {k: clusters[t].listing_id for p in found for k in (p.a, p.b) if (t := records[k].cluster) in listed}
         position = self.relinker.position
-        pairs = [p for _, found in self.graph.components.values() for p in found if p.a in listing_of and p.b in listing_of]
+        pairs = [p for p in found if p.a in listing_of and p.b in listing_of]
         pairs.sort(key=lambda p: (-p.score, position(p.a), position(p.b)))
         review = [
             ReviewItem(

@@ -170,14 +170,16 @@ class RecordTable:
             self.cache[key] = RecordState(*pickle.loads(blob))
 
     def __getitem__(self, key: str) -> RecordState:
-        self.fetch((key,))
+        if key not in self.cache:
+            self.fetch((key,))
         state = self.cache[key]
         if state is None:
             raise KeyError(key)
         return state
 
     def get(self, key: str) -> RecordState | None:
-        self.fetch((key,))
+        if key not in self.cache:
+            self.fetch((key,))
         return self.cache[key]
 
     def __contains__(self, key: object) -> bool:
@@ -252,6 +254,11 @@ class Graph:
     block_keys: list[str] = field(default_factory=list)
     records_count: int = 0  # how many rows `records` has (kept by it once loaded)
     line_counts: dict[bytes, int] = field(default_factory=dict)  # `line_keys.counts`, as stored
+    # What the last build decided, kept so that a re-index decides only the clusters that can differ:
+    listed: list[tuple[str, str]] = field(default_factory=list)  # (listing id, token) of the listed clusters, sorted
+    special: set[str] = field(default_factory=set)  # clusters not listed, or listed with overrides
+    lid_token: dict[str, str] = field(default_factory=dict)  # listing id → token, of every cluster with an id
+    roster_only: int = 0  # clusters with too little for a listing
 
 
 class LicenceCounts(Mapping[Pair, int]):

@@ -429,6 +429,7 @@ class Relinker:
                     line, pos, self.raw_of[(line, pos)], rec.name.last_key, compound_surname(rec.name), self.names[rec.key],
                     tuple(sorted(rec.license_keys)), rec.npi, tuple(sorted(neighbours[i])), comp, token,
                 )  # fmt: skip
+        graph.roster_only += sum(graph.clusters[t].roster_only for t in changed) - sum(c.roster_only for c in removed.values())
         for ident in self.crawl.fresh:
             graph.line_keys.pop(ident)
         self._update_lines()
