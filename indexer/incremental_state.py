@@ -1,15 +1,22 @@
 """What an incremental build keeps between builds, beside the raw files (`.index_state.*`).
 
-Two parts, read differently:
-- `lines` (`.index_state.sqlite`, with the licence states), one row per raw line (its content hash and occurrence → what extracting it gave), read
-  only for the lines whose records a re-index re-links or re-merges;
-- `graph` (`.index_state.graph`), one pickle loaded whole: per record where it came from, what linkage reads of its names
-  and licences, its edges and connected component; per component its refused joins and review
-  pairs; per cluster its records, listing id, fate and what was written for it; the blocking keys
-  as arrays. About 300 bytes a record pickled, loaded in a small fraction of a build.
+A re-index reads and writes only what it touches:
+- `.index_state.sqlite`: one row per raw line (its content hash and occurrence → what extracting
+  it gave, and the record keys it gave after `extract.distinct_keys`), one per record (`RecordTable`:
+  where it came from, what linkage reads of its names and licences, its edges, component and
+  cluster, with indexes by extracted key, double surname, NPI, and side tables by full name and by
+  licence), and per listing what the curation store reads of it. Rows are read as a re-index asks
+  for them and written back, in one transaction, only where they changed;
+- `.index_state.graph`, one pickle loaded whole, of what is small or needed whole: every line's
+  record count, the clusters, the components with refused joins or review pairs, the surname
+  counts, the blocking keys as sorted arrays, and what the last build decided (the listed clusters
+  in id order, the ones not plainly listed, each id's cluster), so that a re-index decides again
+  only the clusters that can differ.
 
-The graph names the index file it describes (a token in the index's meta table): a state whose
-index was replaced by another build since is not used.
+The graph names the index file it describes (a token in the index's meta table), and the SQLite
+file names the graph its records belong to (the same token, written in the transaction that
+writes them): a state whose index was replaced by another build since, or whose two files are
+from different builds, is not used.
 """
 
 from __future__ import annotations
@@ -149,6 +156,7 @@ class RecordTable:
         self.path = path  # None: a fresh graph, with nothing stored
         self.count = count
         self.cache: dict[str, RecordState | None] = {}  # None: not stored, or gone
+        self.stored: dict[str, RecordState | None] = {}  # the rows read, as stored
         self.changed: set[str] = set()
         self._conn: sqlite3.Connection | None = None
 
@@ -165,9 +173,10 @@ class RecordTable:
         wanted = [k for k in dict.fromkeys(keys) if k not in self.cache]
         if not wanted:
             return
-        self.cache.update(dict.fromkeys(wanted))
+        self.stored.update(dict.fromkeys(wanted))
         for key, blob in self._query("SELECT key, state FROM records WHERE key IN ({marks})", wanted):
-            self.cache[key] = RecordState(*pickle.loads(blob))
+            self.stored[key] = RecordState(*pickle.loads(blob))
+        self.cache.update((k, self.stored[k]) for k in wanted)
 
     def __getitem__(self, key: str) -> RecordState:
         if key not in self.cache:
@@ -386,6 +395,7 @@ class StateStore:
             conn = self._connect()
             try:
                 conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA cache_size = -65536")  # 64 MB: the rows a re-index writes are spread over the tables
                 with conn:
                     conn.executemany("DELETE FROM lines WHERE ident = ?", ((ident,) for ident in removed))
                     conn.executemany(
@@ -416,16 +426,28 @@ class StateStore:
 
 
 def _write_records(conn: sqlite3.Connection, records: RecordTable, fresh: bool) -> None:
-    """The changed rows of `records` (every row of a fresh graph), with their names and licences."""
-    changed = sorted(records.changed)
+    """The changed rows of `records` (every row of a fresh graph); their names and licences only
+    where those changed (a re-linked record mostly changes only its edges, component and cluster)."""
+    gone, rows, names, licences = [], [], [], []
+    for key in sorted(records.changed):
+        old, new = records.stored.get(key), records.cache.get(key)
+        if old == new:
+            continue
+        if new is None:
+            gone.append((key,))
+            continue
+        rows.append((key, new.raw_key, new.compound, new.npi, pickle.dumps(tuple(new), protocol=pickle.HIGHEST_PROTOCOL)))
+        if old is None or old.names != new.names:
+            names.append(key)
+        if old is None or old.licences != new.licences:
+            licences.append(key)
     if not fresh:
-        for table in ("records", "names", "licences_held"):
-            conn.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in changed))
-    states = [(k, state) for k in changed if (state := records.cache.get(k)) is not None]
-    conn.executemany(
-        "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-        ((k, s.raw_key, s.compound, s.npi, pickle.dumps(tuple(s), protocol=pickle.HIGHEST_PROTOCOL)) for k, s in states),
-    )
-    conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", ((_name(name), k) for k, s in states for name in s.names))
-    conn.executemany("INSERT OR IGNORE INTO licences_held VALUES (?, ?)", ((licence, k) for k, s in states for licence in s.licences))
+        conn.executemany("DELETE FROM records WHERE key = ?", gone)
+        conn.executemany("DELETE FROM names WHERE key = ?", [*gone, *((k,) for k in names)])
+        conn.executemany("DELETE FROM licences_held WHERE key = ?", [*gone, *((k,) for k in licences)])
+    conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
+    states = records.cache
+    conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", ((_name(name), k) for k in names for name in states[k].names))  # type: ignore[union-attr]
+    conn.executemany("INSERT OR IGNORE INTO licences_held VALUES (?, ?)", ((lic, k) for k in licences for lic in states[k].licences))  # type: ignore[union-attr]
+    records.stored.update((k, records.cache[k]) for k in records.changed)
     records.changed.clear()

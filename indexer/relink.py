@@ -90,40 +90,43 @@ def _idents(digests: list[bytes]) -> list[bytes]:
 def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, progress: bool) -> Crawl:
     """Hash every raw line and extract only the lines the state does not hold. Each file is read
     whole and hashed in one comprehension (this is the floor of a re-index: no per-line
-    bookkeeping in Python); a file with lines to extract or to quarantine is read again for them."""
+    bookkeeping in Python); a file with lines to extract or to quarantine is read again for them.
+    A line's hash is of its content, newline left out."""
     crawl = Crawl()
+    blake2b = hashlib.blake2b
     numbers: list[tuple[int, int]] = []  # (file, line number) of each non-blank line, in crawl order
     digests: list[bytes] = []
     ends: list[int] = []  # where each file's lines end in `numbers`
     for number, path in enumerate(tqdm(files, desc="hashing raw files", unit="file", disable=not progress)):
         lines = _file_lines(path)
-        kept = [i for i, line in enumerate(lines) if line and not line.isspace()]  # blank lines are no records
-        numbers.extend((number, i + 1) for i in kept)
-        digests.extend([hashlib.blake2b(_raw(lines, i), digest_size=16).digest() for i in kept])
+        numbers.extend([(number, i) for i, line in enumerate(lines, start=1) if line and not line.isspace()])  # blank lines are no records
+        digests.extend([blake2b(line, digest_size=16).digest() for line in lines if line and not line.isspace()])
         ends.append(len(numbers))
     idents = _idents(digests)
     crawl.raw_records = len(idents)
     crawl.where = dict(zip(idents, numbers, strict=True))
-    line_keys, quarantined = graph.line_keys, graph.quarantined
-    crawl.gone = [i for i in (*line_keys, *quarantined) if i not in crawl.where]
+    counts, quarantined = graph.line_keys.counts, graph.quarantined  # the stored lines
+    crawl.gone = [i for i in (*counts, *quarantined) if i not in crawl.where]
     revisit: dict[int, list[bytes]] = defaultdict(list)  # file → its lines to extract or quarantine, in order
-    for ident in [i for i in idents if i not in line_keys or i in quarantined]:
+    for ident in [i for i in idents if i not in counts or i in quarantined]:
         revisit[crawl.where[ident][0]].append(ident)
+    extracted = [0] * len(files)  # records of the lines extracted, by file
     for number, found in revisit.items():
         lines, name = _file_lines(files[number]), files[number].name
         for ident in found:
             line_number = crawl.where[ident][1]
             raw = _raw(lines, line_number - 1)
-            if ident not in line_keys and ident not in quarantined:
+            if ident not in counts and ident not in quarantined:
                 chunk = extract_lines(name, line_number, [raw], vocab, today)
                 crawl.fresh[ident] = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
+                extracted[number] += len(chunk.records)
             reason = quarantined[ident] if ident in quarantined else crawl.fresh[ident][1]
             if reason is not None:
                 text = raw.decode("utf-8", errors="replace")
                 crawl.quarantine.append({"file": name, "line": line_number, "reason": reason, "raw": text[:2000]})
     start = 0
-    for path, end in zip(files, ends, strict=True):
-        held = sum(line_keys.counts[i] if i in line_keys else len(crawl.fresh[i][0]) if i in crawl.fresh else 0 for i in idents[start:end])
+    for number, (path, end) in enumerate(zip(files, ends, strict=True)):
+        held = sum([counts.get(i, 0) for i in idents[start:end]]) + extracted[number]
         crawl.by_source[path.stem] = crawl.by_source.get(path.stem, 0) + held
         start = end
     return crawl
