@@ -2,15 +2,18 @@
 
 `therapists index --incremental` keeps, beside the raw files (`indexer.incremental_state`), every
 raw line's extraction and a graph of the records: their edges, components and clusters, and per
-cluster the listing it gave. The next such build:
+cluster the listing it gave; records and lines are rows read and written only where a re-index
+touches them. The next such build:
 
 1. hashes every raw line (the floor of a build) and extracts only the lines it has not seen;
 2. re-links the connected components the changes reach (`indexer.relink`: exact, because linkage
    is local to its components once the name counts and surnames are the whole build's);
 3. gives the clusters that changed their ids from the previous identity map (`assign_ids` with
    the unchanged clusters' ids held, plus any unchanged cluster whose id a changed one claims);
-4. decides every listing's fate (suppressions, hidden, the admins' overrides for its ids) and
-   re-merges only the listings that changed or whose overrides, suppression or ids did;
+4. decides the fate (suppressions, hidden, the admins' overrides for its ids) of every cluster
+   that can differ from the last build (`_Build.decide`; the others stay listed as they were, from
+   the stored listed order) and re-merges only the listings that changed or whose overrides,
+   suppression or ids did;
 5. writes a new index file with those listings replaced and every other row and columnar value
    copied from the live one (`SQLiteBackend.patch`), swapped in atomically;
 6. reports what a full build reports (counts, review queue, identity map, quarantine, the curation

@@ -27,7 +27,7 @@ import logging
 import os
 import pickle
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
@@ -218,9 +218,13 @@ class RecordTable:
     def by_compound(self, surnames: Iterable[str]) -> list[str]:
         return self._stored("SELECT key FROM records WHERE compound IN ({marks}) ORDER BY compound, key", sorted(set(surnames)))
 
-    def by_name(self, name: Pair) -> list[str]:
-        """The stored records compared under the full name `name` (their linked name or another)."""
-        return self._stored("SELECT key FROM names WHERE name IN ({marks})", (_name(name),))
+    def by_names(self, names: Iterable[Pair]) -> dict[Pair, list[str]]:
+        """The stored records compared under each of these full names (their linked name or another)."""
+        wanted = {_name(n): n for n in names}
+        out: dict[Pair, list[str]] = defaultdict(list)
+        for name, key in self._query("SELECT name, key FROM names WHERE name IN ({marks}) ORDER BY name, key", sorted(wanted)):
+            out[wanted[name]].append(key)
+        return out
 
     def covered(self, npis: Collection[str], licences: AbstractSet[str], keys: Collection[str]) -> set[str]:
         """The records (as they are now) with one of these NPIs, licences or keys."""

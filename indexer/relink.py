@@ -212,13 +212,19 @@ class Relinker:
     def held(self, name: Pair) -> Counter[str]:
         """The licences records linked under `name` hold (counted from the stored records when
         first asked, then kept up to date as records go and come)."""
-        held = self._held.get(name)
-        if held is None:
-            records = self.graph.records
-            keys = records.by_name(name)
-            records.fetch(keys)
-            held = self._held[name] = Counter(licence for k in keys if records[k].names[0] == name for licence in records[k].licences)
-        return held
+        if name not in self._held:
+            self._count_held((name,))
+        return self._held[name]
+
+    def _count_held(self, names: Iterable[Pair]) -> None:
+        """`held` for the names not counted yet, read from the stored records in batches."""
+        wanted = [n for n in dict.fromkeys(names) if n not in self._held]
+        records = self.graph.records
+        under = records.by_names(wanted)
+        records.fetch(k for keys in under.values() for k in keys)
+        for name in wanted:
+            keys = under.get(name, ())
+            self._held[name] = Counter(licence for k in keys if records[k].names[0] == name for licence in records[k].licences)
 
     def _count(self, name: Pair, licences: Collection[str], delta: int) -> None:
         held = self.held(name)
@@ -229,6 +235,8 @@ class Relinker:
                 del held[licence]
 
     def _forget(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self._count_held(self.graph.records[k].names[0] for k in keys)
         for key in keys:
             state = self.graph.records[key]
             self.replaced.add(key)
@@ -290,11 +298,13 @@ class Relinker:
         while pending:
             recs = [self.loaded[k] for k in pending]
             for rec, linked in zip(recs, compound_surnames([LinkRecord.of(r) for r in recs], surnames), strict=True):
-                names = ((linked.name.first_key, linked.name.last_key), *((n.first_key, n.last_key) for n in rec.other_names))
-                self.names[rec.key] = names
-                self._count(names[0], rec.license_keys, +1)
+                self.names[rec.key] = ((linked.name.first_key, linked.name.last_key), *((n.first_key, n.last_key) for n in rec.other_names))
+            self._count_held(self.names[rec.key][0] for rec in recs)
+            for rec in recs:
+                self._count(self.names[rec.key][0], rec.license_keys, +1)
             recounted = [n for n, before in self._held_before.items() if before != len(self.held(n))]
-            pending = self._mark(k for n in recounted for k in graph.records.by_name(n))
+            under = graph.records.by_names(recounted)
+            pending = self._mark(k for n in recounted for k in under.get(n, ()))
 
     # Re-linking --------------------------------------------------------------------------------
 
