@@ -203,6 +203,7 @@ class _Build:
         clusters, removed = graph.clusters, self.relinked.removed
         written = {lid for lid, _ in graph.listed}  # the listings the live index has
         held = {lid: t for lid, t in graph.lid_token.items() if t not in removed}  # the unchanged clusters' ids
+        clusters.fetch(graph.special)
         subset = {t: group for t, group in self.relinked.changed.items() if not clusters[t].roster_only}
         pending = list(subset)
         while pending:  # an unchanged cluster whose id a changed one claims is decided again with it
@@ -233,6 +234,7 @@ class _Build:
         again = set(subset) | {t for t in graph.special if t in clusters and not clusters[t].roster_only}
         again |= {t for lid in named for t in holders(lid)}
         again |= {state.cluster for k in covered if (state := graph.records.get(k)) is not None}
+        clusters.fetch(again)
         self.found = {lid for lid in named if holders(lid)}
         listed = [(lid, t) for lid, t in graph.listed if t not in again and t not in removed]
         special: set[str] = set()
@@ -281,8 +283,11 @@ class _Build:
 
     def unparsed(self) -> Counter[str]:
         unparsed: Counter[str] = Counter()
-        for t in self.order:
-            unparsed.update(self.graph.clusters[t].unparsed)
+        clusters = self.graph.clusters
+        tokens = [t for t in self.order if t in clusters.unparsed]  # in listing order, as a full build counts them
+        clusters.fetch(tokens)
+        for t in tokens:
+            unparsed.update(clusters[t].unparsed)
         return unparsed
 
     def written(self, stored: dict[str, Listing]) -> tuple[list[Listing], list[FactConflict]]:
@@ -290,7 +295,9 @@ class _Build:
         licence states of the listings kept as written)."""
         clusters = self.graph.clusters
         licences = [self.licences[t] if t in self.licences else stored[t] for t in self.order]
-        return licences, [x for t in self.order for x in clusters[t].conflicts]
+        tokens = [t for t in self.order if t in clusters.conflicted]
+        clusters.fetch(tokens)
+        return licences, [x for t in tokens for x in clusters[t].conflicts]
 
     def report(self, raw_records: int, by_source: dict[str, int], quarantine: list[dict]) -> IndexReport:
         graph = self.graph
@@ -314,6 +321,7 @@ class _Build:
         clusters, records, listed = self.graph.clusters, self.graph.records, set(self.order)
         found = [p for _, pairs in self.graph.components.values() for p in pairs]
         records.fetch(k for p in found for k in (p.a, p.b))  # read in batches: their clusters and places
+        clusters.fetch(records[k].cluster for p in found for k in (p.a, p.b))
         listing_of = {k: clusters[t].listing_id for p in found for k in (p.a, p.b) if (t := records[k].cluster) in listed}
         position = self.relinker.position
         pairs = [p for p in found if p.a in listing_of and p.b in listing_of]

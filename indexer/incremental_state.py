@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -46,6 +46,7 @@ GRAPH_FILE = ".index_state.graph"
 
 LineResult = tuple[list[SourceRecord], str | None]  # records as extracted (before distinct_keys), or the quarantine reason
 Pair = tuple[str, str]
+Row = TypeVar("Row")
 
 
 class RecordState(
@@ -145,20 +146,22 @@ class LineKeys:
         self.changed.clear()
 
 
-class RecordTable:
-    """The graph's records, kept in the state's `records` table (with side tables by name and by
-    licence) and read only as a re-index asks for them: by key, or through an index (extracted
-    key, double surname, full name, NPI, licence). Changes are held in memory until
-    `StateStore.save` writes the changed rows. The side-table lookups see the stored rows, as
-    the last build left them; the rows a build changed are looked up in memory."""
+class _Rows(Generic[Row]):
+    """One table of the state (`key` → a pickled row), read only as a re-index asks for rows and
+    kept in memory with the changes, which `StateStore.save` writes back (only the changed rows)."""
+
+    TABLE = ""
 
     def __init__(self, path: Path | None = None, count: int = 0) -> None:
         self.path = path  # None: a fresh graph, with nothing stored
         self.count = count
-        self.cache: dict[str, RecordState | None] = {}  # None: not stored, or gone
-        self.stored: dict[str, RecordState | None] = {}  # the rows read, as stored
+        self.cache: dict[str, Row | None] = {}  # None: not stored, or gone
+        self.stored: dict[str, Row | None] = {}  # the rows read, as stored
         self.changed: set[str] = set()
         self._conn: sqlite3.Connection | None = None
+
+    def _decode(self, blob: bytes) -> Row:
+        raise NotImplementedError
 
     def _query(self, sql: str, args: Iterable[Any]) -> list[tuple[Any, ...]]:
         """Run `sql` (one `IN ({marks})`) over `args` in batches; nothing for a fresh graph."""
@@ -174,19 +177,19 @@ class RecordTable:
         if not wanted:
             return
         self.stored.update(dict.fromkeys(wanted))
-        for key, blob in self._query("SELECT key, state FROM records WHERE key IN ({marks})", wanted):
-            self.stored[key] = RecordState(*pickle.loads(blob))
+        for key, blob in self._query(f"SELECT key, state FROM {self.TABLE} WHERE key IN ({{marks}})", wanted):
+            self.stored[key] = self._decode(blob)
         self.cache.update((k, self.stored[k]) for k in wanted)
 
-    def __getitem__(self, key: str) -> RecordState:
+    def __getitem__(self, key: str) -> Row:
         if key not in self.cache:
             self.fetch((key,))
-        state = self.cache[key]
-        if state is None:
+        row = self.cache[key]
+        if row is None:
             raise KeyError(key)
-        return state
+        return row
 
-    def get(self, key: str) -> RecordState | None:
+    def get(self, key: str) -> Row | None:
         if key not in self.cache:
             self.fetch((key,))
         return self.cache[key]
@@ -194,20 +197,50 @@ class RecordTable:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
 
-    def __setitem__(self, key: str, state: RecordState) -> None:
+    def __setitem__(self, key: str, row: Row) -> None:
         if self.get(key) is None:
             self.count += 1
-        self.cache[key] = state
+        self.cache[key] = row
         self.changed.add(key)
 
-    def pop(self, key: str) -> None:
-        if self.get(key) is not None:
+    def pop(self, key: str) -> Row | None:
+        row = self.get(key)
+        if row is not None:
             self.count -= 1
             self.cache[key] = None
             self.changed.add(key)
+        return row
 
     def __len__(self) -> int:
         return self.count
+
+    def rows_changed(self) -> Iterator[tuple[str, Row | None, Row | None]]:
+        """(key, as stored, as now) of the rows that changed."""
+        for key in sorted(self.changed):
+            old, new = self.stored.get(key), self.cache.get(key)
+            if old != new:
+                yield key, old, new
+
+    def written(self) -> None:
+        self.stored.update((k, self.cache[k]) for k in self.changed)
+        self.changed.clear()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class RecordTable(_Rows[RecordState]):
+    """The graph's records, kept in the state's `records` table (with side tables by name and by
+    licence) and read only as a re-index asks for them: by key, or through an index (extracted
+    key, double surname, full name, NPI, licence). The index lookups see the stored rows, as the
+    last build left them; the rows a build changed are looked up in memory."""
+
+    TABLE = "records"
+
+    def _decode(self, blob: bytes) -> RecordState:
+        return RecordState(*pickle.loads(blob))
 
     def _stored(self, sql: str, values: Iterable[Any]) -> list[str]:
         return [key for (key,) in self._query(sql, values)]
@@ -239,10 +272,37 @@ class RecordTable:
             or ((state := self.cache.get(k)) is not None and ((state.npi and state.npi in npis) or not licences.isdisjoint(state.licences)))
         }
 
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+
+class ClusterTable(_Rows[ClusterState]):
+    """The graph's clusters, by token (their smallest record key), in the state's `clusters` table.
+    Which of them have fields kept as published or fact conflicts is kept for all (`unparsed`,
+    `conflicted`): a build reports those of every listing."""
+
+    TABLE = "clusters"
+
+    def __init__(
+        self, path: Path | None = None, count: int = 0, unparsed: set[str] | None = None, conflicted: set[str] | None = None
+    ) -> None:
+        super().__init__(path, count)
+        self.unparsed: set[str] = unparsed if unparsed is not None else set()
+        self.conflicted: set[str] = conflicted if conflicted is not None else set()
+
+    def _decode(self, blob: bytes) -> ClusterState:
+        keys, roster_only, listing_id, fate, decided_by, unparsed, conflicts = pickle.loads(blob)
+        return ClusterState(keys, roster_only, listing_id, fate, decided_by, unparsed, conflicts)
+
+    def __setitem__(self, key: str, row: ClusterState) -> None:
+        super().__setitem__(key, row)
+        for marks, has in ((self.unparsed, row.unparsed), (self.conflicted, row.conflicts)):
+            if has:
+                marks.add(key)
+            else:
+                marks.discard(key)
+
+    def pop(self, key: str) -> ClusterState | None:
+        self.unparsed.discard(key)
+        self.conflicted.discard(key)
+        return super().pop(key)
 
 
 def _name(name: Pair) -> str:
@@ -257,7 +317,7 @@ class Graph:
     quarantined: dict[bytes, str] = field(default_factory=dict)
     records: RecordTable = field(default_factory=RecordTable)  # not pickled: rows of the state's `records` table
     surnames: Counter[str] = field(default_factory=Counter)  # the records' surnames (`last_key`), counted
-    clusters: dict[str, ClusterState] = field(default_factory=dict)
+    clusters: ClusterTable = field(default_factory=ClusterTable)  # not pickled: rows of the state's `clusters` table
     components: dict[int, tuple[int, list[ReviewPair]]] = field(default_factory=dict)  # refused joins, review pairs (if any)
     next_component: int = 0
     must_link: frozenset[Pair] = frozenset()
@@ -272,6 +332,9 @@ class Graph:
     special: set[str] = field(default_factory=set)  # clusters not listed, or listed with overrides
     lid_token: dict[str, str] = field(default_factory=dict)  # listing id → token, of every cluster with an id
     roster_only: int = 0  # clusters with too little for a listing
+    clusters_count: int = 0  # how many rows `clusters` has, and which have unparsed fields or conflicts
+    unparsed_tokens: set[str] = field(default_factory=set)
+    conflicted_tokens: set[str] = field(default_factory=set)
 
 
 class LicenceCounts(Mapping[Pair, int]):
@@ -308,6 +371,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS licences_held (licence TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (licence, key)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS licences_held_key ON licences_held (key)",
     # The token of the graph whose records these are, written in the transaction that writes them.
+    "CREATE TABLE IF NOT EXISTS clusters (key TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 )
 
@@ -354,6 +418,7 @@ class StateStore:
             return None
         graph.records = RecordTable(self.path, graph.records_count)
         graph.line_keys = LineKeys(self.path, graph.line_counts)
+        graph.clusters = ClusterTable(self.path, graph.clusters_count, graph.unparsed_tokens, graph.conflicted_tokens)
         return graph
 
     def results(self, idents: Iterable[bytes]) -> dict[bytes, LineResult]:
@@ -391,8 +456,9 @@ class StateStore:
         graph from before names the index from before, a half-written one fails its digest, and
         records written for a graph that was not renamed into place carry its token, not the
         graph file's; either way, a full build."""
-        records = graph.records
+        records, clusters = graph.records, graph.clusters
         records.close()
+        clusters.close()
         try:
             if fresh:
                 self.path.unlink(missing_ok=True)
@@ -413,11 +479,13 @@ class StateStore:
                     )
                     _write_records(conn, records, fresh)
                     graph.line_keys.write(conn, fresh)
+                    _write_clusters(conn, clusters)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (graph.token,))
             finally:
                 conn.close()
-            parts = {f.name: getattr(graph, f.name) for f in fields(graph) if f.name not in ("records", "line_keys")}
-            parts["line_counts"] = graph.line_keys.counts
+            parts = {f.name: getattr(graph, f.name) for f in fields(graph) if f.name not in ("records", "line_keys", "clusters")}
+            parts |= {"line_counts": graph.line_keys.counts, "clusters_count": len(clusters)}
+            parts |= {"unparsed_tokens": clusters.unparsed, "conflicted_tokens": clusters.conflicted}
             parts["surnames"] = Counter({s: n for s, n in graph.surnames.items() if n > 0})
             body = pickle.dumps(parts | {"records_count": len(records)}, protocol=pickle.HIGHEST_PROTOCOL)
             tmp = self.graph_path.with_name(f"{self.graph_path.name}.{os.getpid()}.tmp")
@@ -433,25 +501,30 @@ def _write_records(conn: sqlite3.Connection, records: RecordTable, fresh: bool) 
     """The changed rows of `records` (every row of a fresh graph); their names and licences only
     where those changed (a re-linked record mostly changes only its edges, component and cluster)."""
     gone, rows, names, licences = [], [], [], []
-    for key in sorted(records.changed):
-        old, new = records.stored.get(key), records.cache.get(key)
-        if old == new:
-            continue
+    for key, old, new in records.rows_changed():
         if new is None:
             gone.append((key,))
             continue
         rows.append((key, new.raw_key, new.compound, new.npi, pickle.dumps(tuple(new), protocol=pickle.HIGHEST_PROTOCOL)))
         if old is None or old.names != new.names:
-            names.append(key)
+            names.append((key, new.names))
         if old is None or old.licences != new.licences:
-            licences.append(key)
+            licences.append((key, new.licences))
     if not fresh:
         conn.executemany("DELETE FROM records WHERE key = ?", gone)
-        conn.executemany("DELETE FROM names WHERE key = ?", [*gone, *((k,) for k in names)])
-        conn.executemany("DELETE FROM licences_held WHERE key = ?", [*gone, *((k,) for k in licences)])
+        conn.executemany("DELETE FROM names WHERE key = ?", [*gone, *((k,) for k, _ in names)])
+        conn.executemany("DELETE FROM licences_held WHERE key = ?", [*gone, *((k,) for k, _ in licences)])
     conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
-    states = records.cache
-    conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", ((_name(name), k) for k in names for name in states[k].names))  # type: ignore[union-attr]
-    conn.executemany("INSERT OR IGNORE INTO licences_held VALUES (?, ?)", ((lic, k) for k in licences for lic in states[k].licences))  # type: ignore[union-attr]
-    records.stored.update((k, records.cache[k]) for k in records.changed)
-    records.changed.clear()
+    conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)", ((_name(name), k) for k, held in names for name in held))
+    conn.executemany("INSERT OR IGNORE INTO licences_held VALUES (?, ?)", ((licence, k) for k, held in licences for licence in held))
+    records.written()
+
+
+def _write_clusters(conn: sqlite3.Connection, clusters: ClusterTable) -> None:
+    changed = list(clusters.rows_changed())
+    conn.executemany("DELETE FROM clusters WHERE key = ?", ((k,) for k, _, new in changed if new is None))
+    conn.executemany(
+        "INSERT OR REPLACE INTO clusters VALUES (?, ?)",
+        ((k, pickle.dumps(tuple(new), protocol=pickle.HIGHEST_PROTOCOL)) for k, _, new in changed if new is not None),
+    )
+    clusters.written()

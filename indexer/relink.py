@@ -404,7 +404,8 @@ class Relinker:
         old_clusters = {graph.records[k].cluster for k in self.replaced | set(index) if k in graph.records}
         for c in old_components:
             graph.components.pop(c, None)
-        removed = {t: graph.clusters.pop(t) for t in old_clusters if t in graph.clusters}
+        graph.clusters.fetch(old_clusters)
+        removed = {t: was for t in old_clusters if (was := graph.clusters.pop(t)) is not None}
         component_of: dict[int, int] = {}
         for root in roots:
             if root not in component_of:
@@ -420,6 +421,7 @@ class Relinker:
         for key in self.replaced:
             graph.records.pop(key)
         changed: dict[str, list[SourceRecord]] = {}
+        graph.clusters.fetch(min(records[i].key for i in members) for members in linkage.clusters)
         for members in linkage.clusters:
             group = [records[i] for i in members]
             token = min(rec.key for rec in group)
