@@ -60,7 +60,7 @@ class Crawl:
 
 
 def _file_lines(path: Path) -> list[bytes]:
-    """A raw file's lines, without their newline (`_raw` puts it back)."""
+    """A raw file's lines, without their newline (`_raw` puts it back for extraction)."""
     try:
         return path.read_bytes().split(b"\n")
     except OSError as exc:
@@ -72,63 +72,57 @@ def _raw(lines: list[bytes], index: int) -> bytes:
     return lines[index] + b"\n" if index + 1 < len(lines) else lines[index]
 
 
-def _idents(digests: list[bytes]) -> list[bytes]:
-    """Each line's ident: its content hash and which occurrence of that content it is, counting
+class _Occurrences:
+    """Line idents: a line's content hash and which occurrence of that content it is, counting
     across every file in order (identical lines are told apart). Almost every line is unique, so
     only the repeated ones are numbered one by one."""
-    first = (1).to_bytes(4, "little")
-    idents = [d + first for d in digests]
-    repeated = {d for d, n in Counter(digests).items() if n > 1}
-    if repeated:
-        seen: Counter[bytes] = Counter()
-        for i in [i for i, d in enumerate(digests) if d in repeated]:
-            seen[digests[i]] += 1
-            idents[i] = digests[i] + seen[digests[i]].to_bytes(4, "little")
-    return idents
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()  # every content hashed so far
+        self.count: dict[bytes, int] = {}  # occurrences so far, of the contents seen more than once
+
+    def idents(self, digests: list[bytes]) -> list[bytes]:
+        """The idents of one file's lines, after those of the files before it."""
+        first = (1).to_bytes(4, "little")
+        idents = [d + first for d in digests]
+        within = Counter(digests)
+        again = {d for d, n in within.items() if n > 1} | (within.keys() & self.seen)
+        for i in [i for i, d in enumerate(digests) if d in again]:
+            d = digests[i]
+            n = self.count[d] = self.count.get(d, 1 if d in self.seen else 0) + 1
+            idents[i] = d + n.to_bytes(4, "little")
+        self.seen.update(within)
+        return idents
 
 
 def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, progress: bool) -> Crawl:
     """Hash every raw line and extract only the lines the state does not hold. Each file is read
-    whole and hashed in one comprehension (this is the floor of a re-index: no per-line
-    bookkeeping in Python); a file with lines to extract or to quarantine is read again for them.
-    A line's hash is of its content, newline left out."""
+    whole and its lines hashed in one comprehension (this is the floor of a re-index: no
+    per-line bookkeeping in Python for the lines the state holds). A line's hash is of its
+    content, newline left out."""
     crawl = Crawl()
     blake2b = hashlib.blake2b
-    numbers: list[tuple[int, int]] = []  # (file, line number) of each non-blank line, in crawl order
-    digests: list[bytes] = []
-    ends: list[int] = []  # where each file's lines end in `numbers`
+    counts, quarantined = graph.line_keys.counts, graph.quarantined  # the stored lines
+    occurrences = _Occurrences()
     for number, path in enumerate(tqdm(files, desc="hashing raw files", unit="file", disable=not progress)):
         lines = _file_lines(path)
-        numbers.extend([(number, i) for i, line in enumerate(lines, start=1) if line and not line.isspace()])  # blank lines are no records
-        digests.extend([blake2b(line, digest_size=16).digest() for line in lines if line and not line.isspace()])
-        ends.append(len(numbers))
-    idents = _idents(digests)
-    crawl.raw_records = len(idents)
-    crawl.where = dict(zip(idents, numbers, strict=True))
-    counts, quarantined = graph.line_keys.counts, graph.quarantined  # the stored lines
-    crawl.gone = [i for i in (*counts, *quarantined) if i not in crawl.where]
-    revisit: dict[int, list[bytes]] = defaultdict(list)  # file → its lines to extract or quarantine, in order
-    for ident in [i for i in idents if i not in counts or i in quarantined]:
-        revisit[crawl.where[ident][0]].append(ident)
-    extracted = [0] * len(files)  # records of the lines extracted, by file
-    for number, found in revisit.items():
-        lines, name = _file_lines(files[number]), files[number].name
-        for ident in found:
-            line_number = crawl.where[ident][1]
+        numbers = [i for i, line in enumerate(lines, start=1) if line and not line.isspace()]  # blank lines are no records
+        idents = occurrences.idents([blake2b(line, digest_size=16).digest() for line in lines if line and not line.isspace()])
+        crawl.where.update(zip(idents, [(number, i) for i in numbers], strict=True))
+        held = sum([counts.get(i, 0) for i in idents])
+        for ident, line_number in [(i, n) for i, n in zip(idents, numbers, strict=True) if i not in counts or i in quarantined]:
             raw = _raw(lines, line_number - 1)
             if ident not in counts and ident not in quarantined:
-                chunk = extract_lines(name, line_number, [raw], vocab, today)
+                chunk = extract_lines(path.name, line_number, [raw], vocab, today)
                 crawl.fresh[ident] = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
-                extracted[number] += len(chunk.records)
+                held += len(chunk.records)
             reason = quarantined[ident] if ident in quarantined else crawl.fresh[ident][1]
             if reason is not None:
                 text = raw.decode("utf-8", errors="replace")
-                crawl.quarantine.append({"file": name, "line": line_number, "reason": reason, "raw": text[:2000]})
-    start = 0
-    for number, (path, end) in enumerate(zip(files, ends, strict=True)):
-        held = sum([counts.get(i, 0) for i in idents[start:end]]) + extracted[number]
+                crawl.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": text[:2000]})
+        crawl.raw_records += len(idents)
         crawl.by_source[path.stem] = crawl.by_source.get(path.stem, 0) + held
-        start = end
+    crawl.gone = [i for i in (*counts, *quarantined) if i not in crawl.where]
     return crawl
 
 
