@@ -467,17 +467,21 @@ class Relinker:
             graph.line_keys[ident] = tuple(keys)
 
     def _update_blocking(self, blocking: dict[str, list[int]]) -> None:
-        """Drop the blocking keys of replaced records, add the dirty records' (the others' are as they were)."""
+        """Drop the blocking keys of replaced records, add the dirty records' (the others' are as
+        they were): a mask over the owners and an insertion into the sorted arrays, no re-sort."""
         graph, positions = self.graph, self.block_index
-        gone = np.array(sorted(positions[k] for k in self.replaced if k in positions), dtype=np.int32)
-        keep = ~np.isin(graph.block_rec, gone)
-        hashes, owners = [graph.block_hash[keep]], [graph.block_rec[keep]]
+        dropped = np.zeros(len(graph.block_keys), dtype=bool)
+        dropped[[positions[k] for k in self.replaced if k in positions]] = True
+        keep = ~dropped[graph.block_rec]
+        kept_hash, kept_rec = graph.block_hash[keep], graph.block_rec[keep]
+        hashes, owners = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int32)]
         for key, keys in blocking.items():
             if key not in positions:
                 positions[key] = len(graph.block_keys)
                 graph.block_keys.append(key)
             hashes.append(np.array(keys, dtype=np.int64))
             owners.append(np.full(len(keys), positions[key], dtype=np.int32))
-        block_hash, block_rec = np.concatenate(hashes), np.concatenate(owners)
-        order = np.argsort(block_hash, kind="stable")
-        graph.block_hash, graph.block_rec = block_hash[order], block_rec[order]
+        new_hash, new_rec = np.concatenate(hashes), np.concatenate(owners)
+        order = np.argsort(new_hash, kind="stable")
+        at = np.searchsorted(kept_hash, new_hash[order], side="right")
+        graph.block_hash, graph.block_rec = np.insert(kept_hash, at, new_hash[order]), np.insert(kept_rec, at, new_rec[order])
