@@ -339,6 +339,9 @@ def plan_listings(
     report.quarantine_reasons = dict(Counter(q["reason"] for q in quarantine).most_common())
     report.orphaned_overrides = [o.id for o in curation.for_ids_missing(found_ids)]
     _write_quarantine(raw_dir, quarantine)
+    # Merging reads the records from the spool: the LinkRecords (a third of the parent's memory
+    # at a million records) go before the merge workers are forked from it.
+    sources.links = []
     clock.lap("plan")
     return ListingPlan(
         people,

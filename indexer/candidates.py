@@ -15,6 +15,7 @@ per record or per pair: at national scale a million records propose tens of mill
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -28,7 +29,7 @@ from indexer.normalize import fold, given_names
 
 U64 = np.uint64
 # Pairs scored at once: bounds the memory of a chunk (about 100 bytes a pair while it is scored).
-CHUNK_PAIRS = 1 << 21
+CHUNK_PAIRS = 1 << 20
 
 
 def _finalize(x: np.ndarray) -> np.ndarray:
@@ -105,7 +106,7 @@ def _expand(owner: np.ndarray, offsets: np.ndarray, values: np.ndarray) -> tuple
     return position, values[np.repeat(starts, counts) + within]
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray) -> np.ndarray:
     """np.unique by sorting: numpy's hash-based unique is several times slower on these arrays."""
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
@@ -126,13 +127,15 @@ class LinkRows:
     def __init__(self, rows: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int]) -> None:
         self.rows = rows
         npi, lic, state, given, last, phone, zipc, city, suffix, text = (_Factor() for _ in range(10))
-        cols: dict[str, list[int]] = {
-            k: []
+        # Machine integers while the columns grow: a million rows of Python ints would cost
+        # 13 columns x 36 bytes a row, and leave the heap fragmented once freed.
+        cols: dict[str, array[int]] = {
+            k: array("q")
             for k in ("npi", "lic", "lic_state", "state", "suffix", "first", "middle", "last", "phone", "zip", "city", "nl", "initials")
         }
-        lapsed: list[bool] = []
-        licences: list[list[int]] = []
-        states: list[list[int]] = []
+        lapsed = array("b")
+        licences: list[Sequence[int]] = []
+        states: list[Sequence[int]] = []
         initial_sets: dict[tuple[str, str | None], int] = {}
         initial_lists: list[list[int]] = []
         first_cache: dict[str, str] = {}
@@ -165,8 +168,8 @@ class LinkRows:
             cols["city"].append(city(rec.city))
             cols["nl"].append(name_licences.get((first_key, last_key), 0))
             lapsed.append(rec.lapsed_only)
-            licences.append([lic(k) for k in keys] if len(keys) > 1 else [])
-            states.append([state(s) for s in where] if len(where) > 1 else [])
+            licences.append([lic(k) for k in keys] if len(keys) > 1 else ())
+            states.append([state(s) for s in where] if len(where) > 1 else ())
             # Initials of the given names, and of the formal names a nickname stands for.
             middle_initial = middle_key[:1] if name.middle else None
             if (initials := initial_sets.get((name.first, middle_initial))) is None:
@@ -177,12 +180,13 @@ class LinkRows:
                 initials = initial_sets[(name.first, middle_initial)] = len(initial_lists)
                 initial_lists.append([text(x) if x else -3 for x in sorted(letters)])
             cols["initials"].append(initials)
-        arrays = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
+        arrays = {k: np.frombuffer(v, dtype=np.int64).copy() for k, v in cols.items()}
+        del cols
         self.npi, self.lic, self.lic_state, self.state = arrays["npi"], arrays["lic"], arrays["lic_state"], arrays["state"]
         self.suffix, self.first, self.middle, self.last = arrays["suffix"], arrays["first"], arrays["middle"], arrays["last"]
         self.phone, self.zip, self.city, self.nl = arrays["phone"], arrays["zip"], arrays["city"], arrays["nl"]
         self.initials = arrays["initials"]
-        self.lapsed = np.asarray(lapsed, dtype=bool)
+        self.lapsed = np.frombuffer(lapsed, dtype=np.int8).astype(bool)
         # Names as text by id (the last entry, id -1, is ""), and what scoring reads of them.
         self._given_text = np.array([*given.values, ""], dtype=object)
         self._last_text = np.array([*last.values, ""], dtype=object)
@@ -285,7 +289,7 @@ class LinkRows:
         rows, keys = self.blocking_keys()
         n = max(len(self), 1)
         _, key_ids = np.unique(keys, return_inverse=True)
-        entries = _sorted_unique(key_ids.astype(np.int64) * n + rows)  # by key, then row; a key twice once
+        entries = sorted_unique(key_ids.astype(np.int64) * n + rows)  # by key, then row; a key twice once
         del rows, keys, key_ids
         key_arr, rec_arr = entries // n, entries % n
         del entries
@@ -308,7 +312,7 @@ class LinkRows:
             lp, c = left[begin:stop].astype(np.int64), counts[begin:stop].astype(np.int64)
             left_pos = np.repeat(lp, c)
             right_pos = left_pos + 1 + np.arange(len(left_pos)) - np.repeat(np.cumsum(c) - c, c)
-            code = _sorted_unique(rec_arr[left_pos] * n + rec_arr[right_pos])
+            code = sorted_unique(rec_arr[left_pos] * n + rec_arr[right_pos])
             yield code // n, code % n
             begin = stop
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes
+from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes, sorted_unique
 from indexer.extract import SourceRecord
 from indexer.link_record import Group, LinkRecord
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
@@ -258,14 +258,14 @@ def link_records(
         adjust = (MIDDLE_AGREES if not ma.isdisjoint(mb) else MIDDLE_DIFFERS) if ma and mb else 0.0  # type: ignore[attr-defined]
         return round(score + adjust, 4)
 
-    def ambiguous(rec: int, target: int, best: dict[int, dict[int, float]]) -> bool:
+    def ambiguous(rec: int, target: int, best: _Options) -> bool:
         """Another person, who could not also be `target`'s, fits `rec` about as well."""
-        options = best[rec]
+        options = best.of(rec)
         if len(options) < 2:
             return False  # its only candidate is `target` itself
         target_root, own_root = find(target), find(rec)
         # Roots are re-found: people may have joined since the round began.
-        roots = [(find(root), score) for root, score in options.items()]
+        roots = [(find(root), score) for root, score in options]
         top = max((score for root, score in roots if root == target_root), default=0.0)
         for root, score in roots:
             if root in (target_root, own_root) or score < top - AMBIGUITY_MARGIN:
@@ -274,33 +274,42 @@ def link_records(
                 return True
         return False
 
+    def roots_of(nodes: np.ndarray) -> np.ndarray:
+        return np.fromiter((find(i) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
+
     # Weaker evidence, in rounds: each round's joins make people more complete (a middle name, a
-    # city), which can settle records that were ambiguous in the round before.
+    # city), which can settle records that were ambiguous in the round before. The candidates
+    # stay in arrays (a national build has millions); only what a round decides is Python.
     review: list[tuple[int, int, float, int]] = []
-    weak_pairs = np.flatnonzero((ps >= FLOOR) & (ps < CERTAIN))
-    candidates = list(zip(pa[weak_pairs].tolist(), pb[weak_pairs].tolist(), ps[weak_pairs].tolist(), weak_pairs.tolist(), strict=True))
+    cand = np.flatnonzero((ps >= FLOOR) & (ps < CERTAIN))  # positions in pa/pb/ps, ordered by (a, b)
     for _round in range(4):
-        candidates = [row for row in candidates if find(row[0]) != find(row[1])]
-        weak = [(weighed(a, b, score), a, b, p) for a, b, score, p in candidates]
-        best: dict[int, dict[int, float]] = defaultdict(dict)
-        for score, a, b, _ in weak:
-            if score >= REVIEW_THRESHOLD:
-                for node, peer in ((a, b), (b, a)):
-                    root, options = find(peer), best[node]
-                    options[root] = max(options.get(root, 0.0), score)
+        ra, rb = roots_of(pa[cand]), roots_of(pb[cand])
+        alive = ra != rb
+        cand, ra, rb = cand[alive], ra[alive], rb[alive]
+        ca, cb = pa[cand], pb[cand]
+        weak = ps[cand].copy()
+        # Middle initials move a score only where both people state some.
+        seen = sorted_unique(np.concatenate([ra, rb]))
+        stated = np.fromiter((bool(middles(r)) for r in seen.tolist()), dtype=bool, count=len(seen))
+        both = np.flatnonzero(stated[np.searchsorted(seen, ra)] & stated[np.searchsorted(seen, rb)])
+        weak[both] = [weighed(a, b, score) for a, b, score in zip(ca[both].tolist(), cb[both].tolist(), weak[both].tolist(), strict=True)]
+        best = _Options(ca, cb, ra, rb, weak)
         joined = 0
         review = []
-        weak.sort(key=lambda row: (-row[0], row[1], row[2]))
-        for score, a, b, p in weak:
-            if score < REVIEW_THRESHOLD or find(a) == find(b):
-                continue
-            if score >= MATCH_THRESHOLD and not ambiguous(a, b, best) and not ambiguous(b, a, best):
-                if union(a, b):
-                    joined += 1
-                else:
-                    refused.append(a)
-                continue
-            review.append((a, b, score, p))
+        order = np.lexsort((cb, ca, -weak))
+        order = order[weak[order] >= REVIEW_THRESHOLD]
+        for start in range(0, len(order), _ROUND_CHUNK):
+            part = order[start : start + _ROUND_CHUNK]
+            for score, a, b, p in zip(weak[part].tolist(), ca[part].tolist(), cb[part].tolist(), cand[part].tolist(), strict=True):
+                if find(a) == find(b):
+                    continue
+                if score >= MATCH_THRESHOLD and not ambiguous(a, b, best) and not ambiguous(b, a, best):
+                    if union(a, b):
+                        joined += 1
+                    else:
+                        refused.append(a)
+                    continue
+                review.append((a, b, score, p))
         if not joined:
             break
 
@@ -317,6 +326,28 @@ def link_records(
     identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups.values()), key=lambda row: row[0])
     edges = np.flatnonzero(ps >= FLOOR)
     return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, (pa[edges], pb[edges], ps[edges]), refused)
+
+
+_ROUND_CHUNK = 1 << 16  # candidates a round turns into Python values at once
+
+
+class _Options:
+    """For each record, the people (roots at the start of a round) its candidate pairs in the
+    review band point to, with the best score of each: arrays sorted by record."""
+
+    def __init__(self, ca: np.ndarray, cb: np.ndarray, ra: np.ndarray, rb: np.ndarray, weak: np.ndarray) -> None:
+        keep = weak >= REVIEW_THRESHOLD
+        node = np.concatenate([ca[keep], cb[keep]])
+        root = np.concatenate([rb[keep], ra[keep]])
+        score = np.concatenate([weak[keep], weak[keep]])
+        order = np.lexsort((-score, root, node))
+        node, root, score = node[order], root[order], score[order]
+        first = np.r_[True, (node[1:] != node[:-1]) | (root[1:] != root[:-1])] if len(node) else np.empty(0, dtype=bool)
+        self.node, self.root, self.score = node[first], root[first], score[first]
+
+    def of(self, rec: int) -> list[tuple[int, float]]:
+        lo, hi = np.searchsorted(self.node, rec, side="left"), np.searchsorted(self.node, rec, side="right")
+        return list(zip(self.root[lo:hi].tolist(), self.score[lo:hi].tolist(), strict=True))
 
 
 def _link_rows(records: Sequence[LinkRecord], counts: Mapping[tuple[str, str], int]) -> tuple[LinkRows, np.ndarray]:

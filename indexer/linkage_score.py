@@ -94,7 +94,7 @@ def features(rec: LinkRecord, name_licences: int = 0) -> Features:
     license_states = frozenset(k.split(":")[0] for k in rec.license_keys)
     return Features(
         npi=rec.npi,
-        licenses=rec.license_keys,
+        licenses=frozenset(rec.license_keys),
         license_states=license_states,
         suffix=rec.name.suffix_key,
         first=fold(rec.name.first),

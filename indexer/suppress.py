@@ -87,4 +87,4 @@ class SuppressionList:
         suppression stays with the part that keeps the id."""
         if not self.listing_ids.isdisjoint(ids):
             return True
-        return any((rec.npi and rec.npi in self.npis) or (rec.license_keys & self.license_keys) for rec in group)
+        return any((rec.npi and rec.npi in self.npis) or not self.license_keys.isdisjoint(rec.license_keys) for rec in group)
