@@ -238,6 +238,7 @@ class _Build:
         self.found = {lid for lid in named if holders(lid)}
         listed = [(lid, t) for lid, t in graph.listed if t not in again and t not in removed]
         special: set[str] = set()
+        lid_token = dict(held)
         for token in again:
             cluster = clusters[token]
             lid = ids.get(token, cluster.listing_id)
@@ -258,12 +259,12 @@ class _Build:
                 special.add(token)
             if (lid, fate, decided_by) != (cluster.listing_id, cluster.fate, cluster.decided_by):
                 clusters[token] = cluster._replace(listing_id=lid, fate=fate, decided_by=decided_by)
-            held[lid] = token
+            lid_token[lid] = token
         listed.sort()
         self.order = [t for _, t in listed]
         kept = {lid for lid, t in listed if t not in self.remerge}
         self.drop = written - kept
-        graph.listed, graph.special, graph.lid_token = listed, special, held
+        graph.listed, graph.special, graph.lid_token = listed, special, lid_token
 
     def listings(self) -> Iterator[Listing]:
         """The listings merged afresh, by listing id; each cluster keeps what was written for it."""
