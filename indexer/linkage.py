@@ -313,9 +313,6 @@ def link_records(
         if not joined:
             break
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(i)
     # Pairs that other evidence joined after all need no review.
     decided = {frozenset(pair) for pair in cannot_link}
     pairs = [
@@ -323,9 +320,21 @@ def link_records(
         for a, b, score, p in review
         if find(a) != find(b) and frozenset((records[a].key, records[b].key)) not in decided
     ]
-    identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups.values()), key=lambda row: row[0])
     edges = np.flatnonzero(ps >= FLOOR)
-    return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, (pa[edges], pb[edges], ps[edges]), refused)
+    found = (pa[edges], pb[edges], ps[edges])
+    # The people are decided: what decided them goes before their groups are made (the end of
+    # linkage was the peak of a national build's memory).
+    del rows, pa, pb, ps, px, py, edges
+    clusters.clear()
+    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    parent.clear()
+    order = np.argsort(roots, kind="stable")  # each group's records stay ascending
+    bounds = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]]) if n else np.empty(0, dtype=np.int64)
+    groups = [part.tolist() for part in np.split(order, bounds[1:])] if n else []
+    del roots, order
+    identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups), key=lambda row: row[0])
+    del groups
+    return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, found, refused)
 
 
 _ROUND_CHUNK = 1 << 16  # candidates a round turns into Python values at once
