@@ -15,8 +15,9 @@ per record or per pair: at national scale a million records propose tens of mill
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from itertools import repeat
+from typing import cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -25,7 +26,7 @@ from rapidfuzz.process import cpdist
 from indexer import linkage_score
 from indexer.link_record import LinkRecord
 from indexer.linkage_score import CERTAIN, IMPOSSIBLE, features, score_features
-from indexer.normalize import fold, given_names
+from indexer.normalize import first_key, fold, given_names, last_key, suffix_key
 
 U64 = np.uint64
 # Pairs scored at once: bounds the memory of a chunk (about 100 bytes a pair while it is scored).
@@ -85,6 +86,16 @@ class _Factor:
             self.values.append(value)
         return found
 
+    def ids_of(self, values: Sequence[str | None]) -> np.ndarray:
+        """The ids of `values` (new ones numbered in order of first appearance)."""
+        ids = self.ids
+        for value in dict.fromkeys(values):
+            if value and value not in ids:
+                ids[value] = len(self.values)
+                self.values.append(value)
+        lookup = cast(Callable[[str | None, int], int], ids.get)  # None is never a key: -1
+        return np.fromiter(map(lookup, values, repeat(-1)), dtype=np.int64, count=len(values))
+
     def hashes(self) -> np.ndarray:
         return string_hashes(self.values)
 
@@ -112,6 +123,20 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
+def _mapped(values: list[str], key: Callable[[str], str]) -> list[str]:
+    """`key` of each value, worked out once per distinct value."""
+    keys = {value: key(value) for value in dict.fromkeys(values)}
+    return list(map(keys.__getitem__, values))
+
+
+def _initials(first: str, middle_initial: str | None) -> list[str]:
+    letters = {fold(first)[:1]} if first else set()
+    letters |= {g[:1] for g in given_names(first)}
+    if middle_initial is not None:
+        letters.add(middle_initial)
+    return sorted(letters)
+
+
 def _single(values: Collection[str], factor: _Factor) -> int:
     """An id for a set's only element, -1 for none, -2 for several."""
     if not values:
@@ -127,66 +152,50 @@ class LinkRows:
     def __init__(self, rows: Sequence[LinkRecord], name_licences: Mapping[tuple[str, str], int]) -> None:
         self.rows = rows
         npi, lic, state, given, last, phone, zipc, city, suffix, text = (_Factor() for _ in range(10))
-        # Machine integers while the columns grow: a million rows of Python ints would cost
-        # 13 columns x 36 bytes a row, and leave the heap fragmented once freed.
-        cols: dict[str, array[int]] = {
-            k: array("q")
-            for k in ("npi", "lic", "lic_state", "state", "suffix", "first", "middle", "last", "phone", "zip", "city", "nl", "initials")
-        }
-        lapsed = array("b")
-        licences: list[Sequence[int]] = []
-        states: list[Sequence[int]] = []
-        initial_sets: dict[tuple[str, str | None], int] = {}
-        initial_lists: list[list[int]] = []
-        first_cache: dict[str, str] = {}
-        last_cache: dict[str, str] = {}
-        middle_cache: dict[str, str] = {}
-        suffix_cache: dict[str, str] = {}
-        for rec in rows:
-            name = rec.name
-            if (first_key := first_cache.get(name.first)) is None:
-                first_key = first_cache[name.first] = name.first_key
-            if (last_key := last_cache.get(name.last)) is None:
-                last_key = last_cache[name.last] = name.last_key
-            if (middle_key := middle_cache.get(name.middle)) is None:
-                middle_key = middle_cache[name.middle] = fold(name.middle)
-            if (suffix_key := suffix_cache.get(name.suffix)) is None:
-                suffix_key = suffix_cache[name.suffix] = name.suffix_key
+        # Column by column, with C-level passes (map, dict.fromkeys) where a row loop in Python
+        # cost a few microseconds a row: a national build links over a million rows.
+        n = len(rows)
+        names = [rec.name for rec in rows]
+        firsts = [name.first for name in names]
+        middles = [name.middle for name in names]
+        first_keys = _mapped(firsts, first_key)
+        last_keys = _mapped([name.last for name in names], last_key)
+        middle_keys = _mapped(middles, fold)
+        self.npi = npi.ids_of([rec.npi for rec in rows])
+        self.suffix = suffix.ids_of(_mapped([name.suffix for name in names], suffix_key))
+        self.first = given.ids_of(first_keys)
+        self.middle = given.ids_of(middle_keys)
+        self.last = last.ids_of(last_keys)
+        self.phone = phone.ids_of([rec.phone for rec in rows])
+        self.zip = zipc.ids_of([rec.zip for rec in rows])
+        self.city = city.ids_of([rec.city for rec in rows])
+        self.nl = np.fromiter(map(name_licences.get, zip(first_keys, last_keys, strict=True), repeat(0)), dtype=np.int64, count=n)
+        self.lapsed = np.fromiter((rec.lapsed_only for rec in rows), dtype=bool, count=n)
+        # Licences and the states a row is known in: one (its id), none (-1) or several (-2, listed).
+        self.lic = np.full(n, -1, dtype=np.int64)
+        self.lic_state = np.full(n, -1, dtype=np.int64)
+        self.state = state.ids_of([rec.state for rec in rows])
+        licences: list[Sequence[int]] = [()] * n
+        states: list[Sequence[int]] = [()] * n
+        for i, rec in enumerate(rows):
             keys = rec.license_keys
-            licence_states = {k.split(":")[0] for k in keys} if keys else set()
-            where = {rec.state, *licence_states} - {""} if licence_states else ({rec.state} if rec.state else set())
-            cols["npi"].append(npi(rec.npi))
-            cols["lic"].append(_single(keys, lic))
-            cols["lic_state"].append(_single(licence_states, state))
-            cols["state"].append(_single(where, state))
-            cols["suffix"].append(suffix(suffix_key))
-            cols["first"].append(given(first_key))
-            cols["middle"].append(given(middle_key))
-            cols["last"].append(last(last_key))
-            cols["phone"].append(phone(rec.phone))
-            cols["zip"].append(zipc(rec.zip))
-            cols["city"].append(city(rec.city))
-            cols["nl"].append(name_licences.get((first_key, last_key), 0))
-            lapsed.append(rec.lapsed_only)
-            licences.append([lic(k) for k in keys] if len(keys) > 1 else ())
-            states.append([state(s) for s in where] if len(where) > 1 else ())
-            # Initials of the given names, and of the formal names a nickname stands for.
-            middle_initial = middle_key[:1] if name.middle else None
-            if (initials := initial_sets.get((name.first, middle_initial))) is None:
-                letters = {fold(name.first)[:1]} if name.first else set()
-                letters |= {g[:1] for g in given_names(name.first)}
-                if middle_initial is not None:
-                    letters.add(middle_initial)
-                initials = initial_sets[(name.first, middle_initial)] = len(initial_lists)
-                initial_lists.append([text(x) if x else -3 for x in sorted(letters)])
-            cols["initials"].append(initials)
-        arrays = {k: np.frombuffer(v, dtype=np.int64).copy() for k, v in cols.items()}
-        del cols
-        self.npi, self.lic, self.lic_state, self.state = arrays["npi"], arrays["lic"], arrays["lic_state"], arrays["state"]
-        self.suffix, self.first, self.middle, self.last = arrays["suffix"], arrays["first"], arrays["middle"], arrays["last"]
-        self.phone, self.zip, self.city, self.nl = arrays["phone"], arrays["zip"], arrays["city"], arrays["nl"]
-        self.initials = arrays["initials"]
-        self.lapsed = np.frombuffer(lapsed, dtype=np.int8).astype(bool)
+            if not keys:
+                continue
+            licence_states = {k.split(":")[0] for k in keys}
+            where = {rec.state, *licence_states} - {""}
+            self.lic[i] = _single(keys, lic)
+            self.lic_state[i] = _single(licence_states, state)
+            self.state[i] = _single(where, state)
+            if len(keys) > 1:
+                licences[i] = [lic(k) for k in keys]
+            if len(where) > 1:
+                states[i] = [state(s) for s in where]
+        # Initials of the given names, and of the formal names a nickname stands for.
+        initial_keys = [(first, key[:1] if middle else None) for first, middle, key in zip(firsts, middles, middle_keys, strict=True)]
+        initial_sets = {pair: i for i, pair in enumerate(dict.fromkeys(initial_keys))}
+        initial_lists = [[text(x) if x else -3 for x in _initials(first, middle_initial)] for first, middle_initial in initial_sets]
+        self.initials = np.fromiter(map(initial_sets.__getitem__, initial_keys), dtype=np.int64, count=n)
+        del names, firsts, middles, first_keys, last_keys, middle_keys, initial_keys
         # Names as text by id (the last entry, id -1, is ""), and what scoring reads of them.
         self._given_text = np.array([*given.values, ""], dtype=object)
         self._last_text = np.array([*last.values, ""], dtype=object)

@@ -2,15 +2,18 @@
 
 `therapists index --incremental` keeps, beside the raw files (`indexer.incremental_state`), every
 raw line's extraction and a graph of the records: their edges, components and clusters, and per
-cluster the listing it gave. The next such build:
+cluster the listing it gave; records and lines are rows read and written only where a re-index
+touches them. The next such build:
 
 1. hashes every raw line (the floor of a build) and extracts only the lines it has not seen;
 2. re-links the connected components the changes reach (`indexer.relink`: exact, because linkage
    is local to its components once the name counts and surnames are the whole build's);
 3. gives the clusters that changed their ids from the previous identity map (`assign_ids` with
    the unchanged clusters' ids held, plus any unchanged cluster whose id a changed one claims);
-4. decides every listing's fate (suppressions, hidden, the admins' overrides for its ids) and
-   re-merges only the listings that changed or whose overrides, suppression or ids did;
+4. decides the fate (suppressions, hidden, the admins' overrides for its ids) of every cluster
+   that can differ from the last build (`_Build.decide`; the others stay listed as they were, from
+   the stored listed order) and re-merges only the listings that changed or whose overrides,
+   suppression or ids did;
 5. writes a new index file with those listings replaced and every other row and columnar value
    copied from the live one (`SQLiteBackend.patch`), swapped in atomically;
 6. reports what a full build reports (counts, review queue, identity map, quarantine, the curation
@@ -59,12 +62,12 @@ from indexer.build import (
 )
 from indexer.extract import SourceRecord
 from indexer.identity import assign_ids
-from indexer.incremental_state import ClusterState, Graph, StateStore
+from indexer.incremental_state import Graph, StateStore
 from indexer.relink import Relinked, Relinker, read_crawl
 from indexer.suppress import SuppressionList
 
 log = logging.getLogger(__name__)
-STATE_VERSION = 2
+STATE_VERSION = 3
 TOKEN = "incremental_state"  # the index meta key naming the state that describes the index
 _CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "directory")
 # Libraries extraction calls: a new version may parse a name, phone or ZIP differently.
@@ -125,7 +128,6 @@ def run_incremental_index(
         graph = stored or Graph(wanted)
         crawl = read_crawl(raw_files(raw_dir), graph, get_vocabulary(), today, progress)
         clock.lap("read")
-        gone_lines = [ident for ident in (*graph.line_keys, *graph.quarantined) if ident not in crawl.where]
         relinker = Relinker(graph, crawl, store, snapshot.must_link(), snapshot.cannot_link())
         relinked = relinker.run()
         clock.lap("link")
@@ -160,7 +162,7 @@ def run_incremental_index(
             curation.record_build(review, crawl.quarantine, licence_states, report.orphaned_overrides, today, conflicts)
         changed_licences: dict[str, Listing | None] = dict.fromkeys(relinked.removed)
         changed_licences.update(build.licences)
-        store.save(graph, crawl.fresh, gone_lines, changed_licences, fresh=stored is None)
+        store.save(graph, crawl.fresh, crawl.gone, changed_licences, fresh=stored is None)
         log_report(report)
         return report
 
@@ -192,10 +194,16 @@ class _Build:
         self.licences: dict[str, Listing] = {}  # the licence states of the listings merged afresh, by token
 
     def decide(self) -> None:
+        """Ids and fates as a full build decides them. Only the clusters that can differ from the
+        last build are decided again: the changed ones (and those whose id one claims), those the
+        last build did not list plainly, those an id the admins or the suppressions name belongs
+        to, and those holding a suppressed record. Every other cluster is listed under its id as
+        before, which the stored `Graph.listed` gives without visiting it."""
         graph, previous = self.graph, self.previous
-        clusters = graph.clusters
-        written = {c.listing_id for c in (*clusters.values(), *self.relinked.removed.values()) if c.fate == "listed" and c.listing_id}
-        held = {c.listing_id: t for t, c in clusters.items() if t not in self.relinked.changed and not c.roster_only and c.listing_id}
+        clusters, removed = graph.clusters, self.relinked.removed
+        written = {lid for lid, _ in graph.listed}  # the listings the live index has
+        held = {lid: t for lid, t in graph.lid_token.items() if t not in removed}  # the unchanged clusters' ids
+        clusters.fetch(graph.special)
         subset = {t: group for t, group in self.relinked.changed.items() if not clusters[t].roster_only}
         pending = list(subset)
         while pending:  # an unchanged cluster whose id a changed one claims is decided again with it
@@ -214,18 +222,31 @@ class _Build:
         for old, hop in previous.redirects.items():
             earlier[hop.new_id].add(old)
         hidden, removed_keys, sup = self.curation.hidden_ids, self.curation.suppressed_keys, self.suppressions
-        by_identifier = bool(sup.npis or sup.license_keys or removed_keys)
+        covered = graph.records.covered(sup.npis, sup.license_keys, removed_keys) if sup.npis or sup.license_keys or removed_keys else set()
         overridden = {o.listing_id for o in self.curation.overrides if o.kind in LISTING_LEVEL}
-        listed: list[tuple[str, str]] = []
-        for token, cluster in clusters.items():
-            if cluster.roster_only:
-                continue
+        named = {o.listing_id for o in self.curation.overrides if o.listing_id} | sup.listing_ids  # ids a fate or an orphan depends on
+
+        def holders(lid: str) -> set[str]:
+            """The unchanged clusters `lid` is an alias of: their id, or an id redirected to it."""
+            hop = previous.redirects.get(lid)
+            return {t for x in (lid, hop.new_id if hop else None) if x is not None and (t := held.get(x)) is not None}
+
+        again = set(subset) | {t for t in graph.special if t in clusters and not clusters[t].roster_only}
+        again |= {t for lid in named for t in holders(lid)}
+        again |= {state.cluster for k in covered if (state := graph.records.get(k)) is not None}
+        clusters.fetch(again)
+        self.found = {lid for lid in named if holders(lid)}
+        listed = [(lid, t) for lid, t in graph.listed if t not in again and t not in removed]
+        special: set[str] = set()
+        lid_token = dict(held)
+        for token in again:
+            cluster = clusters[token]
             lid = ids.get(token, cluster.listing_id)
             assert lid is not None, "every anchored cluster has an id"
             aliases = self.aliases.setdefault(token, {lid} | earlier.get(lid, set()))
             self.found |= aliases
             fate = "listed"
-            if not sup.listing_ids.isdisjoint(aliases) or (by_identifier and self._covered(cluster, removed_keys)):
+            if not sup.listing_ids.isdisjoint(aliases) or not covered.isdisjoint(cluster.keys):
                 fate, self.suppressed = "suppressed", self.suppressed + 1
             elif not hidden.isdisjoint(aliases):
                 fate, self.hidden = "hidden", self.hidden + 1
@@ -234,19 +255,16 @@ class _Build:
                 listed.append((lid, token))
                 if token in subset or cluster.fate != "listed" or cluster.decided_by != decided_by:
                     self.remerge[token] = subset.get(token) or self.relinker.records_of(cluster.keys)
+            if fate != "listed" or decided_by:
+                special.add(token)
             if (lid, fate, decided_by) != (cluster.listing_id, cluster.fate, cluster.decided_by):
                 clusters[token] = cluster._replace(listing_id=lid, fate=fate, decided_by=decided_by)
+            lid_token[lid] = token
         listed.sort()
         self.order = [t for _, t in listed]
         kept = {lid for lid, t in listed if t not in self.remerge}
         self.drop = written - kept
-
-    def _covered(self, cluster: ClusterState, removed_keys: set[str]) -> bool:
-        sup, records = self.suppressions, self.graph.records
-        return any(
-            k in removed_keys or (records[k].npi and records[k].npi in sup.npis) or not sup.license_keys.isdisjoint(records[k].licences)
-            for k in cluster.keys
-        )
+        graph.listed, graph.special, graph.lid_token = listed, special, lid_token
 
     def listings(self) -> Iterator[Listing]:
         """The listings merged afresh, by listing id; each cluster keeps what was written for it."""
@@ -266,8 +284,11 @@ class _Build:
 
     def unparsed(self) -> Counter[str]:
         unparsed: Counter[str] = Counter()
-        for t in self.order:
-            unparsed.update(self.graph.clusters[t].unparsed)
+        clusters = self.graph.clusters
+        tokens = [t for t in self.order if t in clusters.unparsed]  # in listing order, as a full build counts them
+        clusters.fetch(tokens)
+        for t in tokens:
+            unparsed.update(clusters[t].unparsed)
         return unparsed
 
     def written(self, stored: dict[str, Listing]) -> tuple[list[Listing], list[FactConflict]]:
@@ -275,7 +296,9 @@ class _Build:
         licence states of the listings kept as written)."""
         clusters = self.graph.clusters
         licences = [self.licences[t] if t in self.licences else stored[t] for t in self.order]
-        return licences, [x for t in self.order for x in clusters[t].conflicts]
+        tokens = [t for t in self.order if t in clusters.conflicted]
+        clusters.fetch(tokens)
+        return licences, [x for t in tokens for x in clusters[t].conflicts]
 
     def report(self, raw_records: int, by_source: dict[str, int], quarantine: list[dict]) -> IndexReport:
         graph = self.graph
@@ -285,7 +308,7 @@ class _Build:
             listings=len(self.order),
             quarantined=len(quarantine),
             refused_joins=sum(refused for refused, _ in graph.components.values()),
-            dropped_unanchored=sum(c.roster_only for c in graph.clusters.values()),
+            dropped_unanchored=graph.roster_only,
             suppressed=self.suppressed,
             hidden=self.hidden,
             orphaned_overrides=[o.id for o in self.curation.for_ids_missing(self.found)],
@@ -296,10 +319,13 @@ class _Build:
 
     def review(self, report: IndexReport) -> list[ReviewItem]:
         """The review queue a full build finds: each component's pairs between listed people, in linkage's order."""
-        clusters = self.graph.clusters
-        listing_of = {k: clusters[t].listing_id for t in self.order for k in clusters[t].keys}
+        clusters, records, listed = self.graph.clusters, self.graph.records, set(self.order)
+        found = [p for _, pairs in self.graph.components.values() for p in pairs]
+        records.fetch(k for p in found for k in (p.a, p.b))  # read in batches: their clusters and places
+        clusters.fetch(records[k].cluster for p in found for k in (p.a, p.b))
+        listing_of = {k: clusters[t].listing_id for p in found for k in (p.a, p.b) if (t := records[k].cluster) in listed}
         position = self.relinker.position
-        pairs = [p for _, found in self.graph.components.values() for p in found if p.a in listing_of and p.b in listing_of]
+        pairs = [p for p in found if p.a in listing_of and p.b in listing_of]
         pairs.sort(key=lambda p: (-p.score, position(p.a), position(p.b)))
         review = [
             ReviewItem(

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -36,8 +37,9 @@ from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes, sorte
 from indexer.extract import SourceRecord
 from indexer.link_record import Group, LinkRecord
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
-from indexer.normalize import PersonName, fold
+from indexer.normalize import PersonName, fold, suffix_key
 
+_T = TypeVar("_T")
 AMBIGUITY_MARGIN = 0.10
 MIDDLE_AGREES = 0.05
 MIDDLE_DIFFERS = -0.3
@@ -171,6 +173,8 @@ def link_records(
     records = compound_surnames(records, surnames)
     counts = name_licences if name_licences is not None else name_licence_counts(records)
     n = len(records)
+    suffix_of = _per_record(records, lambda name: name.suffix, suffix_key)
+    middles_of = _per_record(records, lambda name: name.middle, _middle_initial)
     clusters: dict[int, _Cluster] = {}
     parent = list(range(n))
 
@@ -178,8 +182,8 @@ def link_records(
         """Record `i`'s cluster, made when it first takes part in a join (or a split)."""
         found = clusters.get(i)
         if found is None:
-            alone = _View(records[i])
-            found = clusters[i] = _Cluster([i], alone.npis, alone.licenses, alone.suffixes, _middles(records[i]))
+            alone = _View(records[i], suffix_of[i])
+            found = clusters[i] = _Cluster([i], alone.npis, alone.licenses, alone.suffixes, middles_of[i])
         return found
 
     must_link = list(must_link)
@@ -202,8 +206,9 @@ def link_records(
         if ca is not None and ca.forbidden and not ca.forbidden.isdisjoint(cb.members if cb is not None else (rb,)):
             return False  # symmetric: one side suffices
         if ca is None and cb is None:
-            return _solo_compatible(records[ra], records[rb])
-        va, vb = ca if ca is not None else _View(records[ra]), cb if cb is not None else _View(records[rb])
+            return _solo_compatible(records[ra], records[rb], suffix_of[ra], suffix_of[rb])
+        va = ca if ca is not None else _View(records[ra], suffix_of[ra])
+        vb = cb if cb is not None else _View(records[rb], suffix_of[rb])
         if not _at_most_one(va.npis, vb.npis) or not _at_most_one(va.suffixes, vb.suffixes):
             return False
         return _licences_agree(va.licenses, vb.licenses)
@@ -250,7 +255,7 @@ def link_records(
 
     def middles(root: int) -> Collection[str]:
         cluster = clusters.get(root)
-        return cluster.middles if cluster is not None else _middles(records[root])
+        return cluster.middles if cluster is not None else middles_of[root]
 
     # For each record, its best-scoring people; a record that fits two about equally is ambiguous.
     def weighed(a: int, b: int, score: float) -> float:
@@ -313,9 +318,6 @@ def link_records(
         if not joined:
             break
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(i)
     # Pairs that other evidence joined after all need no review.
     decided = {frozenset(pair) for pair in cannot_link}
     pairs = [
@@ -323,9 +325,21 @@ def link_records(
         for a, b, score, p in review
         if find(a) != find(b) and frozenset((records[a].key, records[b].key)) not in decided
     ]
-    identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups.values()), key=lambda row: row[0])
     edges = np.flatnonzero(ps >= FLOOR)
-    return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, (pa[edges], pb[edges], ps[edges]), refused)
+    found = (pa[edges], pb[edges], ps[edges])
+    # The people are decided: what decided them goes before their groups are made (the end of
+    # linkage was the peak of a national build's memory).
+    del rows, pa, pb, ps, px, py, edges
+    clusters.clear()
+    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    parent.clear()
+    order = np.argsort(roots, kind="stable")  # each group's records stay ascending
+    bounds = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]]) if n else np.empty(0, dtype=np.int64)
+    groups = [part.tolist() for part in np.split(order, bounds[1:])] if n else []
+    del roots, order
+    identified = sorted(((listing_id([records[i] for i in group]), group) for group in groups), key=lambda row: row[0])
+    del groups
+    return Linkage([g for _, g in identified], [i for i, _ in identified], len(refused), pairs, found, refused)
 
 
 _ROUND_CHUNK = 1 << 16  # candidates a round turns into Python values at once
@@ -408,9 +422,17 @@ def _pairs_with(rows: LinkRows, owner: np.ndarray, among: Collection[int]) -> It
         yield part // n, part % n
 
 
-def _middles(rec: LinkRecord) -> frozenset[str]:
-    initial = fold(rec.name.middle)[:1] if rec.name.middle else ""
+def _middle_initial(middle: str) -> frozenset[str]:
+    initial = fold(middle)[:1] if middle else ""
     return frozenset((initial,)) if initial else _EMPTY
+
+
+def _per_record(records: Sequence[LinkRecord], value: Callable[[PersonName], str], key: Callable[[str], _T]) -> list[_T]:
+    """`key` of each record's name part, worked out once per distinct part (a million records
+    share a few thousand suffixes and middle names)."""
+    parts = [value(rec.name) for rec in records]
+    keys = {part: key(part) for part in dict.fromkeys(parts)}
+    return list(map(keys.__getitem__, parts))
 
 
 class _View:
@@ -418,9 +440,8 @@ class _View:
 
     __slots__ = ("npis", "suffixes", "licenses")
 
-    def __init__(self, rec: LinkRecord) -> None:
+    def __init__(self, rec: LinkRecord, suffix: str) -> None:
         self.npis = frozenset((rec.npi,)) if rec.npi else _EMPTY
-        suffix = rec.name.suffix_key
         self.suffixes = frozenset((suffix,)) if suffix else _EMPTY
         self.licenses: dict[str, frozenset[str]] = {}
         for key in rec.license_keys:
@@ -428,16 +449,15 @@ class _View:
             self.licenses[state] = self.licenses.get(state, _EMPTY) | {key}
 
 
-def _solo_compatible(a: LinkRecord, b: LinkRecord) -> bool:
-    """`compatible` of two records alone, without building clusters."""
+def _solo_compatible(a: LinkRecord, b: LinkRecord, sa: str, sb: str) -> bool:
+    """`compatible` of two records alone (`sa`, `sb`: their suffix keys), without building clusters."""
     if a.npi and b.npi and a.npi != b.npi:
         return False
-    sa, sb = a.name.suffix_key, b.name.suffix_key
     if sa and sb and sa != sb:
         return False
     if len(a.license_keys) + len(b.license_keys) <= 1:
         return True
-    return _licences_agree(_View(a).licenses, _View(b).licenses)
+    return _licences_agree(_View(a, sa).licenses, _View(b, sb).licenses)
 
 
 def _at_most_one(x: AbstractSet[str], y: AbstractSet[str]) -> bool:

@@ -65,8 +65,7 @@ class PersonName:
 
     @property
     def suffix_key(self) -> str:
-        key = fold(self.suffix).replace(".", "")
-        return {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii"}.get(key, key)
+        return suffix_key(self.suffix)
 
     def display(self) -> str:
         parts = [self.first, self.middle, self.last]
@@ -77,6 +76,22 @@ class PersonName:
 @lru_cache(maxsize=200_000)
 def _first_key(first: str) -> str:
     return fold(first)
+
+
+def first_key(first: str) -> str:
+    """`PersonName.first_key` of a first name."""
+    return _first_key(first)
+
+
+def last_key(last: str) -> str:
+    """`PersonName.last_key` of a surname."""
+    return _last_key(last)
+
+
+def suffix_key(suffix: str) -> str:
+    """`PersonName.suffix_key` of a generational suffix ('Jr.', 'junior' -> 'jr')."""
+    key = fold(suffix).replace(".", "")
+    return {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii"}.get(key, key)
 
 
 @lru_cache(maxsize=1)

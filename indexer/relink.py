@@ -25,8 +25,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,7 +39,7 @@ from directory.errors import ConfigError
 from directory.raw import SourceKind
 from directory.vocabulary import Vocabulary
 from indexer.extract import SourceRecord, distinct_keys
-from indexer.incremental_state import ClusterState, Graph, Indexes, LicenceCounts, LineResult, Pair, RecordState, StateStore
+from indexer.incremental_state import ClusterState, Graph, LicenceCounts, LineResult, Pair, RecordState, StateStore
 from indexer.link_record import LinkRecord
 from indexer.linkage import Linkage, compound_surname, compound_surnames, edges_of, link_records, record_blocking_keys
 from indexer.reading import extract_lines
@@ -53,46 +53,76 @@ class Crawl:
 
     where: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # line ident → (file, line number)
     fresh: dict[bytes, LineResult] = field(default_factory=dict)
+    gone: list[bytes] = field(default_factory=list)  # stored lines (kept or quarantined) this crawl no longer has
     raw_records: int = 0
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     by_source: dict[str, int] = field(default_factory=dict)
 
 
+def _file_lines(path: Path) -> list[bytes]:
+    """A raw file's lines, without their newline (`_raw` puts it back for extraction)."""
+    try:
+        return path.read_bytes().split(b"\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _raw(lines: list[bytes], index: int) -> bytes:
+    """Line `index` as iterating its file gives it: with its newline, but for the file's last."""
+    return lines[index] + b"\n" if index + 1 < len(lines) else lines[index]
+
+
+class _Occurrences:
+    """Line idents: a line's content hash and which occurrence of that content it is, counting
+    across every file in order (identical lines are told apart). Almost every line is unique, so
+    only the repeated ones are numbered one by one."""
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()  # every content hashed so far
+        self.count: dict[bytes, int] = {}  # occurrences so far, of the contents seen more than once
+
+    def idents(self, digests: list[bytes]) -> list[bytes]:
+        """The idents of one file's lines, after those of the files before it."""
+        first = (1).to_bytes(4, "little")
+        idents = [d + first for d in digests]
+        within = Counter(digests)
+        again = {d for d, n in within.items() if n > 1} | (within.keys() & self.seen)
+        for i in [i for i, d in enumerate(digests) if d in again]:
+            d = digests[i]
+            n = self.count[d] = self.count.get(d, 1 if d in self.seen else 0) + 1
+            idents[i] = d + n.to_bytes(4, "little")
+        self.seen.update(within)
+        return idents
+
+
 def read_crawl(files: list[Path], graph: Graph, vocab: Vocabulary, today: date, progress: bool) -> Crawl:
+    """Hash every raw line and extract only the lines the state does not hold. Each file is read
+    whole and its lines hashed in one comprehension (this is the floor of a re-index: no
+    per-line bookkeeping in Python for the lines the state holds). A line's hash is of its
+    content, newline left out."""
     crawl = Crawl()
-    total = sum(p.stat().st_size for p in files)
-    seen: Counter[bytes] = Counter()  # identical lines, in one file or several, are told apart by occurrence
-    with tqdm(total=total, unit="B", unit_scale=True, desc="hashing raw lines", disable=not progress) as bar:
-        for number, path in enumerate(files):
-            stem = path.stem
-            crawl.by_source.setdefault(stem, 0)
-            try:
-                handle = open(path, "rb")
-            except OSError as exc:
-                raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-            with handle:
-                for line_number, raw in enumerate(handle, start=1):
-                    bar.update(len(raw))
-                    if not raw.strip():
-                        continue
-                    crawl.raw_records += 1
-                    digest = hashlib.blake2b(raw, digest_size=16).digest()
-                    seen[digest] += 1
-                    ident = digest + seen[digest].to_bytes(4, "little")
-                    crawl.where[ident] = (number, line_number)
-                    if ident in graph.line_keys:
-                        records, reason = len(graph.line_keys[ident]), graph.quarantined.get(ident)
-                    elif ident in graph.quarantined:
-                        records, reason = 0, graph.quarantined[ident]
-                    else:
-                        chunk = extract_lines(path.name, line_number, [raw], vocab, today)
-                        found = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
-                        crawl.fresh[ident] = found
-                        records, reason = len(found[0]), found[1]
-                    if reason is not None:
-                        text = raw.decode("utf-8", errors="replace")
-                        crawl.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": text[:2000]})
-                    crawl.by_source[stem] = crawl.by_source.get(stem, 0) + records
+    blake2b = hashlib.blake2b
+    counts, quarantined = graph.line_keys.counts, graph.quarantined  # the stored lines
+    occurrences = _Occurrences()
+    for number, path in enumerate(tqdm(files, desc="hashing raw files", unit="file", disable=not progress)):
+        lines = _file_lines(path)
+        numbers = [i for i, line in enumerate(lines, start=1) if line and not line.isspace()]  # blank lines are no records
+        idents = occurrences.idents([blake2b(line, digest_size=16).digest() for line in lines if line and not line.isspace()])
+        crawl.where.update(zip(idents, [(number, i) for i in numbers], strict=True))
+        held = sum([counts.get(i, 0) for i in idents])
+        for ident, line_number in [(i, n) for i, n in zip(idents, numbers, strict=True) if i not in counts or i in quarantined]:
+            raw = _raw(lines, line_number - 1)
+            if ident not in counts and ident not in quarantined:
+                chunk = extract_lines(path.name, line_number, [raw], vocab, today)
+                crawl.fresh[ident] = (chunk.records, chunk.quarantine[0]["reason"] if chunk.quarantine else None)
+                held += len(chunk.records)
+            reason = quarantined[ident] if ident in quarantined else crawl.fresh[ident][1]
+            if reason is not None:
+                text = raw.decode("utf-8", errors="replace")
+                crawl.quarantine.append({"file": path.name, "line": line_number, "reason": reason, "raw": text[:2000]})
+        crawl.raw_records += len(idents)
+        crawl.by_source[path.stem] = crawl.by_source.get(path.stem, 0) + held
+    crawl.gone = [i for i in (*counts, *quarantined) if i not in crawl.where]
     return crawl
 
 
@@ -128,7 +158,7 @@ class Relinker:
 
     def __init__(self, graph: Graph, crawl: Crawl, store: StateStore, must_link: list[Pair], cannot_link: list[Pair]) -> None:
         self.graph, self.crawl, self.store = graph, crawl, store
-        self.idx: Indexes = graph.indexes()
+        self.block_index = {key: i for i, key in enumerate(graph.block_keys)}
         self.must_link, self.cannot_link = must_link, cannot_link
         self.loaded: dict[str, SourceRecord] = {}  # current records by final key
         self.origin: dict[str, tuple[bytes, int]] = {}  # line ident and place of every loaded record
@@ -154,6 +184,7 @@ class Relinker:
     def load(self, keys: Iterable[str], raw: bool = False) -> list[SourceRecord]:
         """Stored records as this build has them (`raw`: under the key they were extracted with)."""
         wanted = [k for k in dict.fromkeys(keys) if raw or k not in self.loaded]
+        self.graph.records.fetch(wanted)
         results = self.store.results(self.graph.records[k].line for k in wanted)
         out = []
         for key in wanted:
@@ -169,19 +200,25 @@ class Relinker:
     # The global inputs, kept up to date ---------------------------------------------------------
 
     def _surname(self, surname: str, delta: int) -> None:
-        self._surnames_before.setdefault(surname, self.idx.surnames[surname])
-        self.idx.surnames[surname] += delta
+        self._surnames_before.setdefault(surname, self.graph.surnames[surname])
+        self.graph.surnames[surname] += delta
 
     def held(self, name: Pair) -> Counter[str]:
         """The licences records linked under `name` hold (counted from the stored records when
         first asked, then kept up to date as records go and come)."""
-        held = self._held.get(name)
-        if held is None:
-            records = self.graph.records
-            held = self._held[name] = Counter(
-                licence for k in self.idx.by_name.get(name, ()) if records[k].names[0] == name for licence in records[k].licences
-            )
-        return held
+        if name not in self._held:
+            self._count_held((name,))
+        return self._held[name]
+
+    def _count_held(self, names: Iterable[Pair]) -> None:
+        """`held` for the names not counted yet, read from the stored records in batches."""
+        wanted = [n for n in dict.fromkeys(names) if n not in self._held]
+        records = self.graph.records
+        under = records.by_names(wanted)
+        records.fetch(k for keys in under.values() for k in keys)
+        for name in wanted:
+            keys = under.get(name, ())
+            self._held[name] = Counter(licence for k in keys if records[k].names[0] == name for licence in records[k].licences)
 
     def _count(self, name: Pair, licences: Collection[str], delta: int) -> None:
         held = self.held(name)
@@ -192,6 +229,8 @@ class Relinker:
                 del held[licence]
 
     def _forget(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self._count_held(self.graph.records[k].names[0] for k in keys)
         for key in keys:
             state = self.graph.records[key]
             self.replaced.add(key)
@@ -207,20 +246,24 @@ class Relinker:
 
     def _mark(self, keys: Iterable[str]) -> list[str]:
         """Clean stored records whose features may change: re-derived like new ones."""
-        fresh = [k for k in dict.fromkeys(keys) if k in self.graph.records and k not in self.replaced]
+        keys = list(dict.fromkeys(keys))
+        self.graph.records.fetch(keys)
+        fresh = [k for k in keys if k in self.graph.records and k not in self.replaced]
         self._forget(fresh)
         for rec in self.load(fresh):
             self._take(rec, self.origin[rec.key])
         return fresh
 
     def surnames(self) -> set[str]:
-        return {s for s, n in self.idx.surnames.items() if n > 0}
+        return {s for s, n in self.graph.surnames.items() if n > 0}
 
     # Dirty records -----------------------------------------------------------------------------
 
     def find_dirty(self) -> None:
-        graph, idx = self.graph, self.idx
-        gone = {key for ident, keys in graph.line_keys.items() if ident not in self.crawl.where for key in keys}
+        graph = self.graph
+        graph.line_keys.fetch(self.crawl.gone)
+        gone = {key for ident in self.crawl.gone for key in graph.line_keys.get(ident)}
+        graph.records.fetch(gone)
         new: list[SourceRecord] = []
         places: list[tuple[bytes, int]] = []
         for ident, (records, _) in self.crawl.fresh.items():
@@ -229,7 +272,7 @@ class Relinker:
                 places.append((ident, pos))
         # `distinct_keys` decides the keys of records extracted under one key together.
         raw_keys = {rec.key for rec in new} | {graph.records[k].raw_key for k in gone}
-        regroup = [k for raw in raw_keys for k in idx.by_raw_key.get(raw, ()) if k not in gone]
+        regroup = [k for k in graph.records.by_raw_key(raw_keys) if k not in gone]
         again = self.load(regroup, raw=True)
         places += [(graph.records[k].line, graph.records[k].pos) for k in regroup]
         self._forget(gone | set(regroup))
@@ -238,8 +281,8 @@ class Relinker:
         for rec, place in zip(group, places, strict=True):
             self._take(rec, place)
         # A double surname that appeared or went changes how the records that may spell it link.
-        flipped = [s for s, before in self._surnames_before.items() if (before > 0) != (idx.surnames[s] > 0)]
-        self._mark(k for s in flipped for k in idx.by_compound.get(s, ()))
+        flipped = [s for s, before in self._surnames_before.items() if (before > 0) != (graph.surnames[s] > 0)]
+        self._mark(graph.records.by_compound(flipped))
         # Admins' pairs added or retired since the last build.
         changed = (graph.must_link ^ frozenset(self.must_link)) | (graph.cannot_link ^ frozenset(self.cannot_link))
         self._mark(k for pair in changed for k in pair)
@@ -249,11 +292,13 @@ class Relinker:
         while pending:
             recs = [self.loaded[k] for k in pending]
             for rec, linked in zip(recs, compound_surnames([LinkRecord.of(r) for r in recs], surnames), strict=True):
-                names = ((linked.name.first_key, linked.name.last_key), *((n.first_key, n.last_key) for n in rec.other_names))
-                self.names[rec.key] = names
-                self._count(names[0], rec.license_keys, +1)
+                self.names[rec.key] = ((linked.name.first_key, linked.name.last_key), *((n.first_key, n.last_key) for n in rec.other_names))
+            self._count_held(self.names[rec.key][0] for rec in recs)
+            for rec in recs:
+                self._count(self.names[rec.key][0], rec.license_keys, +1)
             recounted = [n for n, before in self._held_before.items() if before != len(self.held(n))]
-            pending = self._mark(k for n in recounted for k in idx.by_name.get(n, ()))
+            under = graph.records.by_names(recounted)
+            pending = self._mark(k for n in recounted for k in under.get(n, ()))
 
     # Re-linking --------------------------------------------------------------------------------
 
@@ -266,15 +311,15 @@ class Relinker:
     def _candidates(self, blocking: list[list[int]]) -> list[set[str]]:
         """Per record, the stored records sharing one of its blocking keys."""
         graph = self.graph
-        out = []
+        found = []
         for keys in blocking:
             wanted = np.array(keys, dtype=np.int64)
             lo = np.searchsorted(graph.block_hash, wanted, side="left")
             hi = np.searchsorted(graph.block_hash, wanted, side="right")
             hits = {i for a, b in zip(lo.tolist(), hi.tolist(), strict=True) for i in graph.block_rec[a:b].tolist()}
-            found = (graph.block_keys[i] for i in hits)
-            out.append({k for k in found if k in graph.records and k not in self.replaced})
-        return out
+            found.append({graph.block_keys[i] for i in hits})
+        graph.records.fetch(set().union(*found))
+        return [{k for k in keys if k in graph.records and k not in self.replaced} for keys in found]
 
     def run(self) -> Relinked:
         graph = self.graph
@@ -305,32 +350,36 @@ class Relinker:
                 new_edges[records[x].key].add(records[y].key)
                 new_edges[records[y].key].add(records[x].key)
 
-        def old_neighbours(key: str) -> Iterator[str]:
-            return (n for n in graph.records[key].neighbours if n in graph.records)
-
-        # The components a change touched, as they were: their records are re-linked too.
-        seen = set(self.replaced)
-        queue = deque(seen)
-        while queue:
-            for n in old_neighbours(queue.popleft()):
-                if n not in seen:
-                    seen.add(n)
-                    queue.append(n)
-        current = (seen - self.replaced) | dirty
-        # ... and the components they are part of now.
-        queue = deque(current)
-        while queue:
-            key = queue.popleft()
-            around = new_edges.get(key, set()) | admin.get(key, set())
-            if key not in dirty:
-                around |= {n for n in old_neighbours(key) if n not in self.replaced}
-            for n in around:
-                if n not in current and (n in dirty or (n in graph.records and n not in self.replaced)):
-                    current.add(n)
-                    queue.append(n)
+        current = self._reach(dirty, new_edges, admin)
         self.load(current)
         records, linkage = self._link(current)
         return self._update(records, linkage, admin, blocking)
+
+    def _reach(self, dirty: set[str], new_edges: dict[str, set[str]], admin: dict[str, set[str]]) -> set[str]:
+        """The records to re-link: the components a change touched, as they were, and the components
+        their records and the dirty ones are part of now. Walked a level at a time, so the stored
+        records are read in batches."""
+        records, replaced = self.graph.records, self.replaced
+        seen, frontier = set(replaced), set(replaced)
+        while frontier:
+            records.fetch(frontier)
+            around = {n for k in frontier for n in records[k].neighbours} - seen
+            records.fetch(around)
+            frontier = {n for n in around if n in records}
+            seen |= frontier
+        current = (seen - replaced) | dirty
+        frontier = set(current)
+        while frontier:
+            around = set()
+            for key in frontier:
+                around |= new_edges.get(key, set()) | admin.get(key, set())
+                if key not in dirty:
+                    around.update(records[key].neighbours)
+            around -= current
+            records.fetch(around)
+            frontier = {n for n in around if n in dirty or (n in records and n not in replaced)}
+            current |= frontier
+        return current
 
     def _update(
         self, records: list[SourceRecord], linkage: Linkage, admin: dict[str, set[str]], blocking: dict[str, list[int]]
@@ -344,11 +393,13 @@ class Relinker:
         for i, rec in enumerate(records):
             neighbours[i] |= {n for n in admin.get(rec.key, ()) if n in index}
         roots = _components(len(records), ((i, index[n]) for i, ns in enumerate(neighbours) for n in ns))
+        graph.records.fetch(self.replaced | set(index))
         old_components = {graph.records[k].component for k in self.replaced | set(index) if k in graph.records}
         old_clusters = {graph.records[k].cluster for k in self.replaced | set(index) if k in graph.records}
         for c in old_components:
             graph.components.pop(c, None)
-        removed = {t: graph.clusters.pop(t) for t in old_clusters if t in graph.clusters}
+        graph.clusters.fetch(old_clusters)
+        removed = {t: was for t in old_clusters if (was := graph.clusters.pop(t)) is not None}
         component_of: dict[int, int] = {}
         for root in roots:
             if root not in component_of:
@@ -358,12 +409,13 @@ class Relinker:
         review: dict[int, list[Any]] = defaultdict(list)
         for pair in linkage.review:
             review[component_of[roots[index[pair.a]]]].append(pair)
-        for c in set(component_of.values()):
+        for c in set(component_of.values()) & (refused.keys() | review.keys()):  # the others have nothing to report
             graph.components[c] = (refused[c], review[c])
         # Records: the dirty ones re-derived, the others keep what they had but for edges and cluster.
         for key in self.replaced:
-            graph.records.pop(key, None)
+            graph.records.pop(key)
         changed: dict[str, list[SourceRecord]] = {}
+        graph.clusters.fetch(min(records[i].key for i in members) for members in linkage.clusters)
         for members in linkage.clusters:
             group = [records[i] for i in members]
             token = min(rec.key for rec in group)
@@ -386,8 +438,9 @@ class Relinker:
                     line, pos, self.raw_of[(line, pos)], rec.name.last_key, compound_surname(rec.name), self.names[rec.key],
                     tuple(sorted(rec.license_keys)), rec.npi, tuple(sorted(neighbours[i])), comp, token,
                 )  # fmt: skip
+        graph.roster_only += sum(graph.clusters[t].roster_only for t in changed) - sum(c.roster_only for c in removed.values())
         for ident in self.crawl.fresh:
-            graph.line_keys.pop(ident, None)
+            graph.line_keys.pop(ident)
         self._update_lines()
         self._update_blocking(blocking)
         graph.must_link, graph.cannot_link = frozenset(self.must_link), frozenset(self.cannot_link)
@@ -395,35 +448,40 @@ class Relinker:
 
     def _update_lines(self) -> None:
         graph, crawl = self.graph, self.crawl
-        for ident in [i for i in graph.line_keys if i not in crawl.where]:
-            del graph.line_keys[ident]
-        for ident in [i for i in graph.quarantined if i not in crawl.where]:
-            del graph.quarantined[ident]
+        for ident in crawl.gone:
+            graph.line_keys.pop(ident)
+            graph.quarantined.pop(ident, None)
         lines: dict[bytes, list[str]] = {}
         for ident, (records, reason) in crawl.fresh.items():
             if reason is not None:
                 graph.quarantined[ident] = reason
             else:
                 lines[ident] = [""] * len(records)
+        graph.line_keys.fetch(self.origin[key][0] for key in self.dirty)
         for key in self.dirty:
             ident, pos = self.origin[key]
             if ident not in lines:
                 lines[ident] = list(graph.line_keys[ident])
             lines[ident][pos] = key
-        graph.line_keys.update((ident, tuple(keys)) for ident, keys in lines.items())
+        for ident, keys in lines.items():
+            graph.line_keys[ident] = tuple(keys)
 
     def _update_blocking(self, blocking: dict[str, list[int]]) -> None:
-        """Drop the blocking keys of replaced records, add the dirty records' (the others' are as they were)."""
-        graph, positions = self.graph, self.idx.block_index
-        gone = np.array(sorted(positions[k] for k in self.replaced if k in positions), dtype=np.int32)
-        keep = ~np.isin(graph.block_rec, gone)
-        hashes, owners = [graph.block_hash[keep]], [graph.block_rec[keep]]
+        """Drop the blocking keys of replaced records, add the dirty records' (the others' are as
+        they were): a mask over the owners and an insertion into the sorted arrays, no re-sort."""
+        graph, positions = self.graph, self.block_index
+        dropped = np.zeros(len(graph.block_keys), dtype=bool)
+        dropped[[positions[k] for k in self.replaced if k in positions]] = True
+        keep = ~dropped[graph.block_rec]
+        kept_hash, kept_rec = graph.block_hash[keep], graph.block_rec[keep]
+        hashes, owners = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int32)]
         for key, keys in blocking.items():
             if key not in positions:
                 positions[key] = len(graph.block_keys)
                 graph.block_keys.append(key)
             hashes.append(np.array(keys, dtype=np.int64))
             owners.append(np.full(len(keys), positions[key], dtype=np.int32))
-        block_hash, block_rec = np.concatenate(hashes), np.concatenate(owners)
-        order = np.argsort(block_hash, kind="stable")
-        graph.block_hash, graph.block_rec = block_hash[order], block_rec[order]
+        new_hash, new_rec = np.concatenate(hashes), np.concatenate(owners)
+        order = np.argsort(new_hash, kind="stable")
+        at = np.searchsorted(kept_hash, new_hash[order], side="right")
+        graph.block_hash, graph.block_rec = np.insert(kept_hash, at, new_hash[order]), np.insert(kept_rec, at, new_rec[order])

@@ -205,6 +205,32 @@ def test_overrides_and_suppressions_added_between_builds(copied: tuple[Path, Pat
     assert ids[5] not in incr["ids"] and ids[7] not in incr["ids"]
 
 
+def test_overrides_and_suppressions_withdrawn_again(copied: tuple[Path, Path], vocab, caplog: pytest.LogCaptureFixture) -> None:
+    """The listings a previous incremental build hid, suppressed or corrected come back as a full
+    build gives them once the admins withdraw those decisions (the state remembers which they were)."""
+    raw, db = copied
+    ids = SQLiteBackend(db, vocab).all_ids()
+    at = "2026-11-20T10:00:00+00:00"
+    curation = Curation(
+        [
+            Override(id=1, kind=OverrideKind.correct, listing_id=ids[3], record_keys=[], payload={"field": "phone", "value": "(617) 555-0199"},
+                     reason="asked", created_by="admin", created_at=at),
+            Override(id=2, kind=OverrideKind.hide, listing_id=ids[5], record_keys=[], payload={}, reason="asked", created_by="admin", created_at=at),
+        ]
+    )  # fmt: skip
+    suppressed = SQLiteBackend(db, vocab).get(ids[7])
+    assert suppressed is not None and suppressed.npi
+    full, incr, full_report, incr_report, *hooks = _both(raw, db, vocab, curation, SuppressionList({suppressed.npi}, set(), set()))
+    _assert_same(full, incr, full_report, incr_report, tuple(hooks))  # type: ignore[arg-type]
+    assert ids[5] not in incr["ids"] and ids[7] not in incr["ids"]
+    shutil.copy(db.with_name("incr.db"), db)  # the index the state now describes serves
+    with caplog.at_level(logging.INFO, logger="indexer"):
+        full, incr, full_report, incr_report, *hooks = _both(raw, db, vocab)
+    _assert_same(full, incr, full_report, incr_report, tuple(hooks))  # type: ignore[arg-type]
+    assert not [r for r in caplog.records if "a full build" in r.getMessage()]
+    assert ids[5] in incr["ids"] and ids[7] in incr["ids"] and incr["listings"][ids[3]].phone != "(617) 555-0199"
+
+
 def test_a_crashed_incremental_run_leaves_the_previous_index_serving(
     copied: tuple[Path, Path], vocab, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -157,12 +157,15 @@ class ColumnarBuilder(ColumnarRows):
         self.count += 1
         for column, value in zip(self._columns, values, strict=False):  # the fits and languages follow
             column.append(value)
-        for condition_id, fit, basis, via in values[-2]:
-            rows, fits, bases, vias = self.conditions.setdefault(condition_id, (array("i"), array("d"), array("b"), []))
-            rows.append(row)
-            fits.append(fit)
-            bases.append(basis)
-            vias.append(via)
+        conditions = self.conditions
+        for condition_id, fit, basis, via in values[-2]:  # a dozen a listing: the writer's inner loop
+            found = conditions.get(condition_id)
+            if found is None:
+                found = conditions[condition_id] = (array("i"), array("d"), array("b"), [])
+            found[0].append(row)
+            found[1].append(fit)
+            found[2].append(basis)
+            found[3].append(via)
         for language in values[-1]:
             self.languages.setdefault(language, []).append(row)
 
