@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import repeat
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -28,6 +28,7 @@ from indexer.link_record import LinkRecord
 from indexer.linkage_score import CERTAIN, IMPOSSIBLE, features, score_features
 from indexer.normalize import first_key, fold, given_names, last_key, suffix_key
 
+_K = TypeVar("_K")
 U64 = np.uint64
 # Pairs scored at once: bounds the memory of a chunk (about 100 bytes a pair while it is scored).
 CHUNK_PAIRS = 1 << 20
@@ -123,8 +124,9 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
-def _mapped(values: list[str], key: Callable[[str], str]) -> list[str]:
-    """`key` of each value, worked out once per distinct value."""
+def keyed_once(values: list[str], key: Callable[[str], _K]) -> list[_K]:
+    """`key` of each value, worked out once per distinct value (a million records share a few
+    thousand first names, suffixes and middle names)."""
     keys = {value: key(value) for value in dict.fromkeys(values)}
     return list(map(keys.__getitem__, values))
 
@@ -158,11 +160,11 @@ class LinkRows:
         names = [rec.name for rec in rows]
         firsts = [name.first for name in names]
         middles = [name.middle for name in names]
-        first_keys = _mapped(firsts, first_key)
-        last_keys = _mapped([name.last for name in names], last_key)
-        middle_keys = _mapped(middles, fold)
+        first_keys = keyed_once(firsts, first_key)
+        last_keys = keyed_once([name.last for name in names], last_key)
+        middle_keys = keyed_once(middles, fold)
         self.npi = npi.ids_of([rec.npi for rec in rows])
-        self.suffix = suffix.ids_of(_mapped([name.suffix for name in names], suffix_key))
+        self.suffix = suffix.ids_of(keyed_once([name.suffix for name in names], suffix_key))
         self.first = given.ids_of(first_keys)
         self.middle = given.ids_of(middle_keys)
         self.last = last.ids_of(last_keys)

@@ -26,20 +26,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import numpy as np
 
-from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes, sorted_unique
+from indexer.candidates import CHUNK_PAIRS, LinkRows, blocking_key_hashes, keyed_once, sorted_unique
 from indexer.extract import SourceRecord
 from indexer.link_record import Group, LinkRecord
 from indexer.linkage_score import CERTAIN, MATCH_THRESHOLD, REVIEW_THRESHOLD
 from indexer.normalize import PersonName, fold, suffix_key
 
-_T = TypeVar("_T")
 AMBIGUITY_MARGIN = 0.10
 MIDDLE_AGREES = 0.05
 MIDDLE_DIFFERS = -0.3
@@ -173,8 +171,8 @@ def link_records(
     records = compound_surnames(records, surnames)
     counts = name_licences if name_licences is not None else name_licence_counts(records)
     n = len(records)
-    suffix_of = _per_record(records, lambda name: name.suffix, suffix_key)
-    middles_of = _per_record(records, lambda name: name.middle, _middle_initial)
+    suffix_of = keyed_once([rec.name.suffix for rec in records], suffix_key)
+    middles_of = keyed_once([rec.name.middle for rec in records], _middle_initial)
     clusters: dict[int, _Cluster] = {}
     parent = list(range(n))
 
@@ -425,14 +423,6 @@ def _pairs_with(rows: LinkRows, owner: np.ndarray, among: Collection[int]) -> It
 def _middle_initial(middle: str) -> frozenset[str]:
     initial = fold(middle)[:1] if middle else ""
     return frozenset((initial,)) if initial else _EMPTY
-
-
-def _per_record(records: Sequence[LinkRecord], value: Callable[[PersonName], str], key: Callable[[str], _T]) -> list[_T]:
-    """`key` of each record's name part, worked out once per distinct part (a million records
-    share a few thousand suffixes and middle names)."""
-    parts = [value(rec.name) for rec in records]
-    keys = {part: key(part) for part in dict.fromkeys(parts)}
-    return list(map(keys.__getitem__, parts))
 
 
 class _View:
